@@ -1,0 +1,1 @@
+"""Casework: case management for child-protection incidents in Vietnamese communes."""

@@ -1,0 +1,52 @@
+"""People who use Casework. Login and passwords arrive with the accounts issue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlmodel import Field, SQLModel
+
+from casework.base import choice_field, register_labels
+
+
+class Role(StrEnum):
+    caseworker = "caseworker"
+    agency_officer = "agency_officer"
+    agency_head = "agency_head"
+    supervisor = "supervisor"
+    collaborator = "collaborator"
+    province_viewer = "province_viewer"
+    auditor = "auditor"
+    admin = "admin"
+
+
+register_labels(
+    {
+        Role.caseworker: ("Người làm công tác bảo vệ trẻ em", "Child-protection caseworker"),
+        Role.agency_officer: ("Cán bộ đầu mối", "Agency focal point"),
+        Role.agency_head: ("Lãnh đạo cơ quan", "Agency head"),
+        Role.supervisor: ("Lãnh đạo UBND xã", "Commune supervisor"),
+        Role.collaborator: ("Cộng tác viên", "Village collaborator"),
+        Role.province_viewer: ("Cán bộ tỉnh (xem số liệu)", "Province viewer"),
+        Role.auditor: ("Kiểm tra nhật ký", "Auditor"),
+        Role.admin: ("Quản trị hệ thống", "Administrator"),
+    }
+)
+
+
+class User(SQLModel, table=True):
+    """A person with one role in one commune, optionally a member of one agency."""
+
+    __tablename__ = "app_user"
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
+    username: str = Field(max_length=64, unique=True)
+    full_name: str = Field(max_length=120)
+    role: Role = choice_field(Role)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=20, description="E.164")
+    is_active: bool = True
+    created_at: datetime

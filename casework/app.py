@@ -1,0 +1,65 @@
+"""The FastAPI application factory: engine, sessions and clock are made here, not at import."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from casework.cases.views import router as cases_router
+from casework.children.views import router as children_router
+from casework.clock import Clock, SystemClock
+from casework.config import Settings, get_settings
+from casework.db import make_engine, make_sessionmaker
+from casework.errors import install_error_handlers
+from casework.intake.views import router as intake_router
+from casework.web.templating import make_templates
+from casework.web.views import router as web_router
+
+DESCRIPTION = """
+API tiếp nhận và tra cứu hồ sơ bảo vệ trẻ em cấp xã (NĐ 56/2017/NĐ-CP).
+
+The JSON API for recording reports about children at risk and reading their cases.
+Errors always answer `{"detail": [{"loc", "field", "type", "msg", "msg_vi", "msg_en"}]}`;
+`msg` follows `Accept-Language` (Vietnamese by default). Times are ISO 8601 with offset,
+shown in Asia/Ho_Chi_Minh.
+"""
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    session_factory: sessionmaker[Session] | None = None,
+    clock: Clock | None = None,
+) -> FastAPI:
+    """Build the application; tests pass their own session factory and clock."""
+    settings = settings or get_settings()
+    engine: Engine | None = None
+    if session_factory is None:
+        engine = make_engine(settings)
+        session_factory = make_sessionmaker(engine)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if engine is not None:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Casework",
+        version="1",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.session_factory = session_factory
+    app.state.clock = clock or SystemClock()
+    app.state.templates = make_templates()
+    install_error_handlers(app)
+    for router in (intake_router, cases_router, children_router, web_router):
+        app.include_router(router)
+    return app

@@ -1,0 +1,42 @@
+"""Shared table plumbing: the metadata naming convention and the choice-label registry.
+
+Every feature's ``models.py`` imports from here, so the naming convention is in place
+before the first table is declared and Alembic names constraints the same way on
+SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Literal
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+Lang = Literal["vi", "en"]
+
+_LABELS: dict[StrEnum, tuple[str, str]] = {}
+
+
+def register_labels(choices: dict[StrEnum, tuple[str, str]]) -> None:
+    """Record the Vietnamese and English label of each choice (the UI and errors use them)."""
+    _LABELS.update(choices)
+
+
+def label(choice: StrEnum, lang: Lang = "vi") -> str:
+    vi, en = _LABELS.get(choice, (choice.value, choice.value))
+    return vi if lang == "vi" else en
+
+
+def choice_field(enum: type[StrEnum], **kwargs: object) -> object:
+    """A column holding an enum's value as plain text (no PostgreSQL ENUM types to migrate)."""
+    length = max(len(member.value) for member in enum)
+    return Field(sa_type=sa.String(max(length, 16)), **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,160 @@
+"""A protection case (hồ sơ), its append-only history and the tasks routed to agencies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+from casework.base import choice_field, register_labels
+
+
+class CaseStatus(StrEnum):
+    """The workflow's canonical states (the engine issue drives the transitions)."""
+
+    received = "received"
+    assessing = "assessing"
+    emergency = "emergency"
+    planning = "planning"
+    awaiting_approval = "awaiting_approval"
+    intervention = "intervention"
+    monitoring = "monitoring"
+    review = "review"
+    closed = "closed"
+
+
+class RiskLevel(StrEnum):
+    high = "high"
+    medium = "medium"
+    low = "low"
+
+
+class ProtectionLevel(StrEnum):
+    support = "support"
+    intervention = "intervention"
+
+
+class TaskStatus(StrEnum):
+    open = "open"
+    accepted = "accepted"
+    declined = "declined"
+    done = "done"
+    cancelled = "cancelled"
+
+
+register_labels(
+    {
+        CaseStatus.received: ("Tiếp nhận", "Received"),
+        CaseStatus.assessing: ("Đánh giá nguy cơ ban đầu", "Initial assessment"),
+        CaseStatus.emergency: ("Can thiệp khẩn cấp", "Emergency protection"),
+        CaseStatus.planning: ("Xây dựng kế hoạch hỗ trợ, can thiệp", "Drafting the plan"),
+        CaseStatus.awaiting_approval: ("Chờ phê duyệt kế hoạch", "Plan awaiting approval"),
+        CaseStatus.intervention: ("Thực hiện kế hoạch", "Carrying out the plan"),
+        CaseStatus.monitoring: ("Theo dõi", "Monitoring"),
+        CaseStatus.review: ("Rà soát", "Review"),
+        CaseStatus.closed: ("Đóng hồ sơ", "Closed"),
+        RiskLevel.high: ("Cao", "High"),
+        RiskLevel.medium: ("Trung bình", "Medium"),
+        RiskLevel.low: ("Thấp", "Low"),
+        ProtectionLevel.support: ("Hỗ trợ", "Support"),
+        ProtectionLevel.intervention: ("Can thiệp", "Intervention"),
+        TaskStatus.open: ("Chưa nhận", "Not yet accepted"),
+        TaskStatus.accepted: ("Đang thực hiện", "Accepted"),
+        TaskStatus.declined: ("Không thực hiện được", "Declined"),
+        TaskStatus.done: ("Hoàn thành", "Done"),
+        TaskStatus.cancelled: ("Đã hủy", "Cancelled"),
+    }
+)
+
+
+class ProtectionCase(SQLModel, table=True):
+    """A case; at most one open case per child, which later reports about the child join."""
+
+    __tablename__ = "protection_case"
+    __table_args__ = (
+        sa.UniqueConstraint("commune_id", "year", "seq"),
+        sa.Index(
+            "uq_protection_case_one_open_per_child",
+            "child_id",
+            unique=True,
+            sqlite_where=sa.text("status != 'closed'"),
+            postgresql_where=sa.text("status != 'closed'"),
+        ),
+        sa.Index("ix_protection_case_commune_status", "commune_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id")
+    code: str = Field(max_length=32, unique=True, description="e.g. CS-2026-00042")
+    year: int
+    seq: int
+    child_id: int = Field(foreign_key="child.id")
+    status: CaseStatus = choice_field(CaseStatus)
+    risk_level: RiskLevel | None = choice_field(RiskLevel, default=None, nullable=True)
+    is_emergency: bool = False
+    protection_level: ProtectionLevel | None = choice_field(
+        ProtectionLevel, default=None, nullable=True
+    )
+    workflow_name: str = Field(max_length=64)
+    workflow_version: int
+    assigned_caseworker_id: int | None = Field(default=None, foreign_key="app_user.id")
+    opened_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None = None
+    closure_reason: str | None = Field(default=None, max_length=300)
+    version: int = Field(default=1)
+
+    @declared_attr  # type: ignore[misc]
+    def __mapper_args__(cls) -> dict[str, object]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class CaseCounter(SQLModel, table=True):
+    """The last case number given per commune and year (locked while a case is opened)."""
+
+    __tablename__ = "case_counter"
+
+    commune_id: int = Field(foreign_key="commune.id", primary_key=True)
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    last_seq: int = 0
+
+
+class CaseEvent(SQLModel, table=True):
+    """One entry of a case's history; rows are only ever added."""
+
+    __tablename__ = "case_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="protection_case.id", index=True)
+    at: datetime
+    actor_id: int | None = Field(default=None, foreign_key="app_user.id")
+    event: str = Field(max_length=64)
+    from_status: str | None = Field(default=None, max_length=32)
+    to_status: str | None = Field(default=None, max_length=32)
+    payload: dict[str, object] = Field(default_factory=dict, sa_type=sa.JSON)
+
+
+class Task(SQLModel, table=True):
+    """Work routed to an agency within a case."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="protection_case.id", index=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True)
+    assignee_id: int | None = Field(default=None, foreign_key="app_user.id")
+    kind: str = Field(max_length=64, description="e.g. police.verify, health.examine")
+    title: str = Field(max_length=200)
+    starts_at: datetime
+    due_at: datetime
+    status: TaskStatus = choice_field(TaskStatus, default=TaskStatus.open)
+    acknowledged_at: datetime | None = None
+    done_at: datetime | None = None
+    outcome_note: str | None = Field(default=None, sa_type=sa.Text)
+    created_at: datetime
+    version: int = Field(default=1)
+
+    @declared_attr  # type: ignore[misc]
+    def __mapper_args__(cls) -> dict[str, object]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version}

@@ -1,0 +1,109 @@
+"""What the case API shows: the case, its child, reports, tasks, history and deadlines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from casework.agencies.models import AgencyKind
+from casework.cases.models import CaseStatus, ProtectionLevel, RiskLevel, TaskStatus
+from casework.children.schemas import ChildRead
+from casework.intake.models import Channel, HarmForm, PerpetratorRelation, Setting
+
+
+class WorkflowRef(BaseModel):
+    name: str
+    version: int
+
+
+class ReporterRead(BaseModel):
+    anonymous: bool
+    name: str | None
+    phone: str | None
+    relation: str | None
+
+
+class ReportRead(BaseModel):
+    id: int
+    channel: Channel
+    first_received_at: datetime
+    recorded_at: datetime
+    reporter: ReporterRead
+    location: str | None
+    description: str
+    harm_forms: list[HarmForm]
+    setting: Setting
+    perpetrator_relation: PerpetratorRelation
+    child_state: str | None
+    immediate_danger: bool
+
+
+class TaskRead(BaseModel):
+    id: int
+    agency_id: int
+    agency_kind: AgencyKind
+    agency_name: str
+    assignee_id: int | None
+    kind: str
+    title: str
+    starts_at: datetime
+    due_at: datetime
+    status: TaskStatus
+    acknowledged_at: datetime | None
+    done_at: datetime | None
+    outcome_note: str | None
+
+
+class EventRead(BaseModel):
+    id: int
+    at: datetime
+    actor_id: int | None
+    event: str
+    from_status: str | None
+    to_status: str | None
+    payload: dict[str, Any]
+
+
+class DeadlineRead(BaseModel):
+    kind: str
+    due_at: datetime
+    status: str
+    ladder_step: str | None
+
+
+class CaseRead(BaseModel):
+    code: str = Field(description="Mã hồ sơ / case code")
+    status: CaseStatus
+    status_label: str = Field(description="Tên bước theo NĐ56 / the step's name")
+    risk_level: RiskLevel | None
+    is_emergency: bool
+    protection_level: ProtectionLevel | None
+    workflow: WorkflowRef
+    version: int = Field(description="Số phiên bản để phát hiện sửa đồng thời / edit version")
+    assigned_caseworker_id: int | None
+    opened_at: datetime
+    updated_at: datetime
+    closed_at: datetime | None
+    closure_reason: str | None
+    child: ChildRead
+    reports: list[ReportRead]
+    tasks: list[TaskRead]
+    events: list[EventRead]
+    deadlines: list[DeadlineRead] = Field(
+        description="Các mốc thời hạn đang chạy (bộ máy quy trình) / running deadlines"
+    )
+
+
+class CaseSummary(BaseModel):
+    code: str
+    status: CaseStatus
+    status_label: str
+    risk_level: RiskLevel | None
+    is_emergency: bool
+    child_id: int
+    child_name: str
+    village: str | None
+    opened_at: datetime
+    updated_at: datetime

@@ -1,0 +1,340 @@
+"""Cases: open one for a report, attach later reports, read and list them."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, select
+
+from casework import text
+from casework.agencies.models import Agency
+from casework.base import label
+from casework.cases.models import (
+    CaseCounter,
+    CaseEvent,
+    CaseStatus,
+    ProtectionCase,
+    RiskLevel,
+    Task,
+)
+from casework.cases.schemas import (
+    CaseRead,
+    CaseSummary,
+    EventRead,
+    ReporterRead,
+    ReportRead,
+    TaskRead,
+    WorkflowRef,
+)
+from casework.children import service as child_service
+from casework.children.models import Child
+from casework.communes.models import Commune, Village, commune_id_of
+from casework.errors import NotFound
+from casework.intake.models import PerpetratorRelation, Report, ReportHarmForm
+from casework.pagination import Page, PageParams, count, pages
+from casework.timefmt import to_local
+
+# The definition a new case runs under; the workflow engine issue loads it from workflows/.
+WORKFLOW_NAME = "child_protection"
+WORKFLOW_VERSION = 1
+
+# NĐ56 Đ31 k1: harm by the child's own parent or caregiver makes the case an emergency.
+CAREGIVING_PERPETRATORS = frozenset(
+    {PerpetratorRelation.parent, PerpetratorRelation.step_parent, PerpetratorRelation.caregiver}
+)
+
+
+def is_emergency_report(*, immediate_danger: bool, perpetrator: PerpetratorRelation) -> bool:
+    """Whether a report alone makes its case an emergency (before any assessment)."""
+    return immediate_danger or perpetrator in CAREGIVING_PERPETRATORS
+
+
+class CaseNotFound(NotFound):
+    code = "case_not_found"
+
+
+def _next_seq(session: Session, *, commune_id: int, year: int) -> int:
+    """Take the next case number for the commune and year; the counter row stays locked."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    session.execute(
+        insert(CaseCounter)
+        .values(commune_id=commune_id, year=year, last_seq=0)
+        .on_conflict_do_nothing()
+    )
+    return session.execute(
+        sa.update(CaseCounter)
+        .where(CaseCounter.commune_id == commune_id, CaseCounter.year == year)
+        .values(last_seq=CaseCounter.last_seq + 1)
+        .returning(CaseCounter.last_seq)
+    ).scalar_one()
+
+
+def record_event(
+    session: Session,
+    *,
+    case: ProtectionCase,
+    event: str,
+    now: datetime,
+    actor_id: int | None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Append one entry to the case's history."""
+    entry = CaseEvent(
+        case_id=case.id,
+        at=now,
+        actor_id=actor_id,
+        event=event,
+        from_status=from_status,
+        to_status=to_status,
+        payload=payload or {},
+    )
+    session.add(entry)
+    return entry
+
+
+def open_case(
+    session: Session,
+    *,
+    commune: Commune,
+    child_id: int,
+    is_emergency: bool,
+    now: datetime,
+    tz: ZoneInfo,
+    actor_id: int | None,
+) -> ProtectionCase:
+    """Open a case in ``received`` with the commune's next code, e.g. CS-2026-00042."""
+    year = to_local(now, tz).year
+    seq = _next_seq(session, commune_id=commune.id, year=year)
+    case = ProtectionCase(
+        commune_id=commune.id,
+        code=f"{commune.case_prefix}-{year}-{seq:05d}",
+        year=year,
+        seq=seq,
+        child_id=child_id,
+        status=CaseStatus.received,
+        is_emergency=is_emergency,
+        workflow_name=WORKFLOW_NAME,
+        workflow_version=WORKFLOW_VERSION,
+        opened_at=now,
+        updated_at=now,
+    )
+    session.add(case)
+    session.flush()
+    record_event(
+        session,
+        case=case,
+        event="receive",
+        now=now,
+        actor_id=actor_id,
+        to_status=CaseStatus.received,
+        payload={"is_emergency": is_emergency},
+    )
+    return case
+
+
+def find_open_case(session: Session, *, child_id: int) -> ProtectionCase | None:
+    """The child's open case, locked for the rest of the transaction."""
+    return session.exec(
+        select(ProtectionCase)
+        .where(ProtectionCase.child_id == child_id, ProtectionCase.status != CaseStatus.closed)
+        .with_for_update()
+    ).first()
+
+
+def attach_report(
+    session: Session,
+    *,
+    case: ProtectionCase,
+    report_id: int,
+    is_emergency: bool,
+    now: datetime,
+    actor_id: int | None,
+) -> None:
+    """A further report about the child joins the open case (and can make it an emergency)."""
+    became_emergency = is_emergency and not case.is_emergency
+    case.is_emergency = case.is_emergency or is_emergency
+    case.updated_at = now
+    session.add(case)
+    record_event(
+        session,
+        case=case,
+        event="attach_report",
+        now=now,
+        actor_id=actor_id,
+        payload={"report_id": report_id, "became_emergency": became_emergency},
+    )
+
+
+def get_by_code(session: Session, *, code: str) -> ProtectionCase:
+    case = session.exec(select(ProtectionCase).where(ProtectionCase.code == code)).first()
+    if case is None:
+        raise CaseNotFound(code=code)
+    return case
+
+
+def _reports(session: Session, case_id: int, tz: ZoneInfo) -> list[ReportRead]:
+    reports = session.exec(
+        select(Report).where(Report.case_id == case_id).order_by(Report.first_received_at)
+    ).all()
+    forms: dict[int, list[Any]] = defaultdict(list)
+    for row in session.exec(
+        select(ReportHarmForm).where(ReportHarmForm.report_id.in_([r.id for r in reports]))
+    ).all():
+        forms[row.report_id].append(row.form)
+    return [
+        ReportRead(
+            id=r.id,
+            channel=r.channel,
+            first_received_at=to_local(r.first_received_at, tz),
+            recorded_at=to_local(r.recorded_at, tz),
+            reporter=ReporterRead(
+                anonymous=r.reporter_anonymous,
+                name=r.reporter_name,
+                phone=r.reporter_phone,
+                relation=r.reporter_relation,
+            ),
+            location=r.location,
+            description=r.description,
+            harm_forms=sorted(forms[r.id]),
+            setting=r.setting,
+            perpetrator_relation=r.perpetrator_relation,
+            child_state=r.child_state,
+            immediate_danger=r.immediate_danger,
+        )
+        for r in reports
+    ]
+
+
+def _tasks(session: Session, case_id: int, tz: ZoneInfo) -> list[TaskRead]:
+    rows = session.execute(
+        sa.select(Task, Agency)
+        .join(Agency, Agency.id == Task.agency_id)
+        .where(Task.case_id == case_id)
+        .order_by(Task.due_at, Task.id)
+    ).all()
+
+    def local(moment: datetime | None) -> datetime | None:
+        return to_local(moment, tz) if moment else None
+
+    return [
+        TaskRead(
+            id=task.id,
+            agency_id=agency.id,
+            agency_kind=agency.kind,
+            agency_name=agency.name,
+            assignee_id=task.assignee_id,
+            kind=task.kind,
+            title=task.title,
+            starts_at=to_local(task.starts_at, tz),
+            due_at=to_local(task.due_at, tz),
+            status=task.status,
+            acknowledged_at=local(task.acknowledged_at),
+            done_at=local(task.done_at),
+            outcome_note=task.outcome_note,
+        )
+        for task, agency in rows
+    ]
+
+
+def read(session: Session, *, case: ProtectionCase, tz: ZoneInfo) -> CaseRead:
+    """The whole case as the API shows it, times in the commune's zone."""
+    child = session.get_one(Child, case.child_id)
+    events = session.exec(
+        select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.at, CaseEvent.id)
+    ).all()
+    return CaseRead(
+        code=case.code,
+        status=case.status,
+        status_label=label(CaseStatus(case.status)),
+        risk_level=case.risk_level,
+        is_emergency=case.is_emergency,
+        protection_level=case.protection_level,
+        workflow=WorkflowRef(name=case.workflow_name, version=case.workflow_version),
+        version=case.version,
+        assigned_caseworker_id=case.assigned_caseworker_id,
+        opened_at=to_local(case.opened_at, tz),
+        updated_at=to_local(case.updated_at, tz),
+        closed_at=to_local(case.closed_at, tz) if case.closed_at else None,
+        closure_reason=case.closure_reason,
+        child=child_service.read(session, child=child),
+        reports=_reports(session, case.id, tz),
+        tasks=_tasks(session, case.id, tz),
+        events=[
+            EventRead.model_validate(e, from_attributes=True).model_copy(
+                update={"at": to_local(e.at, tz)}
+            )
+            for e in events
+        ],
+        deadlines=[],
+    )
+
+
+def search(
+    session: Session,
+    *,
+    commune_code: str | None,
+    status: CaseStatus | None,
+    risk: RiskLevel | None,
+    village: str | None,
+    q: str | None,
+    params: PageParams,
+    tz: ZoneInfo,
+) -> Page[CaseSummary]:
+    """Cases filtered by status, risk, village (name) and a code or child-name search."""
+    statement = (
+        sa.select(ProtectionCase, Child.full_name, Village.name)
+        .join(Child, Child.id == ProtectionCase.child_id)
+        .outerjoin(Village, Village.id == Child.village_id)
+    )
+    if commune_code is not None:
+        statement = statement.where(ProtectionCase.commune_id == commune_id_of(commune_code))
+    if status is not None:
+        statement = statement.where(ProtectionCase.status == status)
+    if risk is not None:
+        statement = statement.where(ProtectionCase.risk_level == risk)
+    if village:
+        statement = statement.where(Village.name_key == text.fold(village))
+    if q and q.strip():
+        key = text.fold(q)
+        statement = statement.where(
+            sa.or_(
+                ProtectionCase.code == q.strip().upper(),
+                Child.name_key.contains(key, autoescape=True),
+            )
+        )
+    total = count(session, statement)
+    rows = session.execute(
+        statement.order_by(ProtectionCase.opened_at.desc(), ProtectionCase.id.desc())
+        .offset(params.offset)
+        .limit(params.page_size)
+    ).all()
+    items = [
+        CaseSummary(
+            code=case.code,
+            status=case.status,
+            status_label=label(CaseStatus(case.status)),
+            risk_level=case.risk_level,
+            is_emergency=case.is_emergency,
+            child_id=case.child_id,
+            child_name=child_name,
+            village=village_name,
+            opened_at=to_local(case.opened_at, tz),
+            updated_at=to_local(case.updated_at, tz),
+        )
+        for case, child_name, village_name in rows
+    ]
+    return Page[CaseSummary](
+        items=items,
+        total=total,
+        page=params.page,
+        page_size=params.page_size,
+        pages=pages(total, params.page_size),
+    )

@@ -1,0 +1,144 @@
+"""The child, the people who care for them, and their special-circumstance groups (Luật Đ10)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import declared_attr
+from sqlmodel import Field, SQLModel
+
+from casework.base import choice_field, register_labels
+
+
+class Sex(StrEnum):
+    male = "male"
+    female = "female"
+
+
+class DisabilityLevel(StrEnum):
+    none = "none"
+    mild = "mild"
+    severe = "severe"
+    especially_severe = "especially_severe"
+
+
+class PovertyStatus(StrEnum):
+    none = "none"
+    near_poor = "near_poor"
+    poor = "poor"
+
+
+class CircumstanceGroup(StrEnum):
+    """The 14 groups of children in special circumstances, lettered as in Luật Trẻ em Đ10."""
+
+    a = "a"
+    b = "b"
+    c = "c"
+    d = "d"
+    dd = "dd"
+    e = "e"
+    g = "g"
+    h = "h"
+    i = "i"
+    k = "k"
+    l = "l"  # noqa: E741  (the law's own letter)
+    m = "m"
+    n = "n"
+    o = "o"
+
+
+register_labels(
+    {
+        Sex.male: ("Nam", "Male"),
+        Sex.female: ("Nữ", "Female"),
+        DisabilityLevel.none: ("Không khuyết tật", "No disability"),
+        DisabilityLevel.mild: ("Khuyết tật nhẹ", "Mild"),
+        DisabilityLevel.severe: ("Khuyết tật nặng", "Severe"),
+        DisabilityLevel.especially_severe: ("Khuyết tật đặc biệt nặng", "Especially severe"),
+        PovertyStatus.none: ("Không thuộc hộ nghèo, cận nghèo", "Neither"),
+        PovertyStatus.near_poor: ("Hộ cận nghèo", "Near-poor household"),
+        PovertyStatus.poor: ("Hộ nghèo", "Poor household"),
+        CircumstanceGroup.a: ("a) Mồ côi cả cha và mẹ", "a) Double orphan"),
+        CircumstanceGroup.b: ("b) Bị bỏ rơi", "b) Abandoned"),
+        CircumstanceGroup.c: ("c) Không nơi nương tựa", "c) Without support"),
+        CircumstanceGroup.d: ("d) Khuyết tật", "d) With a disability"),
+        CircumstanceGroup.dd: ("đ) Nhiễm HIV/AIDS", "đ) Living with HIV/AIDS"),
+        CircumstanceGroup.e: ("e) Vi phạm pháp luật", "e) In conflict with the law"),
+        CircumstanceGroup.g: ("g) Nghiện ma túy", "g) Drug addiction"),
+        CircumstanceGroup.h: (
+            "h) Bỏ học kiếm sống chưa hoàn thành phổ cập THCS",
+            "h) Dropped out to earn a living",
+        ),
+        CircumstanceGroup.i: (
+            "i) Bị tổn hại nghiêm trọng về thể chất và tinh thần do bạo lực",
+            "i) Seriously harmed by violence",
+        ),
+        CircumstanceGroup.k: ("k) Bị bóc lột", "k) Exploited"),
+        CircumstanceGroup.l: ("l) Bị xâm hại tình dục", "l) Sexually abused"),
+        CircumstanceGroup.m: ("m) Bị mua bán", "m) Trafficked"),
+        CircumstanceGroup.n: (
+            "n) Mắc bệnh hiểm nghèo, điều trị dài ngày thuộc hộ nghèo, cận nghèo",
+            "n) Serious illness in a poor household",
+        ),
+        CircumstanceGroup.o: (
+            "o) Di cư, lánh nạn, tị nạn chưa xác định được cha mẹ",
+            "o) Migrant or refugee without parents",
+        ),
+    }
+)
+
+
+class Child(SQLModel, table=True):
+    """A child known to the commune. ``birth_year`` is exact when ``date_of_birth`` is set."""
+
+    __table_args__ = (sa.Index("ix_child_match", "commune_id", "name_key", "birth_year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    full_name: str = Field(max_length=120)
+    name_key: str = Field(max_length=120, description="Folded name: search and duplicates")
+    personal_id: str | None = Field(
+        default=None, max_length=12, unique=True, description="Số định danh cá nhân"
+    )
+    date_of_birth: date | None = None
+    birth_year: int
+    sex: Sex = choice_field(Sex)
+    ethnicity: str = Field(max_length=60)
+    village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
+    address: str | None = Field(default=None, max_length=300)
+    school_name: str | None = Field(default=None, max_length=200)
+    grade: str | None = Field(default=None, max_length=20)
+    disability_level: DisabilityLevel = choice_field(DisabilityLevel, default=DisabilityLevel.none)
+    poverty_status: PovertyStatus = choice_field(PovertyStatus, default=PovertyStatus.none)
+    created_at: datetime
+    updated_at: datetime
+    version: int = Field(default=1)
+
+    @declared_attr  # type: ignore[misc]
+    def __mapper_args__(cls) -> dict[str, object]:  # noqa: N805
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Caregiver(SQLModel, table=True):
+    """A parent, grandparent or other person who cares for the child."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    child_id: int = Field(foreign_key="child.id", index=True)
+    full_name: str = Field(max_length=120)
+    relation: str = Field(max_length=60, description="e.g. mẹ, bố, bà nội, dì")
+    phone: str | None = Field(default=None, max_length=20, description="E.164")
+
+
+class ChildCircumstance(SQLModel, table=True):
+    """Membership of one special-circumstance group over a period (reviewed monthly)."""
+
+    __tablename__ = "child_circumstance"
+
+    id: int | None = Field(default=None, primary_key=True)
+    child_id: int = Field(foreign_key="child.id", index=True)
+    group: CircumstanceGroup = choice_field(CircumstanceGroup)
+    subgroup: str | None = Field(default=None, max_length=120)
+    since: date
+    until: date | None = None

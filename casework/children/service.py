@@ -1,0 +1,228 @@
+"""Children: find, create, search and the possible-duplicate check at intake."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from casework import text
+from casework.cases.models import CaseStatus, ProtectionCase
+from casework.children.models import Caregiver, Child, ChildCircumstance
+from casework.children.schemas import (
+    CaregiverRead,
+    ChildCreate,
+    ChildRead,
+    ChildSummary,
+    CircumstanceRead,
+)
+from casework.communes.models import Village, commune_id_of
+from casework.errors import FieldError, InvalidInput
+from casework.pagination import Page, PageParams, count, pages
+
+MAX_DUPLICATES = 10
+
+
+def resolve_village(
+    session: Session, *, commune_id: int, name: str | None, loc: tuple[str, ...]
+) -> Village | None:
+    """The commune's village called ``name`` (diacritics and case ignored), or a 422."""
+    if name is None:
+        return None
+    key = text.fold(name)
+    villages = session.exec(select(Village).where(Village.commune_id == commune_id)).all()
+    for village in villages:
+        if village.name_key == key:
+            return village
+    choices = ", ".join(sorted(v.name for v in villages))
+    raise InvalidInput(
+        [FieldError(loc, "village_not_found", {"village": name, "choices": choices})]
+    )
+
+
+def get_in_commune(session: Session, *, commune_id: int, child_id: int) -> Child | None:
+    child = session.get(Child, child_id)
+    return child if child is not None and child.commune_id == commune_id else None
+
+
+def get_by_personal_id(session: Session, *, personal_id: str) -> Child | None:
+    return session.exec(select(Child).where(Child.personal_id == personal_id)).first()
+
+
+def find_same_child(
+    session: Session, *, commune_id: int, data: ChildCreate, village_id: int | None
+) -> Child | None:
+    """The recorded child these details certainly describe, if any.
+
+    Certain means the same personal id, or the same folded name, full date of birth
+    and village. Anything weaker is only offered as a possible duplicate: attaching a
+    report to the wrong child's case would disclose one child's file in another's.
+    """
+    if data.personal_id:
+        child = get_by_personal_id(session, personal_id=data.personal_id)
+        if child is None:
+            return None
+        if child.commune_id != commune_id or child.name_key != text.fold(data.full_name):
+            raise InvalidInput(
+                [
+                    FieldError(
+                        ("child", "personal_id"), "personal_id_other_child", {"child_id": child.id}
+                    )
+                ]
+            )
+        return child
+    if data.date_of_birth is None or village_id is None:
+        return None
+    return session.exec(
+        select(Child).where(
+            Child.commune_id == commune_id,
+            Child.name_key == text.fold(data.full_name),
+            Child.date_of_birth == data.date_of_birth,
+            Child.village_id == village_id,
+        )
+    ).first()
+
+
+def create_child(
+    session: Session, *, commune_id: int, data: ChildCreate, village_id: int | None, now: datetime
+) -> Child:
+    """Record a new child with their caregivers and special-circumstance groups."""
+    birth_year = data.date_of_birth.year if data.date_of_birth else data.birth_year_estimate
+    assert birth_year is not None  # checked by intake validation
+    child = Child(
+        commune_id=commune_id,
+        full_name=data.full_name,
+        name_key=text.fold(data.full_name),
+        personal_id=data.personal_id,
+        date_of_birth=data.date_of_birth,
+        birth_year=birth_year,
+        sex=data.sex,
+        ethnicity=data.ethnicity,
+        village_id=village_id,
+        address=data.address,
+        school_name=data.school_name,
+        grade=data.grade,
+        disability_level=data.disability_level,
+        poverty_status=data.poverty_status,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(child)
+    session.flush()
+    for caregiver in data.caregivers:
+        session.add(Caregiver(child_id=child.id, **caregiver.model_dump()))
+    for circumstance in data.circumstances:
+        session.add(ChildCircumstance(child_id=child.id, **circumstance.model_dump()))
+    session.flush()
+    return child
+
+
+def _open_case_code() -> sa.ScalarSelect[str]:
+    return (
+        sa.select(ProtectionCase.code)
+        .where(ProtectionCase.child_id == Child.id, ProtectionCase.status != CaseStatus.closed)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _summary_statement() -> sa.Select[tuple[Child, str | None, str | None]]:
+    return (
+        sa.select(Child, Village.name, _open_case_code())
+        .select_from(Child)
+        .outerjoin(Village, Village.id == Child.village_id)
+    )
+
+
+def _summaries(rows: Sequence[sa.Row[tuple[Child, str | None, str | None]]]) -> list[ChildSummary]:
+    return [
+        ChildSummary(
+            id=child.id,
+            full_name=child.full_name,
+            birth_year=child.birth_year,
+            sex=child.sex,
+            village=village,
+            open_case_code=case_code,
+        )
+        for child, village, case_code in rows
+    ]
+
+
+def possible_duplicates(session: Session, *, child: Child) -> list[ChildSummary]:
+    """Other children with the same folded name, a birth year within one, in the same village.
+
+    An unknown village on either side still matches: a hotline caller often cannot say
+    which thôn the child lives in.
+    """
+    statement = _summary_statement().where(
+        Child.commune_id == child.commune_id,
+        Child.name_key == child.name_key,
+        Child.birth_year.between(child.birth_year - 1, child.birth_year + 1),
+        Child.id != child.id,
+    )
+    if child.village_id is not None:
+        statement = statement.where(
+            sa.or_(Child.village_id == child.village_id, Child.village_id.is_(None))
+        )
+    rows = session.execute(statement.order_by(Child.id).limit(MAX_DUPLICATES)).all()
+    return _summaries(rows)
+
+
+def search(
+    session: Session, *, commune_code: str | None, q: str | None, params: PageParams
+) -> Page[ChildSummary]:
+    """Children whose folded name contains ``q`` (or whose personal id is ``q``)."""
+    statement = _summary_statement()
+    if commune_code is not None:
+        statement = statement.where(Child.commune_id == commune_id_of(commune_code))
+    if q and text.fold(q):
+        key = text.fold(q)
+        statement = statement.where(
+            sa.or_(Child.name_key.contains(key, autoescape=True), Child.personal_id == q.strip())
+        )
+    total = count(session, statement)
+    rows = session.execute(
+        statement.order_by(Child.name_key, Child.id).offset(params.offset).limit(params.page_size)
+    ).all()
+    return Page[ChildSummary](
+        items=_summaries(rows),
+        total=total,
+        page=params.page,
+        page_size=params.page_size,
+        pages=pages(total, params.page_size),
+    )
+
+
+def read(session: Session, *, child: Child) -> ChildRead:
+    """The child's record as the API shows it."""
+    village = session.get(Village, child.village_id) if child.village_id else None
+    caregivers = session.exec(
+        select(Caregiver).where(Caregiver.child_id == child.id).order_by(Caregiver.id)
+    ).all()
+    circumstances = session.exec(
+        select(ChildCircumstance)
+        .where(ChildCircumstance.child_id == child.id)
+        .order_by(ChildCircumstance.group)
+    ).all()
+    return ChildRead(
+        id=child.id,
+        full_name=child.full_name,
+        personal_id=child.personal_id,
+        date_of_birth=child.date_of_birth,
+        birth_year=child.birth_year,
+        birth_date_is_estimated=child.date_of_birth is None,
+        sex=child.sex,
+        ethnicity=child.ethnicity,
+        village=village.name if village else None,
+        address=child.address,
+        school_name=child.school_name,
+        grade=child.grade,
+        disability_level=child.disability_level,
+        poverty_status=child.poverty_status,
+        caregivers=[CaregiverRead.model_validate(c, from_attributes=True) for c in caregivers],
+        circumstances=[
+            CircumstanceRead.model_validate(c, from_attributes=True) for c in circumstances
+        ],
+    )

@@ -1,0 +1,75 @@
+"""The ``casework`` command: migrate, seed the demo, serve. Each command is an entry point
+and owns its transaction."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from casework.clock import SystemClock
+from casework.config import get_settings
+
+app = typer.Typer(
+    help="Casework: child-protection case management for communes.", no_args_is_help=True
+)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database (CASEWORK_DATABASE_URL) to the newest schema."""
+    from casework.migrate import upgrade
+
+    settings = get_settings()
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    upgrade(url=settings.database_url)
+    typer.echo("Database is up to date.")
+
+
+@app.command("seed-demo")
+def seed_demo() -> None:
+    """Create the demo commune, its people, children and cases (once; safe to repeat)."""
+    from casework.db import UnitOfWork, make_engine, make_sessionmaker
+    from casework.demo.seed import seed_demo as seed
+
+    settings = get_settings()
+    engine = make_engine(settings)
+    try:
+        with UnitOfWork(make_sessionmaker(engine)) as uow:
+            result = seed(uow.session, now=SystemClock().now(), tz=settings.tz)
+            uow.commit()
+    finally:
+        engine.dispose()
+    if result.created:
+        typer.echo(
+            f"Demo commune {result.commune_code} created: {result.children} children, "
+            f"{result.cases} cases, {result.users} users."
+        )
+    else:
+        typer.echo(f"Demo commune {result.commune_code} already present; nothing changed.")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Default: CASEWORK_HOST (127.0.0.1)"),
+    port: int = typer.Option(None, help="Default: CASEWORK_PORT (8000)"),
+    workers: int = typer.Option(None, help="Default: CASEWORK_WORKERS (1)"),
+) -> None:
+    """Serve the web application and the API (run `casework migrate` first)."""
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run(
+        "casework.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers or settings.workers,
+        log_level=settings.log_level,
+        server_header=False,
+        proxy_headers=False,
+    )
+
+
+if __name__ == "__main__":
+    app()

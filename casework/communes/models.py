@@ -1,0 +1,39 @@
+"""The tenant (xã/phường) and its villages (thôn, xóm, bản, tổ dân phố)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from casework import base  # noqa: F401  (naming convention first)
+
+
+class Commune(SQLModel, table=True):
+    """A commune or ward; every record belongs to exactly one."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(max_length=16, unique=True, description="Mã đơn vị hành chính (NSO)")
+    name: str = Field(max_length=120)
+    province: str = Field(max_length=120)
+    case_prefix: str = Field(
+        max_length=8, unique=True, description="Prefix of case codes, e.g. CS in CS-2026-00042"
+    )
+    created_at: datetime
+
+
+class Village(SQLModel, table=True):
+    """A thôn/xóm/bản/tổ dân phố: not a coded administrative unit, the commune keeps the list."""
+
+    __table_args__ = (sa.UniqueConstraint("commune_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    name: str = Field(max_length=120)
+    name_key: str = Field(max_length=120, description="Folded name for matching input")
+
+
+def commune_id_of(code: str) -> sa.ScalarSelect[int]:
+    """A subquery for the id of the commune with ``code`` (for filters by commune code)."""
+    return sa.select(Commune.id).where(Commune.code == code).scalar_subquery()

@@ -1,0 +1,137 @@
+"""Errors people can act on: one shape for every failure, in Vietnamese and English.
+
+Every error response is ``{"detail": [{"loc", "field", "type", "msg", "msg_vi", "msg_en"}]}``.
+``msg`` is in the language the client asked for (``Accept-Language``; Vietnamese by
+default). Payload problems answer 422 with one entry per field; business rules raise a
+``CaseworkError`` subclass that carries its own status. No stack trace, SQL or internal
+name ever reaches the client.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from casework.base import Lang
+from casework.messages import field_label, render
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem with one input field; ``loc`` is the path inside the request body."""
+
+    loc: tuple[str | int, ...]
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+class CaseworkError(Exception):
+    """A business rule said no; subclasses set the HTTP status and a message code."""
+
+    status_code = 400
+    code = "error"
+
+    def __init__(self, **params: Any) -> None:
+        super().__init__(self.code)
+        self.params = params
+
+    def errors(self) -> list[FieldError]:
+        return [FieldError(loc=(), code=self.code, params=self.params)]
+
+
+class InvalidInput(CaseworkError):
+    """Input that is well-formed but breaks a rule (age, dates, ids): 422 per field."""
+
+    status_code = 422
+    code = "invalid_input"
+
+    def __init__(self, field_errors: Sequence[FieldError]) -> None:
+        super().__init__()
+        self.field_errors = list(field_errors)
+
+    def errors(self) -> list[FieldError]:
+        return self.field_errors
+
+
+class NotFound(CaseworkError):
+    status_code = 404
+    code = "not_found"
+
+
+class Conflict(CaseworkError):
+    status_code = 409
+    code = "conflict"
+
+
+def _lang(request: Request) -> Lang:
+    accept = request.headers.get("accept-language", "").lower()
+    return "en" if accept.startswith("en") else "vi"
+
+
+def _entry(error: FieldError, lang: Lang) -> dict[str, Any]:
+    path = ".".join(str(part) for part in error.loc if not isinstance(part, int)) or None
+    labels = {language: field_label(path, language) for language in ("vi", "en")}
+    msg_vi = render(error.code, "vi", label=labels["vi"], params=error.params)
+    msg_en = render(error.code, "en", label=labels["en"], params=error.params)
+    return {
+        "loc": ["body", *error.loc] if error.loc else [],
+        "field": ".".join(str(part) for part in error.loc) or None,
+        "type": error.code,
+        "msg": msg_vi if lang == "vi" else msg_en,
+        "msg_vi": msg_vi,
+        "msg_en": msg_en,
+    }
+
+
+def error_response(
+    request: Request, status_code: int, errors: Iterable[FieldError]
+) -> JSONResponse:
+    lang = _lang(request)
+    return JSONResponse(
+        status_code=status_code,
+        content={"detail": [_entry(error, lang) for error in errors]},
+        headers={"Content-Language": lang},
+    )
+
+
+def _from_pydantic(raw: dict[str, Any]) -> FieldError:
+    loc = tuple(raw.get("loc", ()))
+    if loc and loc[0] in {"body", "query", "path", "header"}:
+        loc = loc[1:] if loc[0] == "body" else loc
+    params = dict(raw.get("ctx") or {})
+    params.setdefault("detail", raw.get("msg", ""))
+    code = raw.get("type", "value_error")
+    if code == "extra_forbidden" and loc:
+        params["field_name"] = loc[-1]
+    return FieldError(loc=loc, code=code, params=params)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Turn every failure into the one error shape above."""
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(request, 422, [_from_pydantic(e) for e in exc.errors()])
+
+    @app.exception_handler(CaseworkError)
+    async def _business(request: Request, exc: CaseworkError) -> JSONResponse:
+        return error_response(request, exc.status_code, exc.errors())
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return error_response(request, exc.status_code, [FieldError((), code)])
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, [FieldError((), "internal_error")])

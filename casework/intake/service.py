@@ -1,0 +1,167 @@
+"""Record an intake: the report, the child (found or new) and the case, in one transaction."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from casework.cases import service as case_service
+from casework.children import service as child_service
+from casework.children.models import Child
+from casework.communes.models import Commune
+from casework.errors import FieldError, InvalidInput
+from casework.intake import idempotency
+from casework.intake.models import Report, ReportHarmForm
+from casework.intake.schemas import IntakeCreate, IntakeResult
+from casework.intake.validation import check_intake
+
+
+def _commune(session: Session, code: str) -> Commune:
+    commune = session.exec(select(Commune).where(Commune.code == code)).first()
+    if commune is None:
+        raise InvalidInput(
+            [FieldError(("commune_code",), "commune_not_found", {"commune_code": code})]
+        )
+    return commune
+
+
+def _child(session: Session, *, commune: Commune, data: IntakeCreate, now: datetime) -> Child:
+    if data.child_id is not None:
+        child = child_service.get_in_commune(session, commune_id=commune.id, child_id=data.child_id)
+        if child is None:
+            raise InvalidInput(
+                [FieldError(("child_id",), "child_not_found", {"child_id": data.child_id})]
+            )
+        return child
+    assert data.child is not None
+    village = child_service.resolve_village(
+        session, commune_id=commune.id, name=data.child.village, loc=("child", "village")
+    )
+    village_id = village.id if village else None
+    existing = child_service.find_same_child(
+        session, commune_id=commune.id, data=data.child, village_id=village_id
+    )
+    if existing is not None:
+        return existing
+    return child_service.create_child(
+        session, commune_id=commune.id, data=data.child, village_id=village_id, now=now
+    )
+
+
+def record_intake(
+    session: Session,
+    *,
+    data: IntakeCreate,
+    now: datetime,
+    tz: ZoneInfo,
+    recorded_by_id: int | None = None,
+) -> IntakeResult:
+    """Record a report (Mẫu 01) and open the child's case, or join the case already open.
+
+    A report whose suspected perpetrator is a parent, step-parent or caregiver, or whose
+    child is in immediate danger, makes the case an emergency (NĐ56 Đ31).
+    """
+    commune = _commune(session, data.commune_code)
+    check_intake(data, now=now, tz=tz)
+    child = _child(session, commune=commune, data=data, now=now)
+    emergency = case_service.is_emergency_report(
+        immediate_danger=data.immediate_danger, perpetrator=data.perpetrator_relation
+    )
+    case = case_service.find_open_case(session, child_id=child.id)
+    case_opened = case is None
+    if case is None:
+        case = case_service.open_case(
+            session,
+            commune=commune,
+            child_id=child.id,
+            is_emergency=emergency,
+            now=now,
+            tz=tz,
+            actor_id=recorded_by_id,
+        )
+    report = Report(
+        commune_id=commune.id,
+        case_id=case.id,
+        child_id=child.id,
+        channel=data.channel,
+        first_received_at=data.first_received_at,
+        recorded_at=now,
+        recorded_by_id=recorded_by_id,
+        reporter_anonymous=data.reporter.anonymous,
+        reporter_name=data.reporter.name,
+        reporter_phone=data.reporter.phone,
+        reporter_relation=data.reporter.relation,
+        location=data.location,
+        description=data.description,
+        setting=data.setting,
+        perpetrator_relation=data.perpetrator_relation,
+        child_state=data.child_state,
+        immediate_danger=data.immediate_danger,
+    )
+    session.add(report)
+    session.flush()
+    session.add_all(ReportHarmForm(report_id=report.id, form=form) for form in data.harm_forms)
+    if not case_opened:
+        case_service.attach_report(
+            session,
+            case=case,
+            report_id=report.id,
+            is_emergency=emergency,
+            now=now,
+            actor_id=recorded_by_id,
+        )
+    session.flush()
+    return IntakeResult(
+        case_code=case.code,
+        child_id=child.id,
+        report_id=report.id,
+        case_opened=case_opened,
+        is_emergency=case.is_emergency,
+        possible_duplicates=child_service.possible_duplicates(session, child=child),
+    )
+
+
+INTAKE_SCOPE = "intakes.create"
+
+
+@dataclass(frozen=True)
+class Submission:
+    status_code: int
+    body: dict[str, Any]
+    replayed: bool
+
+
+def submit(
+    session: Session,
+    *,
+    data: IntakeCreate,
+    idempotency_key: str | None,
+    now: datetime,
+    tz: ZoneInfo,
+    recorded_by_id: int | None = None,
+) -> Submission:
+    """``record_intake`` behind an optional idempotency key: a retry replays the first answer."""
+    fingerprint = idempotency.request_hash(data.model_dump(mode="json"))
+    if idempotency_key is not None:
+        previous = idempotency.replay(
+            session, scope=INTAKE_SCOPE, key=idempotency_key, fingerprint=fingerprint
+        )
+        if previous is not None:
+            return Submission(previous.status_code, previous.body, replayed=True)
+    result = record_intake(session, data=data, now=now, tz=tz, recorded_by_id=recorded_by_id)
+    body = result.model_dump(mode="json")
+    if idempotency_key is not None:
+        idempotency.remember(
+            session,
+            scope=INTAKE_SCOPE,
+            key=idempotency_key,
+            fingerprint=fingerprint,
+            status_code=201,
+            body=body,
+            now=now,
+        )
+    return Submission(201, body, replayed=False)

@@ -1,0 +1,56 @@
+"""POST /api/v1/intakes: the contract the 111 hotline and other systems post reports to."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Header
+from fastapi.responses import JSONResponse
+
+from casework.api_docs import errors
+from casework.db import run_in_transaction
+from casework.deps import ClockDep, SessionFactoryDep, SettingsDep
+from casework.intake import service as intake_service
+from casework.intake.schemas import IntakeCreate, IntakeResult
+
+router = APIRouter(prefix="/api/v1", tags=["intake"])
+
+
+@router.post(
+    "/intakes",
+    status_code=201,
+    response_model=IntakeResult,
+    responses=errors(422),
+    summary="Tiếp nhận thông tin trẻ em (Mẫu 01) / record a report",
+)
+def create_intake(
+    data: IntakeCreate,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            min_length=1,
+            max_length=255,
+            description="Khóa chống gửi trùng: gửi lại cùng khóa và nội dung trả về cùng kết "
+            "quả / the same key and body return the same result, never a second case",
+        ),
+    ] = None,
+) -> JSONResponse:
+    """Record the report, find or create the child, and open the case or join the open one."""
+    submission = run_in_transaction(
+        factory,
+        lambda session: intake_service.submit(
+            session,
+            data=data,
+            idempotency_key=idempotency_key,
+            now=clock.now(),
+            tz=settings.tz,
+        ),
+    )
+    headers = {"Idempotent-Replayed": "true"} if submission.replayed else {}
+    if submission.status_code == 201:
+        headers["Location"] = f"/api/v1/cases/{submission.body['case_code']}"
+    return JSONResponse(submission.body, status_code=submission.status_code, headers=headers)

@@ -1,0 +1,265 @@
+"""The words of every error message, in Vietnamese and English, and the fields they name.
+
+Wording follows UX.md: an empty field gets an instruction ("Nhập …"), a wrong value a
+description of what is right; no "không hợp lệ", no "vui lòng". Templates take the
+field's label as ``{label}``; pydantic's own context (``max_length``, ``expected``…)
+fills the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from casework.base import Lang
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # structure (pydantic error types)
+    "missing": ("Nhập {label}", "Enter {label}"),
+    "child_required": (
+        "Chọn trẻ đã có (child_id) hoặc nhập thông tin trẻ (child)",
+        "Give an existing child (child_id) or the child's details (child)",
+    ),
+    "string_too_short": ("Nhập {label}", "Enter {label}"),
+    "string_too_long": (
+        "{label_cap} phải có tối đa {max_length} ký tự",
+        "{label_cap} must be {max_length} characters or fewer",
+    ),
+    "string_type": ("{label_cap} phải là chữ", "{label_cap} must be text"),
+    "string_pattern_mismatch": ("Kiểm tra lại {label}", "Check {label}"),
+    "enum": ("Chọn {label} trong danh sách: {expected}", "Choose {label} from: {expected}"),
+    "literal_error": (
+        "Chọn {label} trong danh sách: {expected}",
+        "Choose {label} from: {expected}",
+    ),
+    "bool_parsing": ("Chọn có hoặc không cho {label}", "Answer yes or no for {label}"),
+    "bool_type": ("Chọn có hoặc không cho {label}", "Answer yes or no for {label}"),
+    "int_parsing": ("{label_cap} phải là số", "{label_cap} must be a number"),
+    "int_type": ("{label_cap} phải là số", "{label_cap} must be a number"),
+    "int_from_float": ("{label_cap} phải là số nguyên", "{label_cap} must be a whole number"),
+    "greater_than_equal": ("{label_cap} phải từ {ge} trở lên", "{label_cap} must be {ge} or more"),
+    "less_than_equal": ("{label_cap} phải nhỏ hơn {le}", "{label_cap} must be {le} or less"),
+    "greater_than": ("{label_cap} phải lớn hơn {gt}", "{label_cap} must be more than {gt}"),
+    "date_parsing": (
+        "{label_cap} phải là ngày theo dạng YYYY-MM-DD",
+        "{label_cap} must be a date as YYYY-MM-DD",
+    ),
+    "date_from_datetime_parsing": (
+        "{label_cap} phải là ngày theo dạng YYYY-MM-DD",
+        "{label_cap} must be a date as YYYY-MM-DD",
+    ),
+    "date_from_datetime_inexact": (
+        "{label_cap} chỉ ghi ngày, không ghi giờ",
+        "{label_cap} must be a date without a time",
+    ),
+    "date_type": ("{label_cap} phải là ngày có thật", "{label_cap} must be a real date"),
+    "datetime_parsing": (
+        "{label_cap} phải là thời điểm theo dạng ISO 8601, ví dụ 2026-03-07T14:05:00+07:00",
+        "{label_cap} must be an ISO 8601 time, e.g. 2026-03-07T14:05:00+07:00",
+    ),
+    "datetime_from_date_parsing": (
+        "{label_cap} phải là thời điểm theo dạng ISO 8601, ví dụ 2026-03-07T14:05:00+07:00",
+        "{label_cap} must be an ISO 8601 time, e.g. 2026-03-07T14:05:00+07:00",
+    ),
+    "datetime_type": (
+        "{label_cap} phải là thời điểm theo dạng ISO 8601",
+        "{label_cap} must be an ISO 8601 time",
+    ),
+    "timezone_aware": (
+        "{label_cap} phải ghi múi giờ, ví dụ +07:00",
+        "{label_cap} must include its time zone offset, e.g. +07:00",
+    ),
+    "too_short": ("Chọn ít nhất một {label}", "Choose at least one {label}"),
+    "too_long": ("Chỉ chọn tối đa {max_length} {label}", "Choose at most {max_length} {label}"),
+    "list_type": ("{label_cap} phải là một danh sách", "{label_cap} must be a list"),
+    "model_type": ("{label_cap} phải là một đối tượng JSON", "{label_cap} must be a JSON object"),
+    "model_attributes_type": (
+        "{label_cap} phải là một đối tượng JSON",
+        "{label_cap} must be a JSON object",
+    ),
+    "dict_type": ("{label_cap} phải là một đối tượng JSON", "{label_cap} must be a JSON object"),
+    "extra_forbidden": (
+        "Trường “{field_name}” không có trong mẫu tiếp nhận; kiểm tra lại tên trường",
+        "“{field_name}” is not a field of this form; check its name",
+    ),
+    "json_invalid": (
+        "Nội dung gửi lên không phải JSON đúng cú pháp",
+        "The request body is not valid JSON",
+    ),
+    "value_error": ("Kiểm tra lại {label}: {detail}", "Check {label}: {detail}"),
+    # field rules of our own
+    "phone_invalid": (
+        "{label_cap} phải là số điện thoại Việt Nam, ví dụ số di động 10 chữ số bắt đầu bằng 0",
+        "{label_cap} must be a Vietnamese phone number, e.g. a 10-digit mobile starting with 0",
+    ),
+    "personal_id_format": (
+        "Số định danh cá nhân phải có đúng 12 chữ số",
+        "The personal identification number must be exactly 12 digits",
+    ),
+    "personal_id_century": (
+        "Số định danh cá nhân có chữ số thứ 4 là {digit}: chỉ dùng cho người sinh trước năm 2000 "
+        "hoặc sau năm 2099, không thể là trẻ em",
+        "Digit 4 of the personal identification number is {digit}, which means born before "
+        "2000 or after 2099: not a child",
+    ),
+    "personal_id_sex_mismatch": (
+        "Số định danh cá nhân ghi giới tính {id_sex}, nhưng hồ sơ ghi {record_sex}",
+        "The personal identification number says {id_sex_en}, the record says {record_sex_en}",
+    ),
+    "personal_id_year_mismatch": (
+        "Số định danh cá nhân ghi năm sinh {id_year}, nhưng hồ sơ ghi {record_year}",
+        "The personal identification number says born {id_year}, the record says {record_year}",
+    ),
+    "personal_id_other_child": (
+        "Số định danh cá nhân này đã thuộc một trẻ khác (mã trẻ {child_id}); kiểm tra lại số "
+        "hoặc gửi child_id",
+        "This personal identification number belongs to another child (id {child_id}); check "
+        "the number or send child_id",
+    ),
+    "birth_required": (
+        "Nhập ngày sinh hoặc năm sinh ước tính của trẻ",
+        "Enter the child's date of birth or estimated birth year",
+    ),
+    "birth_both": (
+        "Chỉ nhập ngày sinh hoặc năm sinh ước tính, không nhập cả hai",
+        "Enter the date of birth or an estimated birth year, not both",
+    ),
+    "date_in_future": (
+        "{label_cap} phải là ngày trong quá khứ",
+        "{label_cap} must be in the past",
+    ),
+    "time_in_future": (
+        "{label_cap} không được muộn hơn thời điểm hiện tại",
+        "{label_cap} cannot be later than now",
+    ),
+    "child_too_old": (
+        "Trẻ đã {age} tuổi khi tiếp nhận: hệ thống chỉ nhận trẻ dưới 18 tuổi",
+        "The child was {age} when the report was received: only children under 18 are recorded",
+    ),
+    "birth_year_range": (
+        "Năm sinh ước tính phải từ {min_year} đến {max_year}",
+        "The estimated birth year must be between {min_year} and {max_year}",
+    ),
+    "end_before_start": (
+        "Ngày kết thúc phải sau ngày bắt đầu",
+        "The end date must be after the start date",
+    ),
+    "reporter_required": (
+        "Nhập họ tên hoặc số điện thoại người báo tin, hoặc chọn báo tin ẩn danh",
+        "Enter the reporter's name or phone number, or mark the report anonymous",
+    ),
+    "reporter_anonymous_with_identity": (
+        "Báo tin ẩn danh thì không ghi họ tên, số điện thoại người báo tin",
+        "An anonymous report cannot carry the reporter's name or phone number",
+    ),
+    "child_both": (
+        "Chỉ gửi child_id (trẻ đã có) hoặc child (trẻ mới), không gửi cả hai",
+        "Send child_id (an existing child) or child (a new child), not both",
+    ),
+    "child_not_found": (
+        "Không tìm thấy trẻ có mã {child_id} ở xã này",
+        "No child with id {child_id} in this commune",
+    ),
+    "commune_not_found": (
+        "Không có xã/phường mã “{commune_code}”",
+        "There is no commune with code “{commune_code}”",
+    ),
+    "village_not_found": (
+        "Xã không có thôn “{village}”. Chọn một trong: {choices}",
+        "The commune has no village “{village}”. Choose one of: {choices}",
+    ),
+    "duplicate_items": ("{label_cap} bị lặp: {value}", "{label_cap} is repeated: {value}"),
+    "idempotency_key_reused": (
+        "Idempotency-Key này đã được dùng cho một báo cáo khác; dùng khóa mới cho báo cáo mới",
+        "This Idempotency-Key was used for a different report; use a new key for a new report",
+    ),
+    "idempotency_key_too_long": (
+        "Idempotency-Key phải có từ 1 đến 255 ký tự",
+        "The Idempotency-Key must be 1 to 255 characters",
+    ),
+    "case_not_found": ("Không tìm thấy hồ sơ {code}", "Case {code} not found"),
+    "concurrent_change": (
+        "Hồ sơ vừa được người khác thay đổi; tải lại để xem bản mới nhất rồi thực hiện lại",
+        "Someone else changed this record just now; reload it and try again",
+    ),
+    # transport
+    "not_found": ("Không tìm thấy trang hoặc hồ sơ này", "Not found"),
+    "method_not_allowed": ("Không hỗ trợ thao tác này", "Method not allowed"),
+    "http_error": ("Yêu cầu không thực hiện được", "The request could not be completed"),
+    "internal_error": (
+        "Có lỗi trong hệ thống; chưa có gì được lưu. Thử lại sau ít phút",
+        "Something went wrong on our side; nothing was saved. Try again in a few minutes",
+    ),
+}
+
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "commune_code": ("mã xã/phường", "commune code"),
+    "channel": ("kênh tiếp nhận", "intake channel"),
+    "first_received_at": ("thời điểm tiếp nhận đầu tiên", "first receipt time"),
+    "reporter": ("người báo tin", "reporter"),
+    "reporter.anonymous": ("báo tin ẩn danh", "anonymous report"),
+    "reporter.name": ("họ tên người báo tin", "reporter's name"),
+    "reporter.phone": ("số điện thoại người báo tin", "reporter's phone number"),
+    "reporter.relation": ("quan hệ của người báo tin với trẻ", "reporter's relation to the child"),
+    "child_id": ("mã trẻ", "child id"),
+    "child": ("thông tin trẻ", "child's details"),
+    "child.full_name": ("họ và tên của trẻ", "child's full name"),
+    "child.personal_id": ("số định danh cá nhân", "personal identification number"),
+    "child.date_of_birth": ("ngày sinh", "date of birth"),
+    "child.birth_year_estimate": ("năm sinh ước tính", "estimated birth year"),
+    "child.sex": ("giới tính", "sex"),
+    "child.ethnicity": ("dân tộc", "ethnicity"),
+    "child.village": ("thôn", "village"),
+    "child.address": ("địa chỉ", "address"),
+    "child.school_name": ("trường học", "school"),
+    "child.grade": ("lớp", "grade"),
+    "child.disability_level": ("mức độ khuyết tật", "disability level"),
+    "child.poverty_status": ("hộ nghèo, cận nghèo", "household poverty status"),
+    "child.caregivers": ("người chăm sóc", "caregivers"),
+    "child.caregivers.full_name": ("họ tên người chăm sóc", "caregiver's name"),
+    "child.caregivers.relation": ("quan hệ với trẻ", "relation to the child"),
+    "child.caregivers.phone": ("số điện thoại người chăm sóc", "caregiver's phone number"),
+    "child.circumstances": ("nhóm hoàn cảnh đặc biệt", "special-circumstance groups"),
+    "child.circumstances.group": ("nhóm hoàn cảnh đặc biệt", "special-circumstance group"),
+    "child.circumstances.subgroup": ("nhóm nhỏ", "sub-group"),
+    "child.circumstances.since": ("ngày bắt đầu", "start date"),
+    "child.circumstances.until": ("ngày kết thúc", "end date"),
+    "location": ("nơi xảy ra", "location"),
+    "description": ("nội dung sự việc", "what happened"),
+    "harm_forms": ("hình thức xâm hại", "form of harm"),
+    "setting": ("môi trường xảy ra", "setting"),
+    "perpetrator_relation": (
+        "quan hệ của người bị nghi gây hại với trẻ",
+        "suspected perpetrator's relation to the child",
+    ),
+    "child_state": ("tình trạng hiện tại của trẻ", "child's current state"),
+    "immediate_danger": ("trẻ đang gặp nguy hiểm", "immediate danger"),
+    "Idempotency-Key": ("Idempotency-Key", "Idempotency-Key"),
+    "page": ("số trang", "page"),
+    "page_size": ("số dòng mỗi trang", "page size"),
+}
+
+
+class _Blank(dict[str, Any]):
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
+def field_label(path: str | None, lang: Lang) -> str:
+    if not path:
+        return "nội dung" if lang == "vi" else "the request"
+    labels = FIELD_LABELS.get(path) or FIELD_LABELS.get(path.rsplit(".", 1)[-1])
+    if labels is None:
+        return path
+    return labels[0] if lang == "vi" else labels[1]
+
+
+def render(message_code: str, lang: Lang, *, label: str, params: dict[str, Any]) -> str:
+    """The message for ``message_code`` in ``lang``; unknown codes fall back to "check this"."""
+    vi, en = MESSAGES.get(message_code, MESSAGES["value_error"])
+    template = vi if lang == "vi" else en
+    values = _Blank(params)
+    values["label"] = label
+    values["label_cap"] = label[:1].upper() + label[1:]
+    if "expected" in params:
+        values["expected"] = str(params["expected"]).replace("'", "")
+    return template.format_map(values)

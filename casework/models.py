@@ -1,0 +1,25 @@
+"""Every table, imported in one place for Alembic and the test harness."""
+
+from casework.accounts.models import User
+from casework.agencies.models import Agency
+from casework.cases.models import CaseCounter, CaseEvent, ProtectionCase, Task
+from casework.children.models import Caregiver, Child, ChildCircumstance
+from casework.communes.models import Commune, Village
+from casework.intake.models import IdempotencyRecord, Report, ReportHarmForm
+
+__all__ = [
+    "Agency",
+    "CaseCounter",
+    "CaseEvent",
+    "Caregiver",
+    "Child",
+    "ChildCircumstance",
+    "Commune",
+    "IdempotencyRecord",
+    "ProtectionCase",
+    "Report",
+    "ReportHarmForm",
+    "Task",
+    "User",
+    "Village",
+]

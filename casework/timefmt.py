@@ -1,0 +1,21 @@
+"""Store UTC, show local: conversions at the edge of the system."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+
+def to_local(moment: datetime, tz: ZoneInfo) -> datetime:
+    """The same instant in the commune's time zone (ISO output carries +07:00)."""
+    return moment.astimezone(tz)
+
+
+def local_date(moment: datetime, tz: ZoneInfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+def age_on(date_of_birth: date, on: date) -> int:
+    """Completed years of age on a given day."""
+    before_birthday = (on.month, on.day) < (date_of_birth.month, date_of_birth.day)
+    return on.year - date_of_birth.year - int(before_birthday)

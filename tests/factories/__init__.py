@@ -1,0 +1,1 @@
+"""Small factory functions per feature: add + flush, return the row."""
