@@ -32,6 +32,7 @@ class FieldError:
     loc: tuple[str | int, ...]
     code: str
     params: dict[str, Any] = field(default_factory=dict)
+    source: str = "body"
 
 
 class CaseworkError(Exception):
@@ -83,7 +84,7 @@ def _entry(error: FieldError, lang: Lang) -> dict[str, Any]:
     msg_vi = render(error.code, "vi", label=labels["vi"], params=error.params)
     msg_en = render(error.code, "en", label=labels["en"], params=error.params)
     return {
-        "loc": ["body", *error.loc] if error.loc else [],
+        "loc": [error.source, *error.loc] if error.loc else [],
         "field": ".".join(str(part) for part in error.loc) or None,
         "type": error.code,
         "msg": msg_vi if lang == "vi" else msg_en,
@@ -105,14 +106,17 @@ def error_response(
 
 def _from_pydantic(raw: dict[str, Any]) -> FieldError:
     loc = tuple(raw.get("loc", ()))
+    source = "body"
     if loc and loc[0] in {"body", "query", "path", "header"}:
-        loc = loc[1:] if loc[0] == "body" else loc
+        source, loc = str(loc[0]), loc[1:]
     params = dict(raw.get("ctx") or {})
     params.setdefault("detail", raw.get("msg", ""))
     code = raw.get("type", "value_error")
+    if code in {"too_short", "too_long"} and isinstance(raw.get("input"), str):
+        code = f"string_{code}"  # a constraint applied after a validator loses its "string_"
     if code == "extra_forbidden" and loc:
         params["field_name"] = loc[-1]
-    return FieldError(loc=loc, code=code, params=params)
+    return FieldError(loc=loc, code=code, params=params, source=source)
 
 
 def install_error_handlers(app: FastAPI) -> None:

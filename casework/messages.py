@@ -37,7 +37,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "int_type": ("{label_cap} phải là số", "{label_cap} must be a number"),
     "int_from_float": ("{label_cap} phải là số nguyên", "{label_cap} must be a whole number"),
     "greater_than_equal": ("{label_cap} phải từ {ge} trở lên", "{label_cap} must be {ge} or more"),
-    "less_than_equal": ("{label_cap} phải nhỏ hơn {le}", "{label_cap} must be {le} or less"),
+    "less_than_equal": ("{label_cap} tối đa là {le}", "{label_cap} must be {le} or less"),
+    "less_than": ("{label_cap} phải nhỏ hơn {lt}", "{label_cap} must be less than {lt}"),
     "greater_than": ("{label_cap} phải lớn hơn {gt}", "{label_cap} must be more than {gt}"),
     "date_parsing": (
         "{label_cap} phải là ngày theo dạng YYYY-MM-DD",

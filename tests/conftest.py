@@ -22,7 +22,8 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Session
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session, SQLModel
 
 from casework.app import create_app
 from casework.clock import FixedClock
@@ -149,3 +150,12 @@ def client(
     app = create_app(databases.settings, session_factory=session_factory, clock=clock)
     with TestClient(app, raise_server_exceptions=False) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def live_factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
+    """Sessions that really commit, for tests of concurrent transactions; rows wiped after."""
+    yield make_sessionmaker(engine)
+    with engine.begin() as conn:
+        for table in reversed(SQLModel.metadata.sorted_tables):
+            conn.execute(table.delete())

@@ -95,7 +95,9 @@ def test_immediate_danger_makes_case_emergency(client, commune):
 
 
 def test_teacher_perpetrator_without_danger_is_not_an_emergency(client, commune):
-    body = client.post("/api/v1/intakes", json=intake_payload(perpetrator_relation="teacher")).json()
+    body = client.post(
+        "/api/v1/intakes", json=intake_payload(perpetrator_relation="teacher")
+    ).json()
     assert body["is_emergency"] is False
 
 
@@ -214,3 +216,49 @@ def test_text_is_stored_in_nfc_with_spaces_collapsed(client, commune):
     body = client.post("/api/v1/intakes", json=intake_payload(**{"child.full_name": decomposed}))
     case = client.get(f"/api/v1/cases/{body.json()['case_code']}").json()
     assert case["child"]["full_name"] == unicodedata.normalize("NFC", "Đặng Ngọc Ánh")
+
+
+def test_same_idempotency_key_and_body_return_the_same_case_once(client, commune):
+    headers = {"Idempotency-Key": "111-call-20260302-0815-0042"}
+    first = client.post("/api/v1/intakes", json=intake_payload(), headers=headers)
+    again = client.post("/api/v1/intakes", json=intake_payload(), headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert "idempotent-replayed" not in first.headers
+    case = client.get(f"/api/v1/cases/{first.json()['case_code']}").json()
+    assert len(case["reports"]) == 1
+
+
+def test_same_idempotency_key_with_another_body_is_refused(client, commune):
+    headers = {"Idempotency-Key": "k-1"}
+    client.post("/api/v1/intakes", json=intake_payload(), headers=headers)
+    response = client.post(
+        "/api/v1/intakes", json=intake_payload(description="Nội dung khác"), headers=headers
+    )
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "idempotency_key_reused"
+    listing = client.get("/api/v1/cases").json()
+    assert listing["total"] == 1
+
+
+def test_a_refused_intake_does_not_use_up_its_idempotency_key(client, commune):
+    headers = {"Idempotency-Key": "k-2"}
+    bad = client.post("/api/v1/intakes", json=intake_payload(harm_forms=[]), headers=headers)
+    assert bad.status_code == 422
+    good = client.post("/api/v1/intakes", json=intake_payload(), headers=headers)
+    assert good.status_code == 201
+
+
+def test_without_a_key_a_resent_report_is_a_second_report_on_the_same_case(client, commune):
+    first = client.post("/api/v1/intakes", json=intake_payload()).json()
+    second = client.post("/api/v1/intakes", json=intake_payload()).json()
+    assert second["case_code"] == first["case_code"]
+    assert second["report_id"] != first["report_id"]
+
+
+def test_too_long_idempotency_key_is_refused(client, commune):
+    response = client.post(
+        "/api/v1/intakes", json=intake_payload(), headers={"Idempotency-Key": "k" * 256}
+    )
+    assert response.status_code == 422
