@@ -59,20 +59,18 @@ class CaseNotFound(NotFound):
 
 
 def _next_seq(session: Session, *, commune_id: int, year: int) -> int:
-    """Take the next case number for the commune and year; the counter row stays locked."""
+    """Take the next case number for the commune and year; the counter row stays locked.
+
+    One upsert: the first case of a year creates the row, later ones increment it.
+    """
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(
-        insert(CaseCounter)
-        .values(commune_id=commune_id, year=year, last_seq=0)
-        .on_conflict_do_nothing()
-    )
-    return session.execute(
-        sa.update(CaseCounter)
-        .where(CaseCounter.commune_id == commune_id, CaseCounter.year == year)
-        .values(last_seq=CaseCounter.last_seq + 1)
-        .returning(CaseCounter.last_seq)
-    ).scalar_one()
+    statement = insert(CaseCounter).values(commune_id=commune_id, year=year, last_seq=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[CaseCounter.commune_id, CaseCounter.year],
+        set_={"last_seq": CaseCounter.last_seq + 1},
+    ).returning(CaseCounter.last_seq)
+    return session.execute(statement).scalar_one()
 
 
 def record_event(
