@@ -59,9 +59,10 @@ class ThrowawayDatabases:
         self._cleanup: list[tuple[str, str]] = []
         self.settings = Settings(_env_file=None)
 
-    def url_for(self, backend: str) -> str:
+    def url_for(self, backend: str, *, name: str = "casework-test") -> str:
+        """A new empty database (SQLite file ``name`` or a fresh PostgreSQL database)."""
         if backend == "sqlite":
-            return f"sqlite:///{self._tmp_dir / 'casework-test.db'}"
+            return f"sqlite:///{self._tmp_dir / f'{name}.db'}"
         admin_url = postgres_admin_url()
         problem = _postgres_reachable(admin_url)
         if problem:
