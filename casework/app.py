@@ -6,10 +6,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+import casework.models  # noqa: F401  (every table, so foreign keys resolve at flush)
 from casework.cases.views import router as cases_router
 from casework.children.views import router as children_router
 from casework.clock import Clock, SystemClock
@@ -17,7 +19,7 @@ from casework.config import Settings, get_settings
 from casework.db import make_engine, make_sessionmaker
 from casework.errors import install_error_handlers
 from casework.intake.views import router as intake_router
-from casework.web.templating import make_templates
+from casework.web.templating import STATIC_DIR, make_templates
 from casework.web.views import router as web_router
 
 DESCRIPTION = """
@@ -62,4 +64,5 @@ def create_app(
     install_error_handlers(app)
     for router in (intake_router, cases_router, children_router, web_router):
         app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -44,3 +44,10 @@ def test_unexpected_failure_shows_no_stack_trace_or_sql(client, session_factory,
     assert response.json()["detail"][0]["msg"].startswith(
         "Có lỗi trong hệ thống; chưa có gì được lưu"
     )
+
+
+def test_pages_use_a_self_hosted_stylesheet_and_no_inline_style(client):
+    page = client.get("/").text
+    assert "<style" not in page
+    assert 'href="/static/casework.css"' in page
+    assert client.get("/static/casework.css").status_code == 200
