@@ -4,6 +4,7 @@ and owns its transaction."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import typer
 
@@ -69,6 +70,39 @@ def serve(
         server_header=False,
         proxy_headers=False,
     )
+
+
+workflow_app = typer.Typer(help="Workflow definitions: check and draw them.")
+app.add_typer(workflow_app, name="workflow")
+
+
+@workflow_app.command("check")
+def workflow_check(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
+    """Validate a definition file: unknown or unreachable states, missing guards, ladders."""
+    from casework.cases.workflow import FACTS, GUARDS
+    from workflows.check import check
+    from workflows.definition import DefinitionError, load
+
+    try:
+        problems = check(load(path), guards=GUARDS, facts=FACTS)
+    except DefinitionError as exc:
+        problems = [str(exc)]
+    for problem in problems:
+        typer.echo(f"✗ {problem}", err=True)
+    if problems:
+        raise typer.Exit(code=1)
+    typer.echo(f"✓ {path}: no problems found")
+
+
+@workflow_app.command("diagram")
+def workflow_diagram(
+    path: Path = typer.Argument(None, help="Default: the shipped child-protection workflow"),
+) -> None:
+    """Print the state diagram as Mermaid."""
+    from workflows.check import mermaid
+    from workflows.definition import DEFINITIONS_DIR, load
+
+    typer.echo(mermaid(load(path or DEFINITIONS_DIR / "child_protection.yaml")))
 
 
 if __name__ == "__main__":

@@ -4,11 +4,19 @@ from casework.accounts.models import User
 from casework.agencies.models import Agency
 from casework.cases.models import CaseCounter, CaseEvent, ProtectionCase, Task
 from casework.children.models import Caregiver, Child, ChildCircumstance
-from casework.communes.models import Commune, Village
+from casework.communes.models import Commune, CommuneDayOff, Village
+from casework.deadlines.models import CaseDeadline, DeadlineTimer
+from casework.escalations.models import Escalation
 from casework.intake.models import IdempotencyRecord, Report, ReportHarmForm
+from notifications.models import OutboxMessage
 
 __all__ = [
     "Agency",
+    "CaseDeadline",
+    "CommuneDayOff",
+    "DeadlineTimer",
+    "Escalation",
+    "OutboxMessage",
     "CaseCounter",
     "CaseEvent",
     "Caregiver",

@@ -38,6 +38,7 @@ class ProtectionLevel(StrEnum):
 
 
 class TaskStatus(StrEnum):
+    planned = "planned"  # part of a plan awaiting approval; agencies see it once approved
     open = "open"
     accepted = "accepted"
     declined = "declined"
@@ -61,6 +62,7 @@ register_labels(
         RiskLevel.low: ("Thấp", "Low"),
         ProtectionLevel.support: ("Hỗ trợ", "Support"),
         ProtectionLevel.intervention: ("Can thiệp", "Intervention"),
+        TaskStatus.planned: ("Trong kế hoạch chờ duyệt", "In a plan awaiting approval"),
         TaskStatus.open: ("Chưa nhận", "Not yet accepted"),
         TaskStatus.accepted: ("Đang thực hiện", "Accepted"),
         TaskStatus.declined: ("Không thực hiện được", "Declined"),
@@ -105,6 +107,13 @@ class ProtectionCase(SQLModel, table=True):
     updated_at: datetime
     closed_at: datetime | None = None
     closure_reason: str | None = Field(default=None, max_length=300)
+    substantiated: bool | None = Field(default=None, description="Initial assessment's finding")
+    separation_started_at: datetime | None = None
+    separation_ended_at: datetime | None = None
+    review_stable: bool | None = Field(
+        default=None, description="Mẫu 06: no further risk and stable"
+    )
+    transferred_to: str | None = Field(default=None, max_length=200)
     version: int = Field(default=1)
 
     @declared_attr  # type: ignore[misc]
@@ -152,6 +161,7 @@ class Task(SQLModel, table=True):
     acknowledged_at: datetime | None = None
     done_at: datetime | None = None
     outcome_note: str | None = Field(default=None, sa_type=sa.Text)
+    cost_vnd: int | None = Field(default=None, ge=0, description="Kinh phí dự kiến (Mẫu 04)")
     created_at: datetime
     version: int = Field(default=1)
 

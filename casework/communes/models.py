@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -32,6 +32,16 @@ class Village(SQLModel, table=True):
     commune_id: int = Field(foreign_key="commune.id", index=True)
     name: str = Field(max_length=120)
     name_key: str = Field(max_length=120, description="Folded name for matching input")
+
+
+class CommuneDayOff(SQLModel, table=True):
+    """An extra day off the commune declared; working-day deadlines skip it."""
+
+    __tablename__ = "commune_day_off"
+
+    commune_id: int = Field(foreign_key="commune.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    reason: str = Field(max_length=200)
 
 
 def commune_id_of(code: str) -> sa.ScalarSelect[int]:

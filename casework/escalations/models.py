@@ -1,0 +1,63 @@
+"""The supervisor's escalation queue (hàng đợi leo thang)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from casework.base import choice_field, register_labels
+
+
+class EscalationReason(StrEnum):
+    deadline_overdue = "deadline_overdue"
+    task_not_accepted = "task_not_accepted"
+    task_overdue = "task_overdue"
+    task_declined = "task_declined"
+
+
+class EscalationStatus(StrEnum):
+    open = "open"
+    acknowledged = "acknowledged"
+    resolved = "resolved"
+
+
+register_labels(
+    {
+        EscalationReason.deadline_overdue: ("Quá hạn", "Deadline overdue"),
+        EscalationReason.task_not_accepted: ("Cơ quan chưa nhận việc", "Task not accepted"),
+        EscalationReason.task_overdue: ("Nhiệm vụ quá hạn", "Task overdue"),
+        EscalationReason.task_declined: ("Cơ quan không thực hiện được", "Task declined"),
+        EscalationStatus.open: ("Chưa ai nhận", "Open"),
+        EscalationStatus.acknowledged: ("Đang xử lý", "Being handled"),
+        EscalationStatus.resolved: ("Đã xử lý", "Resolved"),
+    }
+)
+
+
+class Escalation(SQLModel, table=True):
+    """Something late or refused that a supervisor must act on."""
+
+    __table_args__ = (
+        sa.Index(
+            "uq_escalation_one_open_per_deadline",
+            "deadline_id",
+            unique=True,
+            sqlite_where=sa.text("status != 'resolved' AND deadline_id IS NOT NULL"),
+            postgresql_where=sa.text("status != 'resolved' AND deadline_id IS NOT NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="protection_case.id", index=True)
+    deadline_id: int | None = Field(default=None, foreign_key="case_deadline.id")
+    task_id: int | None = Field(default=None, foreign_key="task.id")
+    reason: EscalationReason = choice_field(EscalationReason)
+    status: EscalationStatus = choice_field(EscalationStatus, default=EscalationStatus.open)
+    created_at: datetime
+    acknowledged_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    acknowledged_at: datetime | None = None
+    resolved_at: datetime | None = None
+    note: str | None = Field(default=None, sa_type=sa.Text)

@@ -1,0 +1,71 @@
+"""`casework workflow check` finds what a commune could get wrong when editing a definition."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from casework.cases.workflow import FACTS, GUARDS
+from workflows.check import check, mermaid
+from workflows.definition import DEFINITIONS_DIR, DefinitionError, load
+
+SHIPPED = DEFINITIONS_DIR / "child_protection.yaml"
+
+
+def edited(tmp_path: Path, change) -> Path:
+    raw = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    change(raw)
+    path = tmp_path / "edited.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def problems(path: Path) -> list[str]:
+    return check(load(path), guards=GUARDS, facts=FACTS)
+
+
+def test_shipped_definition_is_sound():
+    assert problems(SHIPPED) == []
+
+
+def test_unknown_state_is_named(tmp_path):
+    path = edited(tmp_path, lambda raw: raw["transitions"][0].update({"to": "assesing"}))
+    assert any("unknown state 'assesing'" in p for p in problems(path))
+
+
+def test_unreachable_state_is_named(tmp_path):
+    def drop_monitoring_entries(raw):
+        raw["transitions"] = [t for t in raw["transitions"] if t.get("to") != "monitoring"]
+
+    found = problems(edited(tmp_path, drop_monitoring_entries))
+    assert "state 'monitoring' is unreachable from 'received'" in found
+
+
+def test_guard_that_does_not_exist_is_named(tmp_path):
+    path = edited(tmp_path, lambda raw: raw["transitions"][0].update({"guards": ["is_mayor"]}))
+    assert any("guard 'is_mayor' does not exist" in p for p in problems(path))
+
+
+def test_deadline_without_a_ladder_is_named(tmp_path):
+    path = edited(tmp_path, lambda raw: raw["deadlines"]["plan_draft"].pop("ladder"))
+    assert "deadline 'plan_draft' has no escalation ladder" in problems(path)
+
+
+def test_unknown_fact_in_a_route_is_named(tmp_path):
+    path = edited(tmp_path, lambda raw: raw["tasks"]["routes"][0].update({"when": ["harm_sexual"]}))
+    assert any("unknown fact 'harm_sexual'" in p for p in problems(path))
+
+
+def test_malformed_file_says_where(tmp_path):
+    path = edited(tmp_path, lambda raw: raw["deadlines"]["plan_draft"].update({"clock": "weeks"}))
+    with pytest.raises(DefinitionError, match="clock"):
+        load(path)
+
+
+def test_diagram_is_mermaid_with_the_current_state_highlighted():
+    text = mermaid(load(SHIPPED), current="planning")
+    assert text.startswith("stateDiagram-v2")
+    assert "planning --> awaiting_approval: submit_plan" in text
+    assert "class planning current" in text

@@ -1,0 +1,106 @@
+"""``casework workflow check``: what a definition gets wrong, in words a commune can act on."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Collection
+
+from workflows.definition import Definition
+from workflows.engine import OPEN_EVENT
+
+
+def check(definition: Definition, *, guards: Collection[str], facts: Collection[str]) -> list[str]:
+    """Every problem found; an empty list means the definition can run."""
+    problems: list[str] = []
+    states = set(definition.states)
+
+    def state_ref(where: str, name: str) -> None:
+        if name not in states:
+            problems.append(f"{where}: unknown state '{name}' (states: {', '.join(states)})")
+
+    def fact_refs(where: str, names: Collection[str]) -> None:
+        for name in names:
+            if name not in facts:
+                problems.append(
+                    f"{where}: unknown fact '{name}' (known: {', '.join(sorted(facts))})"
+                )
+
+    state_ref("initial", definition.initial)
+    for number, row in enumerate(definition.transitions, 1):
+        where = f"transition {number} ({row.event})"
+        for source in row.sources:
+            state_ref(where, source)
+        if row.dest is not None:
+            state_ref(where, row.dest)
+        fact_refs(where, row.when)
+        for guard in row.guards:
+            if guard not in guards:
+                problems.append(
+                    f"{where}: guard '{guard}' does not exist (known: {', '.join(sorted(guards))})"
+                )
+
+    reachable, queue = {definition.initial}, deque([definition.initial])
+    while queue:
+        state = queue.popleft()
+        for row in definition.transitions:
+            if state in row.sources and row.dest and row.dest not in reachable:
+                reachable.add(row.dest)
+                queue.append(row.dest)
+    for state in definition.states:
+        if state not in reachable:
+            problems.append(f"state '{state}' is unreachable from '{definition.initial}'")
+
+    events = set(definition.events) | {OPEN_EVENT}
+    for kind, deadline in definition.deadlines.items():
+        if deadline.ladder is None:
+            problems.append(f"deadline '{kind}' has no escalation ladder")
+        elif deadline.ladder not in definition.ladders:
+            problems.append(f"deadline '{kind}': ladder '{deadline.ladder}' does not exist")
+        for event in deadline.met_by:
+            if event not in events:
+                problems.append(f"deadline '{kind}': met_by unknown event '{event}'")
+    for event, effects in definition.arming.items():
+        if event not in events:
+            problems.append(f"arming: unknown event '{event}'")
+        for rule in (*effects.arm, *effects.cancel):
+            if rule.deadline not in definition.deadlines:
+                problems.append(f"arming {event}: unknown deadline '{rule.deadline}'")
+            fact_refs(f"arming {event}", (*rule.when, *rule.unless))
+    task_rules = definition.tasks
+    for ladder in (
+        task_rules.acknowledge_ladder,
+        task_rules.due_ladder,
+        task_rules.emergency_ladder,
+    ):
+        if ladder not in definition.ladders:
+            problems.append(f"tasks: ladder '{ladder}' does not exist")
+    for number, route in enumerate(task_rules.routes, 1):
+        state_ref(f"task route {number}", route.on_enter)
+        fact_refs(f"task route {number}", (*route.when, *route.unless))
+        for spec in route.tasks:
+            fact_refs(f"task route {number} ({spec.kind})", (*spec.when, *spec.unless))
+    return problems
+
+
+def mermaid(definition: Definition, *, current: str | None = None) -> str:
+    """The state diagram in Mermaid, with the current state highlighted if given."""
+    lines = ["stateDiagram-v2", "  direction LR"]
+    for name, spec in definition.states.items():
+        lines.append(f'  state "{spec.vi}" as {name}')
+    lines.append(f"  [*] --> {definition.initial}")
+    seen = set()
+    for row in definition.transitions:
+        for source in row.sources:
+            edge = (source, row.dest or source, row.event)
+            if edge not in seen:
+                seen.add(edge)
+                lines.append(f"  {source} --> {row.dest or source}: {row.event}")
+    for name, spec in definition.states.items():
+        if spec.final:
+            lines.append(f"  {name} --> [*]")
+    if current:
+        lines += [
+            "  classDef current fill:#ffdd00,stroke:#0b0c0c,stroke-width:3px",
+            f"  class {current} current",
+        ]
+    return "\n".join(lines)

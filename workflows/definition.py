@@ -1,0 +1,169 @@
+"""A workflow definition as data: the YAML file parsed into typed, validated parts.
+
+Structure errors (a missing field, a wrong type) are caught here; meaning errors (an
+unknown state, an unreachable state, a guard nobody wrote) by ``workflows.check``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
+
+Clock = Literal["hours", "days", "working_days"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Label(_Strict):
+    vi: str
+    en: str
+
+
+class StateSpec(Label):
+    final: bool = False
+
+
+class TransitionSpec(_Strict):
+    """One row of an event: taken from any ``from`` state when every ``when`` fact holds."""
+
+    event: str
+    sources: tuple[str, ...] = Field(alias="from")
+    dest: str | None = Field(default=None, alias="to", description="None: stay in the state")
+    when: tuple[str, ...] = ()
+    guards: tuple[str, ...] = ()
+
+    @field_validator("sources", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
+
+
+class LadderStep(_Strict):
+    step: str
+    at: float = Field(ge=0, le=1, description="Share of the allowed time gone")
+    grace_hours: float = Field(default=0, ge=0)
+    notify: tuple[Literal["assignee", "agency_head", "caseworker", "supervisor"], ...] = ()
+    escalate: bool = False
+
+
+class OnDueTask(_Strict):
+    agency: str
+    kind: str
+    title: str
+    due_hours: float = Field(gt=0)
+
+
+class DeadlineSpec(_Strict):
+    label: Label
+    clock: Clock
+    duration: int = Field(gt=0)
+    start: str = Field(description="first_received_at, event, or payload.<field>")
+    ladder: str | None = None
+    met_by: tuple[str, ...] = ()
+    on_due_task: OnDueTask | None = None
+
+    @field_validator("start")
+    @classmethod
+    def _known_start(cls, value: str) -> str:
+        if value not in {"first_received_at", "event"} and not value.startswith("payload."):
+            raise ValueError("start must be first_received_at, event or payload.<field>")
+        return value
+
+
+class Conditional(_Strict):
+    when: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()
+
+    @field_validator("when", "unless", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: object) -> object:
+        return (value,) if isinstance(value, str) else value
+
+
+class ArmRule(Conditional):
+    deadline: str
+    start: str | None = Field(default=None, description="Overrides the deadline's start")
+
+
+class CancelRule(Conditional):
+    deadline: str
+
+
+class EventEffects(_Strict):
+    arm: tuple[ArmRule, ...] = ()
+    cancel: tuple[CancelRule, ...] = ()
+
+
+class TaskSpec(Conditional):
+    agency: str
+    kind: str
+    title: str
+    ack_hours: float = Field(gt=0)
+    due_hours: float | None = Field(default=None, gt=0)
+    due_working_days: int | None = Field(default=None, gt=0)
+
+    @model_validator(mode="after")
+    def _one_due(self) -> TaskSpec:
+        if (self.due_hours is None) == (self.due_working_days is None):
+            raise ValueError("give exactly one of due_hours and due_working_days")
+        return self
+
+
+class TaskRoute(Conditional):
+    on_enter: str
+    tasks: tuple[TaskSpec, ...]
+
+
+class TaskRules(_Strict):
+    acknowledge_ladder: str
+    due_ladder: str
+    emergency_ladder: str
+    routes: tuple[TaskRoute, ...] = ()
+
+
+class Definition(_Strict):
+    name: str
+    version: int = Field(ge=1)
+    title: Label
+    initial: str
+    states: dict[str, StateSpec]
+    transitions: tuple[TransitionSpec, ...]
+    ladders: dict[str, tuple[LadderStep, ...]]
+    deadlines: dict[str, DeadlineSpec]
+    arming: dict[str, EventEffects] = {}
+    tasks: TaskRules
+
+    @property
+    def events(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t.event for t in self.transitions))
+
+
+class DefinitionError(ValueError):
+    """The file is not a workflow definition; the message says where and why."""
+
+
+def load(path: Path) -> Definition:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise DefinitionError(f"{path}: {exc}") from exc
+    try:
+        return Definition.model_validate(raw)
+    except ValueError as exc:
+        raise DefinitionError(f"{path}: {exc}") from exc
+
+
+def load_all(directory: Path = DEFINITIONS_DIR) -> dict[tuple[str, int], Definition]:
+    """Every definition shipped, by (name, version): running cases keep their version."""
+    found = {}
+    for path in sorted(directory.glob("*.yaml")):
+        definition = load(path)
+        found[(definition.name, definition.version)] = definition
+    return found

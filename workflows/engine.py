@@ -1,0 +1,219 @@
+"""The pure engine: a definition compiled into one shared ``transitions`` machine.
+
+``fire`` takes the current state and the facts about the subject (plain values the
+service computed: ``is_emergency``, ``plan_task_count``, the actor's role …) and returns a
+``Step``: the destination and the effects to persist. It never touches a session, the
+network or the clock; ``now`` and the calendar come in as arguments. Guards are named
+functions supplied by the application; each returns ``None`` (pass) or a reason code the
+UI can show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import cached_property
+from typing import Any
+
+from transitions import Machine
+
+from workflows.calendar import WorkingCalendar
+from workflows.definition import Conditional, DeadlineSpec, Definition, TaskSpec
+from workflows.effects import ArmDeadline, CancelDeadline, CreateTask, Effect, MeetDeadline, Step
+
+Facts = Mapping[str, Any]
+Guard = Callable[[Facts], str | None]
+OPEN_EVENT = "receive"
+
+
+class TransitionNotAllowed(Exception):
+    """The event cannot happen now: the state does not allow it or a guard said no."""
+
+    def __init__(self, event: str, state: str, reasons: list[str], allowed: list[str]) -> None:
+        super().__init__(f"{event} not allowed from {state}: {', '.join(reasons) or 'state'}")
+        self.event = event
+        self.state = state
+        self.reasons = reasons
+        self.allowed = allowed
+
+
+@dataclass(frozen=True)
+class Context:
+    """Everything the engine may read: facts, the event's time and payload, the calendar."""
+
+    facts: Facts
+    now: datetime
+    calendar: WorkingCalendar
+    first_received_at: datetime
+    payload: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EventOption:
+    event: str
+    allowed: bool
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LadderTime:
+    step: str
+    fires_at: datetime
+
+
+class _Holder:
+    """What the machine moves: a state and the effects its callbacks collect."""
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+        self.effects: list[Effect] = []
+
+
+def holds(rule: Conditional, facts: Facts) -> bool:
+    return all(facts.get(name) for name in rule.when) and not any(
+        facts.get(name) for name in rule.unless
+    )
+
+
+class Engine:
+    """One compiled definition; build once per definition and share across threads."""
+
+    def __init__(self, definition: Definition, guards: Mapping[str, Guard]) -> None:
+        self.definition = definition
+        self.guards = guards
+
+    @cached_property
+    def machine(self) -> Machine:
+        machine = Machine(
+            model=None,
+            states=list(self.definition.states),
+            initial=self.definition.initial,
+            auto_transitions=False,
+            send_event=True,
+            model_attribute="state",
+        )
+        for spec in self.definition.transitions:
+            when = spec.when
+            machine.add_transition(
+                spec.event,
+                list(spec.sources),
+                spec.dest,
+                conditions=[lambda e, when=when: all(e.kwargs["ctx"].facts.get(f) for f in when)],
+            )
+        return machine
+
+    # -- what may happen ---------------------------------------------------------------
+
+    def _guard_reasons(self, event: str, state: str, facts: Facts) -> list[str] | None:
+        """None if the state has no such event; else the reasons its guards refuse."""
+        rows = [t for t in self.definition.transitions if t.event == event and state in t.sources]
+        if not rows:
+            return None
+        guards = dict.fromkeys(g for row in rows for g in row.guards)
+        return [reason for name in guards if (reason := self.guards[name](facts)) is not None]
+
+    def options(self, state: str, facts: Facts) -> list[EventOption]:
+        """Every event the state offers, and whether the guards allow it now (with reasons)."""
+        found = []
+        for event in self.definition.events:
+            reasons = self._guard_reasons(event, state, facts)
+            if reasons is not None:
+                found.append(EventOption(event, not reasons, tuple(reasons)))
+        return found
+
+    # -- firing ------------------------------------------------------------------------
+
+    def open(self, ctx: Context) -> Step:
+        """The subject is created in the initial state (the ``receive`` event)."""
+        initial = self.definition.initial
+        effects = self._event_effects(OPEN_EVENT, ctx) + self._enter_effects(initial, ctx)
+        return Step(OPEN_EVENT, None, initial, tuple(effects))
+
+    def fire(self, state: str, event: str, ctx: Context) -> Step:
+        """Apply ``event`` to a subject in ``state``; raise if the state or a guard forbids it."""
+        reasons = self._guard_reasons(event, state, ctx.facts)
+        if reasons is None or reasons:
+            allowed = [o.event for o in self.options(state, ctx.facts) if o.allowed]
+            raise TransitionNotAllowed(event, state, reasons or [], allowed)
+        holder = _Holder(state)
+        self.machine.events[event].trigger(holder, ctx=ctx)
+        dest = holder.state
+        effects = [MeetDeadline(kind) for kind, spec in self._deadlines() if event in spec.met_by]
+        effects += self._event_effects(event, ctx)
+        if dest != state:
+            effects += self._enter_effects(dest, ctx)
+            if self.definition.states[dest].final:
+                effects += [CancelDeadline(kind) for kind, _ in self._deadlines()]
+        return Step(event, state, dest, tuple(effects))
+
+    # -- effects -----------------------------------------------------------------------
+
+    def _deadlines(self) -> list[tuple[str, DeadlineSpec]]:
+        return list(self.definition.deadlines.items())
+
+    def _event_effects(self, event: str, ctx: Context) -> list[Effect]:
+        rules = self.definition.arming.get(event)
+        if rules is None:
+            return []
+        effects: list[Effect] = [
+            CancelDeadline(rule.deadline) for rule in rules.cancel if holds(rule, ctx.facts)
+        ]
+        for rule in rules.arm:
+            if holds(rule, ctx.facts):
+                spec = self.definition.deadlines[rule.deadline]
+                starts_at = self._start(rule.start or spec.start, ctx)
+                due_at = self.due(spec.clock, spec.duration, starts_at, ctx.calendar)
+                effects.append(ArmDeadline(rule.deadline, starts_at, due_at, spec.ladder))
+        return effects
+
+    def _enter_effects(self, state: str, ctx: Context) -> list[Effect]:
+        effects: list[Effect] = []
+        for route in self.definition.tasks.routes:
+            if route.on_enter == state and holds(route, ctx.facts):
+                effects += [self._task(spec, ctx) for spec in route.tasks if holds(spec, ctx.facts)]
+        return effects
+
+    def _task(self, spec: TaskSpec, ctx: Context) -> CreateTask:
+        if spec.due_hours is not None:
+            due_at = ctx.now + timedelta(hours=spec.due_hours)
+        else:
+            assert spec.due_working_days is not None
+            due_at = ctx.calendar.add_working_days(ctx.now, spec.due_working_days)
+        return CreateTask(
+            agency=spec.agency,
+            kind=spec.kind,
+            title=spec.title,
+            starts_at=ctx.now,
+            acknowledge_by=min(ctx.now + timedelta(hours=spec.ack_hours), due_at),
+            due_at=due_at,
+        )
+
+    @staticmethod
+    def _start(start: str, ctx: Context) -> datetime:
+        if start == "first_received_at":
+            return ctx.first_received_at
+        if start == "event":
+            return ctx.now
+        value = ctx.payload.get(start.removeprefix("payload."))
+        if not isinstance(value, datetime):
+            raise ValueError(f"payload has no time {start!r}")
+        return value
+
+    def ladder(self, name: str | None, starts_at: datetime, due_at: datetime) -> list[LadderTime]:
+        """When each step of a deadline's ladder falls: a share of the time, plus any grace."""
+        if name is None:
+            return []
+        allowed = due_at - starts_at
+        return [
+            LadderTime(step.step, starts_at + allowed * step.at + timedelta(hours=step.grace_hours))
+            for step in self.definition.ladders[name]
+        ]
+
+    @staticmethod
+    def due(clock: str, duration: int, starts_at: datetime, calendar: WorkingCalendar) -> datetime:
+        if clock == "hours":
+            return starts_at + timedelta(hours=duration)
+        if clock == "days":
+            return starts_at + timedelta(days=duration)
+        return calendar.add_working_days(starts_at, duration)
