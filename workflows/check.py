@@ -50,7 +50,7 @@ def check(definition: Definition, *, guards: Collection[str], facts: Collection[
         if state not in reachable:
             problems.append(f"state '{state}' is unreachable from '{definition.initial}'")
 
-    events = set(definition.events) | {OPEN_EVENT}
+    events = set(definition.events) | {OPEN_EVENT} | set(definition.signals)
     for kind, deadline in definition.deadlines.items():
         if deadline.ladder is None:
             problems.append(f"deadline '{kind}' has no escalation ladder")

@@ -99,6 +99,7 @@ class CancelRule(Conditional):
 class EventEffects(_Strict):
     arm: tuple[ArmRule, ...] = ()
     cancel: tuple[CancelRule, ...] = ()
+    activate_planned_tasks: bool = False
 
 
 class TaskSpec(Conditional):
@@ -125,6 +126,7 @@ class TaskRules(_Strict):
     acknowledge_ladder: str
     due_ladder: str
     emergency_ladder: str
+    plan_ack_hours: float = Field(default=24, gt=0, description="To accept an approved task")
     routes: tuple[TaskRoute, ...] = ()
 
 
@@ -137,6 +139,9 @@ class Definition(_Strict):
     transitions: tuple[TransitionSpec, ...]
     ladders: dict[str, tuple[LadderStep, ...]]
     deadlines: dict[str, DeadlineSpec]
+    signals: tuple[str, ...] = Field(
+        default=(), description="Happenings that are not events but arm deadlines"
+    )
     arming: dict[str, EventEffects] = {}
     tasks: TaskRules
 

@@ -35,7 +35,12 @@ class CreateTask:
     due_at: datetime
 
 
-Effect = ArmDeadline | MeetDeadline | CancelDeadline | CreateTask
+@dataclass(frozen=True)
+class ActivatePlannedTasks:
+    """The approved plan's tasks go to their agencies."""
+
+
+Effect = ArmDeadline | MeetDeadline | CancelDeadline | CreateTask | ActivatePlannedTasks
 
 
 @dataclass(frozen=True)

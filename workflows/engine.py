@@ -20,7 +20,15 @@ from transitions import Machine
 
 from workflows.calendar import WorkingCalendar
 from workflows.definition import Conditional, DeadlineSpec, Definition, TaskSpec
-from workflows.effects import ArmDeadline, CancelDeadline, CreateTask, Effect, MeetDeadline, Step
+from workflows.effects import (
+    ActivatePlannedTasks,
+    ArmDeadline,
+    CancelDeadline,
+    CreateTask,
+    Effect,
+    MeetDeadline,
+    Step,
+)
 
 Facts = Mapping[str, Any]
 Guard = Callable[[Facts], str | None]
@@ -130,6 +138,12 @@ class Engine:
         effects = self._event_effects(OPEN_EVENT, ctx) + self._enter_effects(initial, ctx)
         return Step(OPEN_EVENT, None, initial, tuple(effects))
 
+    def react(self, signal: str, state: str, ctx: Context) -> Step:
+        """A declared signal (not a transition) happened: only its arming rules apply."""
+        if signal not in self.definition.signals:
+            raise ValueError(f"{signal!r} is not a signal of {self.definition.name}")
+        return Step(signal, state, state, tuple(self._event_effects(signal, ctx)))
+
     def fire(self, state: str, event: str, ctx: Context) -> Step:
         """Apply ``event`` to a subject in ``state``; raise if the state or a guard forbids it."""
         reasons = self._guard_reasons(event, state, ctx.facts)
@@ -159,6 +173,8 @@ class Engine:
         effects: list[Effect] = [
             CancelDeadline(rule.deadline) for rule in rules.cancel if holds(rule, ctx.facts)
         ]
+        if rules.activate_planned_tasks:
+            effects.append(ActivatePlannedTasks())
         for rule in rules.arm:
             if holds(rule, ctx.facts):
                 spec = self.definition.deadlines[rule.deadline]

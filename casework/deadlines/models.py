@@ -45,13 +45,20 @@ class CaseDeadline(SQLModel, table=True):
     __tablename__ = "case_deadline"
     __table_args__ = (
         sa.Index(
-            "uq_case_deadline_one_running",
+            "uq_case_deadline_one_running_per_case",
             "case_id",
+            "kind",
+            unique=True,
+            sqlite_where=sa.text("status = 'running' AND task_id IS NULL"),
+            postgresql_where=sa.text("status = 'running' AND task_id IS NULL"),
+        ),
+        sa.Index(
+            "uq_case_deadline_one_running_per_task",
             "task_id",
             "kind",
             unique=True,
-            sqlite_where=sa.text("status = 'running'"),
-            postgresql_where=sa.text("status = 'running'"),
+            sqlite_where=sa.text("status = 'running' AND task_id IS NOT NULL"),
+            postgresql_where=sa.text("status = 'running' AND task_id IS NOT NULL"),
         ),
     )
 

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
+from casework.actors import Actor
+from casework.cases import flow
 from casework.cases import service as case_service
 from casework.children import service as child_service
 from casework.children.models import Child
@@ -105,7 +107,12 @@ def record_intake(
     session.add(report)
     session.flush()
     session.add_all(ReportHarmForm(report_id=report.id, form=form) for form in data.harm_forms)
-    if not case_opened:
+    session.flush()
+    actor = Actor(user_id=recorded_by_id, role=None, commune_id=commune.id)
+    if case_opened:
+        flow.open_workflow(session, case=case, actor=actor, now=now, tz=tz)
+    else:
+        was_emergency = case.is_emergency
         case_service.attach_report(
             session,
             case=case,
@@ -114,6 +121,15 @@ def record_intake(
             now=now,
             actor_id=recorded_by_id,
         )
+        if case.is_emergency and not was_emergency:
+            flow.on_new_emergency(
+                session,
+                case=case,
+                report_received_at=data.first_received_at,
+                actor=actor,
+                now=now,
+                tz=tz,
+            )
     session.flush()
     return IntakeResult(
         case_code=case.code,

@@ -1,8 +1,8 @@
 """workflow: deadlines, ladder timers, escalations, outbox
 
-Revision ID: 1154f43c9ec1
+Revision ID: eadb5927d180
 Revises: eed66d5eaf19
-Create Date: 2026-11-23 00:57:22.251226
+Create Date: 2026-11-23 01:00:18.248260
 """
 
 from collections.abc import Sequence
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
-revision: str = "1154f43c9ec1"
+revision: str = "eadb5927d180"
 down_revision: str | None = "eed66d5eaf19"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -78,11 +78,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_case_deadline_case_id"), ["case_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_case_deadline_task_id"), ["task_id"], unique=False)
         batch_op.create_index(
-            "uq_case_deadline_one_running",
-            ["case_id", "task_id", "kind"],
+            "uq_case_deadline_one_running_per_case",
+            ["case_id", "kind"],
             unique=True,
-            sqlite_where=sa.text("status = 'running'"),
-            postgresql_where=sa.text("status = 'running'"),
+            sqlite_where=sa.text("status = 'running' AND task_id IS NULL"),
+            postgresql_where=sa.text("status = 'running' AND task_id IS NULL"),
+        )
+        batch_op.create_index(
+            "uq_case_deadline_one_running_per_task",
+            ["task_id", "kind"],
+            unique=True,
+            sqlite_where=sa.text("status = 'running' AND task_id IS NOT NULL"),
+            postgresql_where=sa.text("status = 'running' AND task_id IS NOT NULL"),
         )
 
     op.create_table(
@@ -217,9 +224,14 @@ def downgrade() -> None:
     op.drop_table("deadline_timer")
     with op.batch_alter_table("case_deadline", schema=None) as batch_op:
         batch_op.drop_index(
-            "uq_case_deadline_one_running",
-            sqlite_where=sa.text("status = 'running'"),
-            postgresql_where=sa.text("status = 'running'"),
+            "uq_case_deadline_one_running_per_task",
+            sqlite_where=sa.text("status = 'running' AND task_id IS NOT NULL"),
+            postgresql_where=sa.text("status = 'running' AND task_id IS NOT NULL"),
+        )
+        batch_op.drop_index(
+            "uq_case_deadline_one_running_per_case",
+            sqlite_where=sa.text("status = 'running' AND task_id IS NULL"),
+            postgresql_where=sa.text("status = 'running' AND task_id IS NULL"),
         )
         batch_op.drop_index(batch_op.f("ix_case_deadline_task_id"))
         batch_op.drop_index(batch_op.f("ix_case_deadline_case_id"))

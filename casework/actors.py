@@ -1,0 +1,21 @@
+"""Who is acting: a person (with a role) or the system (timers)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from casework.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    role: Role | None
+    commune_id: int | None
+
+    @property
+    def is_system(self) -> bool:
+        return self.user_id is None
+
+
+SYSTEM = Actor(user_id=None, role=None, commune_id=None)

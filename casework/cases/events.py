@@ -1,0 +1,124 @@
+"""The payload each workflow event takes (validated at the edge: 422 per field)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, Field, model_validator
+
+from casework.cases.models import ProtectionLevel, RiskLevel
+from casework.children.schemas import STRICT
+from casework.schemas_common import Narrative, OptionalName, OptionalNarrative
+
+
+class EventPayload(BaseModel):
+    model_config = STRICT
+
+    expected_version: int | None = Field(
+        default=None,
+        description="Phiên bản hồ sơ đang xem; nếu người khác vừa sửa sẽ trả 409 / "
+        "the case version you saw: 409 if someone changed it since",
+    )
+    note: OptionalNarrative = Field(default=None, description="Ghi chú / note")
+
+
+class CompleteAssessment(EventPayload):
+    """Mẫu 02: the initial risk assessment."""
+
+    risk_level: RiskLevel = Field(description="Mức độ nguy cơ / risk level")
+    emergency: bool = Field(description="Cần can thiệp khẩn cấp / needs emergency protection")
+    substantiated: bool = Field(description="Thông tin được xác minh là đúng / substantiated")
+    protection_level: ProtectionLevel | None = Field(default=None)
+
+
+class RecordSeparation(EventPayload):
+    """Mẫu 07: the chairperson's decision to separate the child temporarily (max 15 days)."""
+
+    started_at: AwareDatetime = Field(description="Thời điểm bắt đầu cách ly / start")
+    place: OptionalName = Field(default=None, description="Nơi chăm sóc tạm thời / where")
+
+
+class EndSeparation(EventPayload):
+    ended_at: AwareDatetime = Field(description="Thời điểm kết thúc cách ly / end")
+
+
+class PlanTask(BaseModel):
+    model_config = STRICT
+
+    agency_id: int = Field(description="Cơ quan thực hiện / responsible agency")
+    title: Narrative = Field(max_length=200, description="Hoạt động / activity")
+    starts_at: AwareDatetime = Field(description="Bắt đầu / start")
+    due_at: AwareDatetime = Field(description="Dự kiến kết thúc / expected end")
+    cost_vnd: int | None = Field(default=None, ge=0, description="Kinh phí (đồng) / cost")
+
+    @model_validator(mode="after")
+    def _end_after_start(self) -> PlanTask:
+        if self.due_at <= self.starts_at:
+            raise ValueError("due_at must be after starts_at")
+        return self
+
+
+class SubmitPlan(EventPayload):
+    """Mẫu 04: the support and intervention plan, with its tasks."""
+
+    tasks: list[PlanTask] = Field(default_factory=list, max_length=50)
+    conference_minutes: OptionalNarrative = Field(
+        default=None, description="Biên bản họp liên ngành / case-conference minutes"
+    )
+
+
+class RejectPlan(EventPayload):
+    reason: Narrative = Field(description="Lý do chưa phê duyệt / why not approved")
+
+
+class StartReview(EventPayload):
+    """Mẫu 06: the review after intervention."""
+
+    stable: bool = Field(
+        description="Trẻ không còn nguy cơ và ổn định / no further risk and stable"
+    )
+    score: RiskLevel | None = Field(default=None, description="Kết quả rà soát / review score")
+
+
+class Close(EventPayload):
+    reason: Literal["resolved", "unsubstantiated"] = Field(
+        description="resolved: rà soát kết luận ổn định; unsubstantiated: thông tin không đúng"
+    )
+
+
+class Transfer(EventPayload):
+    to: OptionalName = Field(description="Chuyển đến xã khác hoặc tỉnh / destination")
+
+    @model_validator(mode="after")
+    def _destination(self) -> Transfer:
+        if not self.to:
+            raise ValueError("to is required")
+        return self
+
+
+class ReasonRequired(EventPayload):
+    reason: Narrative = Field(description="Lý do / reason")
+
+
+class Followup(EventPayload):
+    visited_at: datetime | None = Field(default=None, description="Ngày thăm / visit time")
+
+
+PAYLOADS: dict[str, type[EventPayload]] = {
+    "complete_assessment": CompleteAssessment,
+    "record_separation": RecordSeparation,
+    "end_separation": EndSeparation,
+    "submit_plan": SubmitPlan,
+    "reject_plan": RejectPlan,
+    "start_review": StartReview,
+    "close": Close,
+    "transfer": Transfer,
+    "reopen": ReasonRequired,
+    "record_followup": Followup,
+}
+
+
+def payload_model(event: str) -> type[EventPayload]:
+    """The schema for ``event``'s payload; events without fields take only a note."""
+    return PAYLOADS.get(event, EventPayload)

@@ -1,0 +1,309 @@
+"""Drive a case through its workflow: apply an event's payload, ask the pure engine, persist
+the step (status, history, deadlines, tasks, messages) in the caller's transaction.
+
+Everything here flushes and never commits: a refused event or a failure later in the
+request rolls the whole change back, so nothing is ever half-applied.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, select
+
+from casework.actors import Actor
+from casework.cases import service as case_service
+from casework.cases import workflow
+from casework.cases.events import EventPayload
+from casework.cases.models import CaseStatus, ProtectionCase
+from casework.children.models import Child
+from casework.communes.models import CommuneDayOff
+from casework.deadlines import service as deadline_service
+from casework.errors import Conflict
+from casework.intake.models import Report, ReportHarmForm
+from casework.tasks import service as task_service
+from workflows.calendar import WorkingCalendar
+from workflows.effects import (
+    ActivatePlannedTasks,
+    ArmDeadline,
+    CancelDeadline,
+    CreateTask,
+    MeetDeadline,
+    Step,
+)
+from workflows.engine import Context, Engine, EventOption, TransitionNotAllowed
+
+
+class ConcurrentChange(Conflict):
+    code = "concurrent_change"
+
+
+class EventRefused(Conflict):
+    """The state does not offer the event, or a guard said no; lists what is allowed."""
+
+    code = "transition_not_allowed"
+
+    def __init__(self, refused: TransitionNotAllowed) -> None:
+        super().__init__(
+            event=refused.event,
+            state=refused.state,
+            reasons=refused.reasons,
+            allowed=", ".join(refused.allowed) or "—",
+        )
+        self.refused = refused
+
+    def errors(self):  # type: ignore[no-untyped-def]
+        from casework.errors import FieldError
+
+        if not self.refused.reasons:
+            return [FieldError((), self.code, self.params)]
+        return [FieldError((), reason, self.params) for reason in self.refused.reasons]
+
+
+def calendar_for(session: Session, *, commune_id: int, tz: ZoneInfo) -> WorkingCalendar:
+    days_off = session.exec(
+        select(CommuneDayOff.day).where(CommuneDayOff.commune_id == commune_id)
+    ).all()
+    return WorkingCalendar(tz, extra_days_off=days_off)
+
+
+def engine_of(case: ProtectionCase) -> Engine:
+    return workflow.engine_for(case.workflow_name, case.workflow_version)
+
+
+def _report_facts(session: Session, case_id: int) -> tuple[set[str], set[str], bool, datetime]:
+    reports = session.exec(select(Report).where(Report.case_id == case_id)).all()
+    forms = set(
+        session.exec(
+            select(ReportHarmForm.form).where(ReportHarmForm.report_id.in_([r.id for r in reports]))
+        ).all()
+    )
+    settings = {r.setting for r in reports}
+    caregiving = any(
+        r.perpetrator_relation in case_service.CAREGIVING_PERPETRATORS for r in reports
+    )
+    first = min(r.first_received_at for r in reports)
+    return forms, settings, caregiving, first
+
+
+def facts_for(
+    session: Session,
+    *,
+    case: ProtectionCase,
+    actor: Actor,
+    today: date,
+    extra: dict[str, Any] | None = None,
+) -> tuple[dict[str, Any], datetime]:
+    """The case's facts for the engine, and its first receipt (where legal clocks start)."""
+    forms, settings, caregiving, first = _report_facts(session, case.id)
+    child = session.get_one(Child, case.child_id)
+    facts = workflow.case_facts(
+        state=case.status,
+        is_emergency=case.is_emergency,
+        substantiated=case.substantiated,
+        harm_forms=forms,
+        setting=None,
+        perpetrator_caregiving=caregiving,
+        school_name=child.school_name,
+        birth_year=child.birth_year,
+        date_of_birth=child.date_of_birth,
+        today=today,
+        separation_active=_separation_active(case),
+        review_stable=case.review_stable,
+        plan_task_count=task_service.planned_count(session, case_id=case.id),
+        actor_role=actor.role,
+        extra=extra,
+    )
+    facts.update({f"setting_{s}": True for s in settings})
+    return facts, first
+
+
+def _separation_active(case: ProtectionCase) -> bool:
+    return case.separation_started_at is not None and case.separation_ended_at is None
+
+
+def persist(
+    session: Session,
+    *,
+    case: ProtectionCase,
+    step: Step,
+    engine: Engine,
+    actor: Actor,
+    now: datetime,
+    tz: ZoneInfo,
+) -> None:
+    """Apply the engine's effects: deadlines armed, met or cancelled; tasks routed."""
+    for effect in step.effects:
+        if isinstance(effect, ArmDeadline):
+            spec = engine.definition.deadlines[effect.kind]
+            deadline_service.arm(
+                session,
+                engine=engine,
+                case_id=case.id,
+                kind=effect.kind,
+                clock=spec.clock,
+                ladder=effect.ladder,
+                starts_at=effect.starts_at,
+                due_at=effect.due_at,
+            )
+        elif isinstance(effect, MeetDeadline | CancelDeadline):
+            deadline_service.close(
+                session,
+                case_id=case.id,
+                kind=effect.kind,
+                now=now,
+                met=isinstance(effect, MeetDeadline),
+            )
+        elif isinstance(effect, CreateTask):
+            task_service.route(
+                session, engine=engine, case=case, effect=effect, now=now, tz=tz, actor=actor
+            )
+        elif isinstance(effect, ActivatePlannedTasks):
+            task_service.activate_planned(session, engine=engine, case=case, now=now, tz=tz)
+    if engine.definition.states[step.dest].final:
+        deadline_service.cancel_all(session, case_id=case.id, now=now)
+
+
+def open_workflow(
+    session: Session, *, case: ProtectionCase, actor: Actor, now: datetime, tz: ZoneInfo
+) -> Step:
+    """A new case enters its workflow: legal clocks start and agencies get their tasks."""
+    engine = engine_of(case)
+    facts, first = facts_for(session, case=case, actor=actor, today=now.astimezone(tz).date())
+    ctx = Context(
+        facts=facts,
+        now=now,
+        calendar=calendar_for(session, commune_id=case.commune_id, tz=tz),
+        first_received_at=first,
+    )
+    step = engine.open(ctx)
+    persist(session, case=case, step=step, engine=engine, actor=actor, now=now, tz=tz)
+    return step
+
+
+def on_new_emergency(
+    session: Session,
+    *,
+    case: ProtectionCase,
+    report_received_at: datetime,
+    actor: Actor,
+    now: datetime,
+    tz: ZoneInfo,
+) -> None:
+    """A later report made an open case an emergency: the definition says what that arms
+    (the 12 hours run from that report's first receipt)."""
+    engine = engine_of(case)
+    facts, first = facts_for(session, case=case, actor=actor, today=now.astimezone(tz).date())
+    ctx = Context(
+        facts=facts,
+        now=now,
+        calendar=calendar_for(session, commune_id=case.commune_id, tz=tz),
+        first_received_at=first,
+        payload={"first_received_at": report_received_at},
+    )
+    step = engine.react("became_emergency", case.status, ctx)
+    persist(session, case=case, step=step, engine=engine, actor=actor, now=now, tz=tz)
+
+
+def _apply_payload(
+    session: Session, *, case: ProtectionCase, event: str, payload: EventPayload, now: datetime
+) -> dict[str, Any]:
+    """What the event's form records on the case before the engine decides; extra facts."""
+    data = payload.model_dump(exclude={"expected_version", "note"})
+    extra: dict[str, Any] = {}
+    if event == "complete_assessment":
+        case.risk_level = data["risk_level"]
+        case.substantiated = data["substantiated"]
+        case.is_emergency = case.is_emergency or data["emergency"]
+        case.protection_level = data.get("protection_level") or case.protection_level
+    elif event == "record_separation":
+        case.separation_started_at = data["started_at"]
+        case.separation_ended_at = None
+    elif event == "end_separation":
+        case.separation_ended_at = data["ended_at"]
+    elif event == "submit_plan":
+        task_service.replace_planned(session, case=case, tasks=data["tasks"], now=now)
+    elif event == "start_review":
+        case.review_stable = data["stable"]
+    elif event == "close":
+        extra["close_reason"] = data["reason"]
+        case.closure_reason = data["reason"]
+    elif event == "transfer":
+        case.transferred_to = data["to"]
+        case.closure_reason = "transferred"
+    elif event == "reopen":
+        case.closed_at = None
+        case.closure_reason = None
+        case.review_stable = None
+    return extra
+
+
+def fire_event(
+    session: Session,
+    actor: Actor,
+    *,
+    case: ProtectionCase,
+    event: str,
+    payload: EventPayload,
+    now: datetime,
+    tz: ZoneInfo,
+) -> Step:
+    """Apply ``event`` to a locked case and persist everything it causes."""
+    if payload.expected_version is not None and payload.expected_version != case.version:
+        raise ConcurrentChange(code=case.code)
+    engine = engine_of(case)
+    extra = _apply_payload(session, case=case, event=event, payload=payload, now=now)
+    session.flush()
+    facts, first = facts_for(
+        session, case=case, actor=actor, today=now.astimezone(tz).date(), extra=extra
+    )
+    ctx = Context(
+        facts=facts,
+        now=now,
+        calendar=calendar_for(session, commune_id=case.commune_id, tz=tz),
+        first_received_at=first,
+        payload=payload.model_dump(),
+    )
+    try:
+        step = engine.fire(case.status, event, ctx)
+    except TransitionNotAllowed as refused:
+        raise EventRefused(refused) from None
+    if step.dest != step.source:
+        case.status = CaseStatus(step.dest)
+    if engine.definition.states[step.dest].final:
+        case.closed_at = now
+    case.updated_at = now
+    session.add(case)
+    case_service.record_event(
+        session,
+        case=case,
+        event=event,
+        now=now,
+        actor_id=actor.user_id,
+        from_status=step.source,
+        to_status=step.dest,
+        payload=payload.model_dump(mode="json", exclude={"expected_version"}, exclude_none=True),
+    )
+    persist(session, case=case, step=step, engine=engine, actor=actor, now=now, tz=tz)
+    session.flush()
+    return step
+
+
+def options(
+    session: Session, *, case: ProtectionCase, actor: Actor, now: datetime, tz: ZoneInfo
+) -> list[EventOption]:
+    """The events this actor could fire now, and for blocked ones the guards' reasons."""
+    facts, _ = facts_for(session, case=case, actor=actor, today=now.astimezone(tz).date())
+    return engine_of(case).options(case.status, facts)
+
+
+def lock(session: Session, *, code: str) -> ProtectionCase:
+    """The case by code, row-locked until the transaction ends (a second writer waits)."""
+    case = session.exec(
+        select(ProtectionCase).where(ProtectionCase.code == code).with_for_update()
+    ).first()
+    if case is None:
+        raise case_service.CaseNotFound(code=code)
+    return case

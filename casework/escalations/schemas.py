@@ -1,0 +1,45 @@
+"""The escalation queue's rows and the supervisor's actions on them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from casework.cases.models import CaseStatus, RiskLevel
+from casework.children.schemas import STRICT
+from casework.escalations.models import EscalationReason, EscalationStatus
+from casework.schemas_common import Narrative
+
+
+class EscalationRead(BaseModel):
+    id: int
+    case_code: str
+    reason: EscalationReason
+    reason_label: str
+    status: EscalationStatus
+    is_emergency: bool
+    risk_level: RiskLevel | None
+    case_status: CaseStatus
+    deadline_kind: str | None
+    due_at: datetime | None
+    overdue_hours: float | None = Field(description="Giờ đã quá hạn (âm: còn lại)")
+    task_id: int | None
+    task_title: str | None
+    agency_id: int | None
+    created_at: datetime
+    acknowledged_by_id: int | None
+
+
+class Reassign(BaseModel):
+    model_config = STRICT
+
+    agency_id: int = Field(description="Cơ quan nhận lại nhiệm vụ / the agency to take the task")
+    reason: Narrative = Field(description="Lý do / reason")
+
+
+class Extend(BaseModel):
+    model_config = STRICT
+
+    due_at: AwareDatetime = Field(description="Hạn mới / new deadline")
+    reason: Narrative = Field(description="Lý do gia hạn (bắt buộc) / reason (required)")

@@ -1,0 +1,195 @@
+"""The supervisor's escalation queue: raised by ladders and refusals, worked by supervisors."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from casework import notices
+from casework.actors import Actor
+from casework.base import label
+from casework.cases import service as case_service
+from casework.cases.models import CaseStatus, ProtectionCase, Task
+from casework.deadlines.models import CaseDeadline
+from casework.errors import Conflict, NotFound
+from casework.escalations.models import Escalation, EscalationReason, EscalationStatus
+from casework.escalations.schemas import EscalationRead
+from casework.timefmt import to_local
+
+
+class EscalationNotFound(NotFound):
+    code = "escalation_not_found"
+
+
+class EscalationClosed(Conflict):
+    code = "escalation_resolved"
+
+
+def raise_(
+    session: Session,
+    *,
+    case: ProtectionCase,
+    reason: EscalationReason,
+    now: datetime,
+    tz: ZoneInfo,
+    deadline_id: int | None = None,
+    task_id: int | None = None,
+) -> Escalation | None:
+    """Put something in the queue (once per deadline) and tell the supervisors."""
+    if deadline_id is not None:
+        existing = session.exec(
+            select(Escalation).where(
+                Escalation.deadline_id == deadline_id,
+                Escalation.status != EscalationStatus.resolved,
+            )
+        ).first()
+        if existing is not None:
+            return None
+    escalation = Escalation(
+        case_id=case.id,
+        deadline_id=deadline_id,
+        task_id=task_id,
+        reason=reason,
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():
+            session.add(escalation)
+    except IntegrityError:
+        return None  # raised concurrently by another process: one is enough
+    notices.send(
+        session,
+        kind="escalation.new",
+        people=notices.recipients(session, case=case, task=None, roles=("supervisor",)),
+        case=case,
+        dedupe=f"escalation:{escalation.id}",
+        now=now,
+        tz=tz,
+        reason=reason.value,
+        reason_label=label(reason),
+    )
+    return escalation
+
+
+def get(session: Session, *, escalation_id: int) -> Escalation:
+    escalation = session.exec(
+        select(Escalation).where(Escalation.id == escalation_id).with_for_update()
+    ).first()
+    if escalation is None:
+        raise EscalationNotFound(escalation_id=escalation_id)
+    return escalation
+
+
+def _open(escalation: Escalation) -> None:
+    if escalation.status == EscalationStatus.resolved:
+        raise EscalationClosed(escalation_id=escalation.id)
+
+
+def acknowledge(
+    session: Session, actor: Actor, *, escalation: Escalation, case: ProtectionCase, now: datetime
+) -> None:
+    """A supervisor takes it ("Đang xử lý"), so a second supervisor does not act twice."""
+    _open(escalation)
+    escalation.status = EscalationStatus.acknowledged
+    escalation.acknowledged_by_id = actor.user_id
+    escalation.acknowledged_at = now
+    session.add(escalation)
+    _history(session, case, "escalation_acknowledged", escalation, actor, now)
+
+
+def resolve(
+    session: Session,
+    actor: Actor,
+    *,
+    escalation: Escalation,
+    case: ProtectionCase,
+    now: datetime,
+    event: str,
+    **payload: object,
+) -> None:
+    escalation.status = EscalationStatus.resolved
+    escalation.resolved_at = now
+    escalation.acknowledged_by_id = escalation.acknowledged_by_id or actor.user_id
+    escalation.acknowledged_at = escalation.acknowledged_at or now
+    escalation.note = str(payload.get("reason") or "") or escalation.note
+    session.add(escalation)
+    _history(session, case, event, escalation, actor, now, **payload)
+
+
+def _history(
+    session: Session,
+    case: ProtectionCase,
+    event: str,
+    escalation: Escalation,
+    actor: Actor,
+    now: datetime,
+    **payload: object,
+) -> None:
+    case.updated_at = now
+    session.add(case)
+    case_service.record_event(
+        session,
+        case=case,
+        event=event,
+        now=now,
+        actor_id=actor.user_id,
+        payload={"escalation_id": escalation.id, **payload},
+    )
+
+
+def queue(
+    session: Session,
+    *,
+    commune_id: int | None,
+    include_acknowledged: bool,
+    now: datetime,
+    tz: ZoneInfo,
+) -> list[EscalationRead]:
+    """Most urgent first: emergencies, then the most overdue, then by risk."""
+    statuses = [EscalationStatus.open]
+    if include_acknowledged:
+        statuses.append(EscalationStatus.acknowledged)
+    statement = (
+        sa.select(Escalation, ProtectionCase, CaseDeadline, Task)
+        .join(ProtectionCase, ProtectionCase.id == Escalation.case_id)
+        .outerjoin(CaseDeadline, CaseDeadline.id == Escalation.deadline_id)
+        .outerjoin(Task, Task.id == Escalation.task_id)
+        .where(Escalation.status.in_(statuses), ProtectionCase.status != CaseStatus.closed)
+    )
+    if commune_id is not None:
+        statement = statement.where(ProtectionCase.commune_id == commune_id)
+    rows = session.execute(statement).all()
+    risk_rank = {"high": 0, "medium": 1, "low": 2}
+
+    def urgency(row: sa.Row) -> tuple:
+        escalation, case, deadline, _task = row
+        due = deadline.due_at if deadline is not None else escalation.created_at
+        return (not case.is_emergency, due, risk_rank.get(case.risk_level or "", 3), escalation.id)
+
+    return [
+        EscalationRead(
+            id=escalation.id,
+            case_code=case.code,
+            reason=escalation.reason,
+            reason_label=label(EscalationReason(escalation.reason)),
+            status=escalation.status,
+            is_emergency=case.is_emergency,
+            risk_level=case.risk_level,
+            case_status=case.status,
+            deadline_kind=deadline.kind if deadline else None,
+            due_at=to_local(deadline.due_at, tz) if deadline else None,
+            overdue_hours=round((now - deadline.due_at).total_seconds() / 3600, 1)
+            if deadline
+            else None,
+            task_id=task.id if task else None,
+            task_title=task.title if task else None,
+            agency_id=task.agency_id if task else None,
+            created_at=to_local(escalation.created_at, tz),
+            acknowledged_by_id=escalation.acknowledged_by_id,
+        )
+        for escalation, case, deadline, task in sorted(rows, key=urgency)
+    ]
