@@ -17,10 +17,12 @@ from casework.children.views import router as children_router
 from casework.clock import Clock, SystemClock
 from casework.config import Settings, get_settings
 from casework.db import make_engine, make_sessionmaker
+from casework.deadlines.tasks import timer_job
 from casework.errors import install_error_handlers
 from casework.intake.views import router as intake_router
 from casework.web.templating import STATIC_DIR, make_templates
 from casework.web.views import router as web_router
+from workflows import ticker as ticker_module
 
 DESCRIPTION = """
 API tiếp nhận và tra cứu hồ sơ bảo vệ trẻ em cấp xã (NĐ 56/2017/NĐ-CP).
@@ -46,8 +48,14 @@ def create_app(
         session_factory = make_sessionmaker(engine)
 
     @asynccontextmanager
-    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        ticker = None
+        if settings.timers_in_serve:
+            job = timer_job(app.state.session_factory, settings, app.state.clock)
+            ticker = ticker_module.background(job, seconds=settings.tick_seconds, name="timers")
         yield
+        if ticker is not None:
+            ticker.shutdown(wait=True)
         if engine is not None:
             engine.dispose()
 

@@ -72,6 +72,25 @@ def serve(
     )
 
 
+@app.command()
+def worker() -> None:
+    """Fire due deadline timers (reminders, escalations) until stopped; run as many as you like."""
+    from casework.clock import SystemClock
+    from casework.db import make_engine, make_sessionmaker
+    from casework.deadlines.tasks import timer_job
+    from workflows import ticker
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(message)s")
+    engine = make_engine(settings)
+    job = timer_job(make_sessionmaker(engine), settings, SystemClock())
+    typer.echo(f"Worker firing timers every {settings.tick_seconds}s. Ctrl+C stops it.")
+    try:
+        ticker.blocking(job, seconds=settings.tick_seconds, name="timers")
+    finally:
+        engine.dispose()
+
+
 workflow_app = typer.Typer(help="Workflow definitions: check and draw them.")
 app.add_typer(workflow_app, name="workflow")
 

@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=5, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     page_size_max: int = Field(default=100, ge=1)
+    timers_in_serve: bool = Field(
+        default=True, description="Run the deadline ticker inside `casework serve` too"
+    )
+    tick_seconds: float = Field(default=1.0, gt=0, description="How often due timers are claimed")
+    timer_lease_seconds: float = Field(default=60, gt=0)
+    timer_batch: int = Field(default=200, ge=1)
     log_level: str = "info"
     sql_echo: bool = False
 

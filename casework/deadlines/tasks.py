@@ -1,0 +1,72 @@
+"""Entry points that run the deadline timers: the ticker in `serve` and `casework worker`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from casework.clock import Clock
+from casework.config import Settings
+from casework.db import UnitOfWork
+from casework.deadlines.runner import claim, fire, worker_name
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    claimed: int
+    fired: int
+
+
+def run_due(
+    factory: sessionmaker[Session],
+    *,
+    clock: Clock,
+    tz: ZoneInfo,
+    worker: str,
+    lease: timedelta,
+    batch: int,
+) -> RunResult:
+    """Claim one batch and fire each timer in its own transaction."""
+    with UnitOfWork(factory) as uow:
+        ids = claim(uow.session, now=clock.now(), worker=worker, lease=lease, limit=batch)
+        uow.commit()
+    fired = 0
+    for timer_id in ids:
+        try:
+            with UnitOfWork(factory) as uow:
+                if fire(uow.session, timer_id=timer_id, worker=worker, now=clock.now(), tz=tz):
+                    fired += 1
+                uow.commit()
+        except Exception:
+            # Left claimed: after the lease another worker (or this one) tries again.
+            log.exception("timer %s failed; it will be retried after its lease", timer_id)
+    return RunResult(claimed=len(ids), fired=fired)
+
+
+def timer_job(
+    factory: sessionmaker[Session], settings: Settings, clock: Clock
+) -> Callable[[], bool]:
+    """One tick: fire a batch of due timers; True if the batch was full (more may be due)."""
+    worker = worker_name()
+    lease = timedelta(seconds=settings.timer_lease_seconds)
+
+    def tick() -> bool:
+        result = run_due(
+            factory,
+            clock=clock,
+            tz=settings.tz,
+            worker=worker,
+            lease=lease,
+            batch=settings.timer_batch,
+        )
+        return result.claimed >= settings.timer_batch
+
+    return tick
