@@ -19,7 +19,9 @@ from casework.config import Settings, get_settings
 from casework.db import make_engine, make_sessionmaker
 from casework.deadlines.tasks import timer_job
 from casework.errors import install_error_handlers
+from casework.escalations.views import router as escalations_router
 from casework.intake.views import router as intake_router
+from casework.tasks.views import router as tasks_router
 from casework.web.templating import STATIC_DIR, make_templates
 from casework.web.views import router as web_router
 from workflows import ticker as ticker_module
@@ -70,7 +72,15 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.templates = make_templates()
     install_error_handlers(app)
-    for router in (intake_router, cases_router, children_router, web_router):
+    routers = (
+        intake_router,
+        cases_router,
+        tasks_router,
+        escalations_router,
+        children_router,
+        web_router,
+    )
+    for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

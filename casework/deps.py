@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from casework.accounts.models import Role, User
+from casework.actors import Actor
 from casework.clock import Clock
 from casework.config import Settings
+from casework.errors import CaseworkError
 
 
 def get_settings(request: Request) -> Settings:
@@ -39,3 +42,48 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 SessionFactoryDep = Annotated[sessionmaker[Session], Depends(get_session_factory)]
 ReadSessionDep = Annotated[Session, Depends(read_session)]
+
+
+def current_actor(
+    request: Request,
+    session: ReadSessionDep,
+    x_casework_user: Annotated[
+        str | None,
+        Header(
+            description="Tên đăng nhập của người thực hiện. Tạm thời, cho đến khi có đăng nhập "
+            "và token (issue tài khoản) / acting username, until accounts and tokens land"
+        ),
+    ] = None,
+) -> Actor:
+    """Who is acting. Until accounts land this is a username header on a loopback-only
+    server; the accounts issue replaces this body with sessions and API tokens."""
+    if not x_casework_user:
+        raise ActorRequired()
+    user = session.exec(
+        select(User).where(User.username == x_casework_user, User.is_active)
+    ).first()
+    if user is None:
+        raise ActorUnknown(username=x_casework_user)
+    return Actor(user_id=user.id, role=Role(user.role), commune_id=user.commune_id)
+
+
+def optional_actor(
+    request: Request,
+    session: ReadSessionDep,
+    x_casework_user: Annotated[str | None, Header()] = None,
+) -> Actor | None:
+    return current_actor(request, session, x_casework_user) if x_casework_user else None
+
+
+class ActorRequired(CaseworkError):
+    status_code = 401
+    code = "actor_required"
+
+
+class ActorUnknown(CaseworkError):
+    status_code = 401
+    code = "actor_unknown"
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+OptionalActorDep = Annotated[Actor | None, Depends(optional_actor)]

@@ -182,6 +182,69 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Hồ sơ vừa được người khác thay đổi; tải lại để xem bản mới nhất rồi thực hiện lại",
         "Someone else changed this record just now; reload it and try again",
     ),
+    # workflow
+    "transition_not_allowed": (
+        "Hồ sơ đang ở bước “{state}”, không thể thực hiện “{event}”. Có thể: {allowed}",
+        "The case is at “{state}”; “{event}” is not possible now. Possible: {allowed}",
+    ),
+    "guard_supervisor_only": (
+        "Chỉ lãnh đạo UBND xã được thực hiện thao tác này",
+        "Only the commune's supervisor may do this",
+    ),
+    "guard_separation_active": (
+        "Trẻ đang trong thời gian cách ly tạm thời: kết thúc cách ly trước",
+        "The child is still temporarily separated: end the separation first",
+    ),
+    "guard_no_separation": ("Trẻ không đang bị cách ly", "The child is not separated"),
+    "guard_plan_without_tasks": (
+        "Kế hoạch cần ít nhất một hoạt động có cơ quan thực hiện, ngày bắt đầu và ngày kết thúc",
+        "The plan needs at least one task with an agency, a start and an end date",
+    ),
+    "guard_close_needs_stable_review": (
+        "Chỉ đóng hồ sơ khi rà soát kết luận trẻ không còn nguy cơ và đã ổn định",
+        "A case closes only when the review found no further risk and the child stable",
+    ),
+    "guard_close_not_unsubstantiated": (
+        "Đánh giá ban đầu không kết luận thông tin là sai: không đóng với lý do này được",
+        "The initial assessment did not find the report unsubstantiated",
+    ),
+    "actor_required": (
+        "Cho biết người thực hiện (tiêu đề X-Casework-User)",
+        "Say who is acting (X-Casework-User header)",
+    ),
+    "actor_unknown": (
+        "Không có người dùng “{username}” đang hoạt động",
+        "No active user “{username}”",
+    ),
+    "task_not_found": ("Không tìm thấy nhiệm vụ {task_id}", "Task {task_id} not found"),
+    "task_not_open": (
+        "Nhiệm vụ {task_id} đang ở trạng thái “{status}”, không thực hiện được thao tác này",
+        "Task {task_id} is “{status}”; this is not possible",
+    ),
+    "agency_not_found": (
+        "Không có cơ quan mã {agency_id} ở xã này",
+        "No agency {agency_id} in this commune",
+    ),
+    "escalation_not_found": (
+        "Không tìm thấy mục leo thang {escalation_id}",
+        "Escalation {escalation_id} not found",
+    ),
+    "escalation_resolved": (
+        "Mục leo thang {escalation_id} đã được xử lý",
+        "Escalation {escalation_id} is already resolved",
+    ),
+    "escalation_without_task": (
+        "Mục leo thang này không gắn với nhiệm vụ nào để giao lại",
+        "This escalation has no task to reassign",
+    ),
+    "escalation_without_deadline": (
+        "Mục leo thang này không có thời hạn đang chạy để gia hạn",
+        "This escalation has no running deadline to extend",
+    ),
+    "time_not_in_future": (
+        "Hạn mới phải sau thời điểm hiện tại",
+        "The new deadline must be later than now",
+    ),
     # transport
     "not_found": ("Không tìm thấy trang hoặc hồ sơ này", "Not found"),
     "method_not_allowed": ("Không hỗ trợ thao tác này", "Method not allowed"),

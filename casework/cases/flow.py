@@ -13,16 +13,18 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from casework.actors import Actor
+from casework.actors import SYSTEM, Actor
 from casework.cases import service as case_service
 from casework.cases import workflow
 from casework.cases.events import EventPayload
-from casework.cases.models import CaseStatus, ProtectionCase
+from casework.cases.models import CaseStatus, ProtectionCase, Task
+from casework.cases.schemas import CaseRead, EventOptionRead, Reason
 from casework.children.models import Child
 from casework.communes.models import CommuneDayOff
 from casework.deadlines import service as deadline_service
 from casework.errors import Conflict
 from casework.intake.models import Report, ReportHarmForm
+from casework.messages import render
 from casework.tasks import service as task_service
 from workflows.calendar import WorkingCalendar
 from workflows.effects import (
@@ -307,3 +309,45 @@ def lock(session: Session, *, code: str) -> ProtectionCase:
     if case is None:
         raise case_service.CaseNotFound(code=code)
     return case
+
+
+def read(
+    session: Session, *, case: ProtectionCase, actor: Actor | None, now: datetime, tz: ZoneInfo
+) -> CaseRead:
+    """The case with its clocks and the events this actor may fire now (and why not)."""
+    engine = engine_of(case)
+    base = case_service.read(session, case=case, tz=tz)
+    offered = options(session, case=case, actor=actor or SYSTEM, now=now, tz=tz)
+    return base.model_copy(
+        update={
+            "deadlines": deadline_service.read_for_case(
+                session, case_id=case.id, engine=engine, tz=tz
+            ),
+            "allowed_events": [
+                EventOptionRead(
+                    event=option.event,
+                    allowed=option.allowed,
+                    reasons=[
+                        Reason(
+                            code=code,
+                            msg_vi=render(code, "vi", label="", params={}),
+                            msg_en=render(code, "en", label="", params={}),
+                        )
+                        for code in option.reasons
+                    ],
+                )
+                for option in offered
+            ],
+        }
+    )
+
+
+def lock_case_of(session: Session, *, task_id: int) -> tuple[ProtectionCase, Task]:
+    """A task and its case, both locked (case first, the order every writer uses)."""
+    case_id = session.exec(select(Task.case_id).where(Task.id == task_id)).first()
+    if case_id is None:
+        raise task_service.TaskNotFound(task_id=task_id)
+    case = session.exec(
+        select(ProtectionCase).where(ProtectionCase.id == case_id).with_for_update()
+    ).one()
+    return case, task_service.get(session, task_id=task_id)

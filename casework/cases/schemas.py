@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from casework.agencies.models import AgencyKind
 from casework.cases.models import CaseStatus, ProtectionLevel, RiskLevel, TaskStatus
 from casework.children.schemas import ChildRead
+from casework.deadlines.schemas import DeadlineRead
 from casework.intake.models import Channel, HarmForm, PerpetratorRelation, Setting
 
 
@@ -66,11 +67,16 @@ class EventRead(BaseModel):
     payload: dict[str, Any]
 
 
-class DeadlineRead(BaseModel):
-    kind: str
-    due_at: datetime
-    status: str
-    ladder_step: str | None
+class Reason(BaseModel):
+    code: str
+    msg_vi: str
+    msg_en: str
+
+
+class EventOptionRead(BaseModel):
+    event: str
+    allowed: bool = Field(description="Có thể thực hiện ngay / possible now")
+    reasons: list[Reason] = Field(description="Vì sao chưa được / why not (guards)")
 
 
 class CaseRead(BaseModel):
@@ -92,7 +98,12 @@ class CaseRead(BaseModel):
     tasks: list[TaskRead]
     events: list[EventRead]
     deadlines: list[DeadlineRead] = Field(
-        description="Các mốc thời hạn đang chạy (bộ máy quy trình) / running deadlines"
+        default_factory=list,
+        description="Thời hạn của hồ sơ và các nhiệm vụ / the case's and its tasks' clocks",
+    )
+    allowed_events: list[EventOptionRead] = Field(
+        default_factory=list,
+        description="Các bước có thể thực hiện (theo người gọi) / events offered now",
     )
 
 

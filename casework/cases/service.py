@@ -271,7 +271,6 @@ def read(session: Session, *, case: ProtectionCase, tz: ZoneInfo) -> CaseRead:
             )
             for e in events
         ],
-        deadlines=[],
     )
 
 

@@ -14,6 +14,7 @@ from casework.actors import Actor
 from casework.base import label
 from casework.cases import service as case_service
 from casework.cases.models import CaseStatus, ProtectionCase, Task
+from casework.communes.models import commune_id_of
 from casework.deadlines.models import CaseDeadline
 from casework.errors import Conflict, NotFound
 from casework.escalations.models import Escalation, EscalationReason, EscalationStatus
@@ -84,7 +85,7 @@ def get(session: Session, *, escalation_id: int) -> Escalation:
     return escalation
 
 
-def _open(escalation: Escalation) -> None:
+def require_open(escalation: Escalation) -> None:
     if escalation.status == EscalationStatus.resolved:
         raise EscalationClosed(escalation_id=escalation.id)
 
@@ -93,7 +94,7 @@ def acknowledge(
     session: Session, actor: Actor, *, escalation: Escalation, case: ProtectionCase, now: datetime
 ) -> None:
     """A supervisor takes it ("Đang xử lý"), so a second supervisor does not act twice."""
-    _open(escalation)
+    require_open(escalation)
     escalation.status = EscalationStatus.acknowledged
     escalation.acknowledged_by_id = actor.user_id
     escalation.acknowledged_at = now
@@ -144,7 +145,7 @@ def _history(
 def queue(
     session: Session,
     *,
-    commune_id: int | None,
+    commune_code: str | None,
     include_acknowledged: bool,
     now: datetime,
     tz: ZoneInfo,
@@ -160,8 +161,8 @@ def queue(
         .outerjoin(Task, Task.id == Escalation.task_id)
         .where(Escalation.status.in_(statuses), ProtectionCase.status != CaseStatus.closed)
     )
-    if commune_id is not None:
-        statement = statement.where(ProtectionCase.commune_id == commune_id)
+    if commune_code is not None:
+        statement = statement.where(ProtectionCase.commune_id == commune_id_of(commune_code))
     rows = session.execute(statement).all()
     risk_rank = {"high": 0, "medium": 1, "low": 2}
 

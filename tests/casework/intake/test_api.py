@@ -46,7 +46,11 @@ def test_case_shows_child_report_and_history(client, commune):
     assert report["reporter"]["phone"] == "+84912345678"
     assert report["first_received_at"] == "2026-03-02T08:15:00+07:00"
     assert [e["event"] for e in case["events"]] == ["receive"]
-    assert case["deadlines"] == []
+    legal = {d["kind"]: d for d in case["deadlines"] if d["task_id"] is None}
+    assert legal["initial_assessment"]["due_at"] == "2026-03-02T20:15:00+07:00"
+    assert legal["plan_draft"]["due_at"] == "2026-03-09T23:59:59+07:00"
+    assert legal["plan_draft"]["clock"] == "working_days"
+    assert {o["event"] for o in case["allowed_events"]} == {"start_assessment", "transfer"}
     assert case["opened_at"].endswith("+07:00")
 
 

@@ -1,0 +1,137 @@
+"""What a supervisor does with an escalation: reassign the task or extend the deadline."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from casework.actors import Actor
+from casework.agencies.models import Agency
+from casework.cases.flow import engine_of
+from casework.cases.models import ProtectionCase, Task, TaskStatus
+from casework.deadlines import service as deadline_service
+from casework.deadlines.models import CaseDeadline, DeadlineStatus
+from casework.errors import Conflict, FieldError, InvalidInput
+from casework.escalations import service as escalation_service
+from casework.escalations.models import Escalation
+from casework.tasks import service as task_service
+
+
+class NothingToReassign(Conflict):
+    code = "escalation_without_task"
+
+
+class NothingToExtend(Conflict):
+    code = "escalation_without_deadline"
+
+
+def reassign(
+    session: Session,
+    actor: Actor,
+    *,
+    escalation: Escalation,
+    case: ProtectionCase,
+    agency_id: int,
+    reason: str,
+    now: datetime,
+    tz: ZoneInfo,
+) -> Task:
+    """Give the stuck task to another agency: the old one is cancelled, the new one has
+    fresh clocks of the same length."""
+    escalation_service.require_open(escalation)
+    if escalation.task_id is None:
+        raise NothingToReassign(escalation_id=escalation.id)
+    agency = session.get(Agency, agency_id)
+    if agency is None or agency.commune_id != case.commune_id:
+        raise InvalidInput(
+            [FieldError(("agency_id",), "agency_not_found", {"agency_id": agency_id})]
+        )
+    old = task_service.get(session, task_id=escalation.task_id)
+    allowed = old.due_at - old.starts_at
+    if old.status in (TaskStatus.open, TaskStatus.accepted):
+        old.status = TaskStatus.cancelled
+        old.outcome_note = reason
+        session.add(old)
+    deadline_service.close(session, case_id=case.id, task_id=old.id, kind=None, now=now, met=False)
+    new = Task(
+        case_id=case.id,
+        agency_id=agency.id,
+        kind=old.kind,
+        title=old.title,
+        starts_at=now,
+        due_at=now + allowed,
+        status=TaskStatus.open,
+        cost_vnd=old.cost_vnd,
+        created_at=now,
+    )
+    session.add(new)
+    session.flush()
+    ack_hours = engine_of(case).definition.tasks.plan_ack_hours
+    task_service.start_clocks(
+        session,
+        engine=engine_of(case),
+        case=case,
+        task=new,
+        acknowledge_by=min(now + timedelta(hours=ack_hours), new.due_at),
+        now=now,
+        tz=tz,
+    )
+    escalation_service.resolve(
+        session,
+        actor,
+        escalation=escalation,
+        case=case,
+        now=now,
+        event="escalation_reassigned",
+        reason=reason,
+        from_task_id=old.id,
+        to_task_id=new.id,
+        to_agency_id=agency.id,
+    )
+    return new
+
+
+def extend(
+    session: Session,
+    actor: Actor,
+    *,
+    escalation: Escalation,
+    case: ProtectionCase,
+    due_at: datetime,
+    reason: str,
+    now: datetime,
+) -> CaseDeadline:
+    """Give more time, with the reason on record; the ladder starts over toward the new date."""
+    escalation_service.require_open(escalation)
+    if escalation.deadline_id is None:
+        raise NothingToExtend(escalation_id=escalation.id)
+    deadline = session.get_one(CaseDeadline, escalation.deadline_id)
+    if deadline.status != DeadlineStatus.running:
+        raise NothingToExtend(escalation_id=escalation.id)
+    if due_at <= now:
+        raise InvalidInput([FieldError(("due_at",), "time_not_in_future")])
+    previous = deadline.due_at
+    deadline_service.extend(
+        session, engine=engine_of(case), deadline=deadline, due_at=due_at, reason=reason
+    )
+    if deadline.task_id is not None:
+        task = session.get_one(Task, deadline.task_id)
+        if deadline.kind == task_service.TASK_DUE:
+            task.due_at = due_at
+            session.add(task)
+    escalation_service.resolve(
+        session,
+        actor,
+        escalation=escalation,
+        case=case,
+        now=now,
+        event="deadline_extended",
+        reason=reason,
+        deadline_id=deadline.id,
+        kind=deadline.kind,
+        from_due_at=previous.isoformat(),
+        to_due_at=due_at.isoformat(),
+    )
+    return deadline
