@@ -46,7 +46,6 @@ ReadSessionDep = Annotated[Session, Depends(read_session)]
 
 def current_actor(
     request: Request,
-    session: ReadSessionDep,
     x_casework_user: Annotated[
         str | None,
         Header(
@@ -59,9 +58,12 @@ def current_actor(
     server; the accounts issue replaces this body with sessions and API tokens."""
     if not x_casework_user:
         raise ActorRequired()
-    user = session.exec(
-        select(User).where(User.username == x_casework_user, User.is_active)
-    ).first()
+    # A short session of its own: the request's writing unit of work must not run inside
+    # a transaction this lookup left open.
+    with request.app.state.session_factory() as session:
+        user = session.exec(
+            select(User).where(User.username == x_casework_user, User.is_active)
+        ).first()
     if user is None:
         raise ActorUnknown(username=x_casework_user)
     return Actor(user_id=user.id, role=Role(user.role), commune_id=user.commune_id)
@@ -69,10 +71,9 @@ def current_actor(
 
 def optional_actor(
     request: Request,
-    session: ReadSessionDep,
     x_casework_user: Annotated[str | None, Header()] = None,
 ) -> Actor | None:
-    return current_actor(request, session, x_casework_user) if x_casework_user else None
+    return current_actor(request, x_casework_user) if x_casework_user else None
 
 
 class ActorRequired(CaseworkError):

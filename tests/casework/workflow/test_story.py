@@ -1,0 +1,188 @@
+"""A case from report to closure through the API, with clocks, tasks and escalations."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from notifications.models import OutboxMessage
+
+
+def outbox(session, kind=None):
+    statement = sa.select(OutboxMessage)
+    if kind:
+        statement = statement.where(OutboxMessage.kind == kind)
+    return session.execute(statement).scalars().all()
+
+
+def test_case_driven_from_received_to_closed(story, agencies, session):
+    code = story.intake(perpetrator_relation="parent")  # parent → emergency at once
+    case = story.case(code)
+    assert case["is_emergency"] is True
+    clocks = {d["kind"]: d for d in case["deadlines"] if d["task_id"] is None}
+    assert clocks["emergency_measures"]["due_at"] == "2026-03-02T20:15:00+07:00"
+    assert "plan_draft" not in clocks
+    police = next(t for t in case["tasks"] if t["agency_kind"] == "police")
+
+    story.task_action(police["id"], "accept", as_="police.officer")
+    story.fire(code, "start_assessment")
+    story.fire(code, "complete_assessment", risk_level="high", emergency=True, substantiated=True)
+    assert story.case(code)["status"] == "emergency"
+    story.fire(code, "record_emergency_measures", note="Đưa trẻ đến nhà bà ngoại, công an làm việc")
+    story.task_action(police["id"], "complete", as_="police.officer", outcome="Đã xác minh")
+
+    case = story.fire(
+        code,
+        "submit_plan",
+        tasks=[
+            {
+                "agency_id": agencies["health_station"],
+                "title": "Khám sức khỏe định kỳ cho trẻ",
+                "starts_at": "2026-03-03T08:00:00+07:00",
+                "due_at": "2026-03-10T17:00:00+07:00",
+                "cost_vnd": 200000,
+            }
+        ],
+        conference_minutes="Họp liên ngành ngày 02/03",
+    )
+    assert case["status"] == "awaiting_approval"
+    story.fire(code, "approve_plan", as_="caseworker", expect=409)
+    case = story.fire(code, "approve_plan", as_="supervisor")
+    assert case["status"] == "intervention"
+    plan_task = next(t for t in case["tasks"] if t["kind"] == "plan.activity")
+    assert plan_task["status"] == "open"
+    story.task_action(plan_task["id"], "complete", as_="health_station.officer", outcome="Ổn")
+
+    story.fire(code, "start_monitoring")
+    story.fire(code, "record_followup", note="Thăm nhà, trẻ ổn định")
+    story.fire(code, "start_review", stable=True, score="low")
+    story.fire(code, "close", as_="supervisor", reason="resolved")
+    case = story.case(code)
+    assert case["status"] == "closed"
+    assert all(d["status"] != "running" for d in case["deadlines"])
+    events = [e["event"] for e in case["events"]]
+    assert events[0] == "receive"
+    assert events[-1] == "close"
+
+
+def test_missed_emergency_clock_reaches_the_supervisor_queue(story, session, people):
+    code = story.intake(perpetrator_relation="parent")
+    assert story.pass_time(hours=5, minutes=59) >= 0
+    story.pass_time(hours=7)  # 13 h after receipt: the 12-hour clock is past due
+    queue = story.client.get("/api/v1/escalations").json()
+    mine = [row for row in queue if row["case_code"] == code]
+    assert {row["deadline_kind"] for row in mine} >= {"emergency_measures"}
+    row = next(r for r in mine if r["deadline_kind"] == "emergency_measures")
+    assert row["is_emergency"] is True
+    assert row["reason"] == "deadline_overdue"
+    assert row["due_at"] == "2026-03-02T20:15:00+07:00"
+    clocks = {d["kind"]: d for d in story.case(code)["deadlines"] if d["task_id"] is None}
+    assert clocks["emergency_measures"]["ladder_step"] == "escalate"
+    kinds = {m.kind for m in outbox(session)}
+    assert {"task.new", "deadline.overdue", "escalation.new"} <= kinds
+
+
+def test_plan_cannot_be_submitted_without_a_task_and_says_why(story):
+    code = story.intake()
+    story.fire(code, "start_assessment")
+    story.fire(
+        code, "complete_assessment", risk_level="medium", emergency=False, substantiated=True
+    )
+    response = story.client.post(
+        f"/api/v1/cases/{code}/events/submit_plan",
+        json={"tasks": []},
+        headers={"X-Casework-User": story.people["caseworker"]},
+    )
+    assert response.status_code == 409
+    [error] = response.json()["detail"]
+    assert error["type"] == "guard_plan_without_tasks"
+    assert error["msg"].startswith("Kế hoạch cần ít nhất một hoạt động")
+    options = {o["event"]: o for o in story.case(code, as_="caseworker")["allowed_events"]}
+    assert options["submit_plan"]["allowed"] is False
+
+
+def test_illegal_event_answers_409_with_what_is_possible(story):
+    code = story.intake()
+    response = story.client.post(
+        f"/api/v1/cases/{code}/events/approve_plan",
+        json={},
+        headers={"X-Casework-User": story.people["supervisor"]},
+    )
+    assert response.status_code == 409
+    [error] = response.json()["detail"]
+    assert error["type"] == "transition_not_allowed"
+    assert "start_assessment" in error["msg"]
+
+
+def test_bad_event_payload_is_422_per_field(story):
+    code = story.intake()
+    story.fire(code, "start_assessment")
+    response = story.client.post(
+        f"/api/v1/cases/{code}/events/complete_assessment",
+        json={"risk_level": "extreme", "emergency": True},
+        headers={"X-Casework-User": story.people["caseworker"]},
+    )
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["detail"]}
+    assert fields == {"risk_level", "substantiated"}
+    assert story.case(code)["status"] == "assessing"
+
+
+def test_stale_version_is_refused_not_overwritten(story):
+    code = story.intake()
+    seen = story.case(code)["version"]
+    story.fire(code, "start_assessment", expected_version=seen)
+    response = story.client.post(
+        f"/api/v1/cases/{code}/events/transfer",
+        json={"to": "Xã bên", "expected_version": seen},
+        headers={"X-Casework-User": story.people["caseworker"]},
+    )
+    assert response.status_code == 409
+    assert response.json()["detail"][0]["type"] == "concurrent_change"
+    assert story.case(code)["status"] == "assessing"
+
+
+def test_declined_task_goes_to_the_caseworker_and_the_queue(story, session, agencies):
+    code = story.intake()
+    police = next(t for t in story.case(code)["tasks"] if t["agency_kind"] == "police")
+    story.task_action(police["id"], "decline", as_="police.officer", reason="Đang trực bão lũ")
+    queue = story.client.get("/api/v1/escalations").json()
+    [row] = [r for r in queue if r["task_id"] == police["id"]]
+    assert row["reason"] == "task_declined"
+    assert any(m.kind == "task.declined" for m in outbox(session))
+    response = story.client.post(
+        f"/api/v1/escalations/{row['id']}/reassign",
+        json={"agency_id": agencies["womens_union"], "reason": "Hội Phụ nữ hỗ trợ thay"},
+        headers={"X-Casework-User": story.people["supervisor"]},
+    )
+    assert response.status_code == 204, response.text
+    tasks = story.case(code)["tasks"]
+    assert any(t["agency_kind"] == "womens_union" and t["kind"] == police["kind"] for t in tasks)
+    assert story.client.get("/api/v1/escalations").json() == [
+        r for r in story.client.get("/api/v1/escalations").json() if r["id"] != row["id"]
+    ]
+
+
+def test_extension_needs_a_reason_and_moves_the_deadline(story):
+    code = story.intake(perpetrator_relation="parent")
+    story.pass_time(hours=13)
+    queue = story.client.get("/api/v1/escalations").json()
+    row = next(r for r in queue if r["deadline_kind"] == "emergency_measures")
+    headers = {"X-Casework-User": story.people["supervisor"]}
+    missing = story.client.post(
+        f"/api/v1/escalations/{row['id']}/extend",
+        json={"due_at": "2026-03-03T12:00:00+07:00"},
+        headers=headers,
+    )
+    assert missing.status_code == 422
+    assert missing.json()["detail"][0]["field"] == "reason"
+    done = story.client.post(
+        f"/api/v1/escalations/{row['id']}/extend",
+        json={"due_at": "2026-03-03T12:00:00+07:00", "reason": "Chờ kết quả giám định"},
+        headers=headers,
+    )
+    assert done.status_code == 204, done.text
+    case = story.case(code)
+    clock = next(d for d in case["deadlines"] if d["kind"] == "emergency_measures")
+    assert clock["due_at"] == "2026-03-03T12:00:00+07:00"
+    assert clock["extended_reason"] == "Chờ kết quả giám định"
+    assert case["events"][-1]["event"] == "deadline_extended"
