@@ -196,6 +196,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The child is still temporarily separated: end the separation first",
     ),
     "guard_no_separation": ("Trẻ không đang bị cách ly", "The child is not separated"),
+    "guard_alternative_care_active": (
+        "Trẻ đang được chăm sóc thay thế",
+        "The child is already in alternative care",
+    ),
+    "guard_no_alternative_care": (
+        "Trẻ không đang được chăm sóc thay thế",
+        "The child is not in alternative care",
+    ),
     "guard_plan_without_tasks": (
         "Kế hoạch cần ít nhất một hoạt động có cơ quan thực hiện, ngày bắt đầu và ngày kết thúc",
         "The plan needs at least one task with an agency, a start and an end date",

@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 DEFINITIONS_DIR = Path(__file__).resolve().parent / "definitions"
 
-Clock = Literal["hours", "days", "working_days"]
+Clock = Literal["hours", "days", "working_days", "months"]
 
 
 class _Strict(BaseModel):
@@ -68,6 +68,11 @@ class DeadlineSpec(_Strict):
     ladder: str | None = None
     met_by: tuple[str, ...] = ()
     on_due_task: OnDueTask | None = None
+    schedule: tuple[int, ...] = Field(
+        default=(),
+        description="Recurring clocks: the gap before each occurrence (the last repeats), "
+        "counted from the previous occurrence's due time; replaces duration",
+    )
 
     @field_validator("start")
     @classmethod

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from transitions import Machine
 
 from workflows.calendar import WorkingCalendar
@@ -55,6 +56,9 @@ class Context:
     calendar: WorkingCalendar
     first_received_at: datetime
     payload: Mapping[str, Any] = field(default_factory=dict)
+    # Per deadline kind already armed on the subject: how many times, and the last due time
+    # (recurring clocks count from there).
+    history: Mapping[str, tuple[int, datetime]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -178,8 +182,16 @@ class Engine:
         for rule in rules.arm:
             if holds(rule, ctx.facts):
                 spec = self.definition.deadlines[rule.deadline]
-                starts_at = self._start(rule.start or spec.start, ctx)
-                due_at = self.due(spec.clock, spec.duration, starts_at, ctx.calendar)
+                count, last_due = ctx.history.get(rule.deadline, (0, None))
+                duration = spec.duration
+                if spec.schedule and count and last_due is not None:
+                    # The next occurrence of a recurring clock counts from the last one.
+                    starts_at = last_due
+                    duration = spec.schedule[min(count, len(spec.schedule) - 1)]
+                else:
+                    starts_at = self._start(rule.start or spec.start, ctx)
+                    duration = spec.schedule[0] if spec.schedule else spec.duration
+                due_at = self.due(spec.clock, duration, starts_at, ctx.calendar)
                 effects.append(ArmDeadline(rule.deadline, starts_at, due_at, spec.ladder))
         return effects
 
@@ -232,4 +244,6 @@ class Engine:
             return starts_at + timedelta(hours=duration)
         if clock == "days":
             return starts_at + timedelta(days=duration)
+        if clock == "months":
+            return starts_at + relativedelta(months=duration)
         return calendar.add_working_days(starts_at, duration)

@@ -43,6 +43,19 @@ class EndSeparation(EventPayload):
     ended_at: AwareDatetime = Field(description="Thời điểm kết thúc cách ly / end")
 
 
+class StartAlternativeCare(EventPayload):
+    """The child is placed in alternative care (chăm sóc thay thế)."""
+
+    started_at: AwareDatetime = Field(description="Ngày bắt đầu / start")
+    arrangement: OptionalName = Field(
+        default=None, description="Hình thức, ví dụ gia đình nhận chăm sóc / arrangement"
+    )
+
+
+class EndAlternativeCare(EventPayload):
+    ended_at: AwareDatetime = Field(description="Ngày kết thúc / end")
+
+
 class PlanTask(BaseModel):
     model_config = STRICT
 
@@ -116,6 +129,9 @@ PAYLOADS: dict[str, type[EventPayload]] = {
     "transfer": Transfer,
     "reopen": ReasonRequired,
     "record_followup": Followup,
+    "record_care_visit": Followup,
+    "start_alternative_care": StartAlternativeCare,
+    "end_alternative_care": EndAlternativeCare,
 }
 
 

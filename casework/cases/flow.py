@@ -113,6 +113,7 @@ def facts_for(
         date_of_birth=child.date_of_birth,
         today=today,
         separation_active=_separation_active(case),
+        alternative_care_active=_alternative_care_active(case),
         review_stable=case.review_stable,
         plan_task_count=task_service.planned_count(session, case_id=case.id),
         actor_role=actor.role,
@@ -124,6 +125,10 @@ def facts_for(
 
 def _separation_active(case: ProtectionCase) -> bool:
     return case.separation_started_at is not None and case.separation_ended_at is None
+
+
+def _alternative_care_active(case: ProtectionCase) -> bool:
+    return case.alternative_care_started_at is not None and case.alternative_care_ended_at is None
 
 
 def persist(
@@ -225,6 +230,11 @@ def _apply_payload(
         case.separation_ended_at = None
     elif event == "end_separation":
         case.separation_ended_at = data["ended_at"]
+    elif event == "start_alternative_care":
+        case.alternative_care_started_at = data["started_at"]
+        case.alternative_care_ended_at = None
+    elif event == "end_alternative_care":
+        case.alternative_care_ended_at = data["ended_at"]
     elif event == "submit_plan":
         task_service.replace_planned(session, case=case, tasks=data["tasks"], now=now)
     elif event == "start_review":
@@ -256,7 +266,13 @@ def fire_event(
     if payload.expected_version is not None and payload.expected_version != case.version:
         raise ConcurrentChange(code=case.code)
     engine = engine_of(case)
-    extra = _apply_payload(session, case=case, event=event, payload=payload, now=now)
+    # Whether a separation or alternative care is under way is judged before this event's
+    # own form changes it: "start" needs none running, "end" needs one.
+    before = {
+        "separation_active": _separation_active(case),
+        "alternative_care_active": _alternative_care_active(case),
+    }
+    extra = before | _apply_payload(session, case=case, event=event, payload=payload, now=now)
     session.flush()
     facts, first = facts_for(
         session, case=case, actor=actor, today=now.astimezone(tz).date(), extra=extra
@@ -267,6 +283,7 @@ def fire_event(
         calendar=calendar_for(session, commune_id=case.commune_id, tz=tz),
         first_received_at=first,
         payload=payload.model_dump(),
+        history=deadline_service.history(session, case_id=case.id),
     )
     try:
         step = engine.fire(case.status, event, ctx)

@@ -110,6 +110,8 @@ class ProtectionCase(SQLModel, table=True):
     substantiated: bool | None = Field(default=None, description="Initial assessment's finding")
     separation_started_at: datetime | None = None
     separation_ended_at: datetime | None = None
+    alternative_care_started_at: datetime | None = None
+    alternative_care_ended_at: datetime | None = None
     review_stable: bool | None = Field(
         default=None, description="Mẫu 06: no further risk and stable"
     )

@@ -45,7 +45,17 @@ def _closure_is_justified(facts: Facts) -> str | None:
     return "guard_close_needs_stable_review"
 
 
+def _no_alternative_care(facts: Facts) -> str | None:
+    return "guard_alternative_care_active" if facts.get("alternative_care_active") else None
+
+
+def _alternative_care_is_active(facts: Facts) -> str | None:
+    return None if facts.get("alternative_care_active") else "guard_no_alternative_care"
+
+
 GUARDS: dict[str, Guard] = {
+    "no_alternative_care": _no_alternative_care,
+    "alternative_care_is_active": _alternative_care_is_active,
     "actor_is_supervisor": _actor_is_supervisor,
     "no_active_separation": _no_active_separation,
     "separation_is_active": _separation_is_active,
@@ -92,6 +102,7 @@ def case_facts(
     date_of_birth: date | None,
     today: date,
     separation_active: bool,
+    alternative_care_active: bool,
     review_stable: bool | None,
     plan_task_count: int,
     actor_role: str | None,
@@ -115,6 +126,7 @@ def case_facts(
         "perpetrator_caregiving": perpetrator_caregiving,
         "under_6": age_years < 6,
         "separation_active": separation_active,
+        "alternative_care_active": alternative_care_active,
         "review_stable": review_stable,
         "plan_task_count": plan_task_count,
         "actor_role": actor_role,

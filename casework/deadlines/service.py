@@ -143,6 +143,16 @@ def extend(
     _arm_timers(session, deadline=deadline, engine=engine)
 
 
+def history(session: Session, *, case_id: int) -> dict[str, tuple[int, datetime]]:
+    """Per kind of case clock: how many were armed, and the last one's due time."""
+    rows = session.execute(
+        sa.select(CaseDeadline.kind, sa.func.count(), sa.func.max(CaseDeadline.due_at))
+        .where(CaseDeadline.case_id == case_id, CaseDeadline.task_id.is_(None))
+        .group_by(CaseDeadline.kind)
+    ).all()
+    return {kind: (n, last) for kind, n, last in rows}
+
+
 def read_for_case(
     session: Session, *, case_id: int, engine: Engine, tz: ZoneInfo
 ) -> list[DeadlineRead]:

@@ -197,3 +197,36 @@ def test_ladder_steps_fall_at_half_three_quarters_due_and_after_grace():
     }
     emergency = {t.step: t.fires_at for t in ENGINE.ladder("emergency", RECEIVED, due)}
     assert emergency["escalate"] == due  # no grace for emergencies
+
+
+def test_alternative_care_is_followed_up_after_1_and_3_months_then_every_6():
+    placed = datetime(2026, 3, 10, 3, 0, tzinfo=UTC)
+    step = ENGINE.fire(
+        "intervention", "start_alternative_care", ctx(payload={"started_at": placed})
+    )
+    first = armed(step)["alternative_care_followup"]
+    assert first.due_at == datetime(2026, 4, 10, 3, 0, tzinfo=UTC)
+    dues = [first.due_at]
+    for visit in range(1, 4):
+        history = {"alternative_care_followup": (visit, dues[-1])}
+        step = ENGINE.fire(
+            "monitoring",
+            "record_care_visit",
+            Context(
+                facts={"alternative_care_active": True},
+                now=dues[-1],
+                calendar=WorkingCalendar(HCM),
+                first_received_at=RECEIVED,
+                history=history,
+            ),
+        )
+        assert MeetDeadline("alternative_care_followup") in step.effects
+        dues.append(armed(step)["alternative_care_followup"].due_at)
+    months = [(d.year - 2026) * 12 + d.month - 3 for d in dues]
+    assert months == [1, 3, 9, 15]
+
+
+def test_care_visit_needs_alternative_care():
+    with pytest.raises(TransitionNotAllowed) as refused:
+        ENGINE.fire("monitoring", "record_care_visit", ctx())
+    assert refused.value.reasons == ["guard_no_alternative_care"]

@@ -186,3 +186,34 @@ def test_extension_needs_a_reason_and_moves_the_deadline(story):
     assert clock["due_at"] == "2026-03-03T12:00:00+07:00"
     assert clock["extended_reason"] == "Chờ kết quả giám định"
     assert case["events"][-1]["event"] == "deadline_extended"
+
+
+def test_alternative_care_clock_runs_on_the_case(story):
+    code = story.intake(**{"harm_forms": ["abandonment_neglect"], "setting": "community"})
+    story.fire(code, "start_assessment")
+    story.fire(code, "complete_assessment", risk_level="high", emergency=False, substantiated=True)
+    story.fire(code, "start_alternative_care", started_at="2026-03-02T10:00:00+07:00")
+    clocks = {d["kind"]: d for d in story.case(code)["deadlines"] if d["status"] == "running"}
+    assert clocks["alternative_care_followup"]["due_at"] == "2026-04-02T10:00:00+07:00"
+    story.fire(code, "record_care_visit", note="Trẻ ổn định tại gia đình nhận chăm sóc")
+    clocks = {d["kind"]: d for d in story.case(code)["deadlines"] if d["status"] == "running"}
+    assert clocks["alternative_care_followup"]["due_at"] == "2026-06-02T10:00:00+07:00"
+
+
+def test_separation_must_end_before_closing_and_is_reviewed_after_15_days(story, session):
+    code = story.intake(perpetrator_relation="parent")
+    story.fire(code, "start_assessment")
+    story.fire(code, "complete_assessment", risk_level="high", emergency=True, substantiated=True)
+    story.fire(
+        code,
+        "record_separation",
+        as_="caseworker",
+        expect=409,
+        started_at="2026-03-02T12:00:00+07:00",
+    )
+    story.fire(code, "record_separation", as_="supervisor", started_at="2026-03-02T12:00:00+07:00")
+    clocks = {d["kind"]: d for d in story.case(code)["deadlines"] if d["status"] == "running"}
+    assert clocks["separation_review"]["due_at"] == "2026-03-17T12:00:00+07:00"
+    story.pass_time(days=15, hours=4)
+    tasks = story.case(code)["tasks"]
+    assert any(t["kind"] == "social.reassess_separation" for t in tasks)
