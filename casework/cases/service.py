@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from casework import text
 from casework.agencies.models import Agency
 from casework.base import label
+from casework.cases import workflow
 from casework.cases.models import (
     CaseCounter,
     CaseEvent,
@@ -39,9 +40,8 @@ from casework.intake.models import PerpetratorRelation, Report, ReportHarmForm
 from casework.pagination import Page, PageParams, count, pages
 from casework.timefmt import to_local
 
-# The definition a new case runs under; the workflow engine issue loads it from workflows/.
+# The workflow a new case runs under: the newest version of this definition.
 WORKFLOW_NAME = "child_protection"
-WORKFLOW_VERSION = 1
 
 # NĐ56 Đ31 k1: harm by the child's own parent or caregiver makes the case an emergency.
 CAREGIVING_PERPETRATORS = frozenset(
@@ -120,7 +120,7 @@ def open_case(
         status=CaseStatus.received,
         is_emergency=is_emergency,
         workflow_name=WORKFLOW_NAME,
-        workflow_version=WORKFLOW_VERSION,
+        workflow_version=workflow.latest(WORKFLOW_NAME).version,
         opened_at=now,
         updated_at=now,
     )

@@ -1,0 +1,120 @@
+"""Ladder steps fire at their moment, never early, once; leaving a state silences its clocks."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from casework.cases.models import CaseEvent
+from casework.deadlines.models import DeadlineTimer
+from notifications.models import OutboxMessage
+
+
+def steps_fired(session, kind):
+    events = session.execute(sa.select(CaseEvent).where(CaseEvent.event == "deadline_step"))
+    return [e.payload["step"] for e in events.scalars() if e.payload["kind"] == kind]
+
+
+def messages(session, kind):
+    return (
+        session.execute(sa.select(OutboxMessage).where(OutboxMessage.kind == kind)).scalars().all()
+    )
+
+
+def test_initial_assessment_ladder_reminds_warns_and_escalates_on_time(story, session, people):
+    story.intake()  # received 08:15 Monday, recorded 09:00; the assessment is due at 20:15
+    story.pass_time(hours=5, minutes=14)  # 14:14: not yet half way (14:15)
+    assert steps_fired(session, "initial_assessment") == []
+    story.pass_time(minutes=1)  # 14:15: half the time gone
+    assert steps_fired(session, "initial_assessment") == ["remind"]
+    [remind] = messages(session, "deadline.remind")
+    assert remind.context["deadline_kind"] == "initial_assessment"
+    assert remind.context["due_at"] == "2026-03-02T20:15:00+07:00"
+    story.pass_time(hours=3)  # 17:15: three quarters
+    assert steps_fired(session, "initial_assessment") == ["remind", "warn"]
+    story.pass_time(hours=3)  # 20:15: due; the emergency ladder escalates with no grace
+    assert steps_fired(session, "initial_assessment") == ["remind", "warn", "overdue", "escalate"]
+    queue = story.client.get("/api/v1/escalations").json()
+    assert [r["deadline_kind"] for r in queue] == ["initial_assessment"]
+
+
+def test_plan_clock_escalates_a_day_after_it_was_missed(story, session):
+    code = story.intake()
+    story.fire(code, "start_assessment")
+    story.fire(code, "complete_assessment", risk_level="low", emergency=False, substantiated=True)
+    story.pass_time(days=7, hours=14)  # Monday 9 March, 23:59:59 is the end of the 5th day
+    assert "overdue" not in steps_fired(session, "plan_draft")
+    story.pass_time(hours=1)
+    assert steps_fired(session, "plan_draft")[-1] == "overdue"
+    story.pass_time(hours=23)
+    assert "escalate" not in steps_fired(session, "plan_draft")
+    story.pass_time(hours=1, minutes=1)
+    assert steps_fired(session, "plan_draft")[-1] == "escalate"
+
+
+def test_a_clock_met_by_leaving_its_state_never_fires(story, session):
+    code = story.intake()
+    story.fire(code, "start_assessment")
+    story.fire(code, "complete_assessment", risk_level="low", emergency=False, substantiated=True)
+    story.pass_time(hours=30)
+    assert steps_fired(session, "initial_assessment") == []
+    clock = next(d for d in story.case(code)["deadlines"] if d["kind"] == "initial_assessment")
+    assert clock["status"] == "met"
+    pending = session.execute(
+        sa.select(sa.func.count())
+        .select_from(DeadlineTimer)
+        .where(DeadlineTimer.deadline_id == clock["id"], DeadlineTimer.status == "pending")
+    ).scalar_one()
+    assert pending == 0
+
+
+def test_late_reminders_are_not_sent_when_the_deadline_has_already_passed(story, session):
+    story.intake()
+    story.pass_time(hours=13)  # every step of the 12-hour clock is due at once
+    fired = session.execute(sa.select(CaseEvent).where(CaseEvent.event == "deadline_step"))
+    steps = {
+        e.payload["step"]: e.payload["superseded"]
+        for e in fired.scalars()
+        if e.payload["kind"] == "initial_assessment"
+    }
+    assert steps == {"remind": True, "warn": True, "overdue": False, "escalate": False}
+    reminded = [m.context["deadline_kind"] for m in messages(session, "deadline.remind")]
+    assert "initial_assessment" not in reminded
+    assert len(messages(session, "deadline.overdue")) > 0
+
+
+def test_firing_a_ladder_step_twice_enqueues_one_message(story, session):
+    from datetime import timedelta
+
+    from casework.deadlines.runner import fire
+
+    story.intake()
+    story.pass_time(hours=6)
+    timer = (
+        session.execute(sa.select(DeadlineTimer).where(DeadlineTimer.status == "fired"))
+        .scalars()
+        .first()
+    )
+    before = session.execute(sa.select(sa.func.count()).select_from(OutboxMessage)).scalar_one()
+    session.execute(
+        sa.update(DeadlineTimer)
+        .where(DeadlineTimer.id == timer.id)
+        .values(status="pending", claimed_by="again")
+    )
+    assert fire(
+        session,
+        timer_id=timer.id,
+        worker="again",
+        now=story.clock.now() + timedelta(seconds=1),
+        tz=story.settings.tz,
+    )
+    after = session.execute(sa.select(sa.func.count()).select_from(OutboxMessage)).scalar_one()
+    assert after == before
+
+
+def test_task_not_accepted_in_time_is_escalated_as_such(story, session):
+    code = story.intake()
+    story.pass_time(hours=2, minutes=1)  # police had 2 hours to accept
+    story.pass_time(hours=24)
+    reasons = {r["reason"] for r in story.client.get("/api/v1/escalations").json()}
+    assert "task_not_accepted" in reasons
+    assert code
