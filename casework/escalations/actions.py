@@ -40,6 +40,7 @@ def reassign(
 ) -> Task:
     """Give the stuck task to another agency: the old one is cancelled, the new one has
     fresh clocks of the same length."""
+    escalation_service.require_supervisor(actor)
     escalation_service.require_open(escalation)
     if escalation.task_id is None:
         raise NothingToReassign(escalation_id=escalation.id)
@@ -104,6 +105,7 @@ def extend(
     now: datetime,
 ) -> CaseDeadline:
     """Give more time, with the reason on record; the ladder starts over toward the new date."""
+    escalation_service.require_supervisor(actor)
     escalation_service.require_open(escalation)
     if escalation.deadline_id is None:
         raise NothingToExtend(escalation_id=escalation.id)

@@ -10,13 +10,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from casework import notices
+from casework.accounts.models import Role
 from casework.actors import Actor
 from casework.base import label
 from casework.cases import service as case_service
 from casework.cases.models import CaseStatus, ProtectionCase, Task
 from casework.communes.models import commune_id_of
 from casework.deadlines.models import CaseDeadline
-from casework.errors import Conflict, NotFound
+from casework.errors import CaseworkError, Conflict, NotFound
 from casework.escalations.models import Escalation, EscalationReason, EscalationStatus
 from casework.escalations.schemas import EscalationRead
 from casework.timefmt import to_local
@@ -85,6 +86,17 @@ def get(session: Session, *, escalation_id: int) -> Escalation:
     return escalation
 
 
+class SupervisorsOnly(CaseworkError):
+    status_code = 403
+    code = "guard_supervisor_only"
+
+
+def require_supervisor(actor: Actor) -> None:
+    """Only the commune's supervisor works the escalation queue."""
+    if actor.role != Role.supervisor:
+        raise SupervisorsOnly()
+
+
 def require_open(escalation: Escalation) -> None:
     if escalation.status == EscalationStatus.resolved:
         raise EscalationClosed(escalation_id=escalation.id)
@@ -94,6 +106,7 @@ def acknowledge(
     session: Session, actor: Actor, *, escalation: Escalation, case: ProtectionCase, now: datetime
 ) -> None:
     """A supervisor takes it ("Đang xử lý"), so a second supervisor does not act twice."""
+    require_supervisor(actor)
     require_open(escalation)
     escalation.status = EscalationStatus.acknowledged
     escalation.acknowledged_by_id = actor.user_id

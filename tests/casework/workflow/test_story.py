@@ -217,3 +217,17 @@ def test_separation_must_end_before_closing_and_is_reviewed_after_15_days(story,
     story.pass_time(days=15, hours=4)
     tasks = story.case(code)["tasks"]
     assert any(t["kind"] == "social.reassess_separation" for t in tasks)
+
+
+def test_only_a_supervisor_works_the_queue(story):
+    story.intake(perpetrator_relation="parent")
+    story.pass_time(hours=13)
+    row = story.client.get("/api/v1/escalations").json()[0]
+    for who, expected in (("caseworker", 403), ("police.head", 403), ("supervisor", 204)):
+        response = story.client.post(
+            f"/api/v1/escalations/{row['id']}/acknowledge",
+            headers={"X-Casework-User": story.people[who]},
+        )
+        assert response.status_code == expected, (who, response.text)
+    [after] = [r for r in story.client.get("/api/v1/escalations").json() if r["id"] == row["id"]]
+    assert after["status"] == "acknowledged"
