@@ -30,6 +30,18 @@ def caseworkers(session: Session, *, case: ProtectionCase) -> list[User]:
     return assigned or people
 
 
+def _task_assignees(session: Session, task: Task) -> list[User]:
+    """The person the task is assigned to, or else its agency's focal points (caseworkers
+    are the focal points of the culture and social office)."""
+    if task.assignee_id is not None:
+        person = session.get(User, task.assignee_id)
+        if person is not None and person.is_active:
+            return [person]
+    return agency_service.members(
+        session, agency_id=task.agency_id, roles=(Role.agency_officer, Role.caseworker)
+    )
+
+
 def recipients(
     session: Session, *, case: ProtectionCase, task: Task | None, roles: Iterable[str]
 ) -> list[User]:
@@ -37,9 +49,7 @@ def recipients(
     for role in roles:
         if role == "assignee":
             people = (
-                agency_service.members(
-                    session, agency_id=task.agency_id, roles=(Role.agency_officer,)
-                )
+                _task_assignees(session, task)
                 if task is not None
                 else caseworkers(session, case=case)
             )

@@ -1,4 +1,5 @@
-"""The demo commune's places, people, children and cases as plain data; ``seed.py`` adds them.
+"""The demo commune's places, people, children and cases as plain data; ``seed.py`` walks
+them through the real intake and workflow.
 
 Ages and times are relative to the moment of seeding (``days`` / ``hours`` ago), so the
 demo always looks current. Every person and phone number is fictional.
@@ -39,11 +40,14 @@ class ChildSpec:
 
 @dataclass(frozen=True)
 class TaskSpec:
-    kind: str  # "<agency>.<verb>"; the prefix picks the agency (TASK_AGENCY)
-    status: TaskStatus
-    days: float = 7  # time allowed from the start; emergency tasks are due 12 h after receipt
-    emergency: bool = False  # created at the emergency assessment rather than with the plan
-    note: str | None = None
+    """An activity of the case's plan (Mẫu 04) and how far its agency got with it."""
+
+    kind: str  # "<agency>.<activity>": the prefix picks the agency (TASK_AGENCY), TASK_TITLES
+    status: TaskStatus  # planned while the plan awaits approval (or was sent back)
+    days: float = 7  # time allowed from the start (the chairperson's approval)
+    note: str | None = None  # why the agency declined it
+    late_hours: float | None = None  # due this long before the seeding: an overdue task
+    cost_vnd: int | None = None
 
 
 @dataclass(frozen=True)
@@ -62,11 +66,16 @@ class CaseSpec:
     child_state: str | None = None
     risk: RiskLevel | None = None
     support_only: bool = False  # protection level "support" rather than "intervention"
-    tasks: tuple[TaskSpec, ...] = ()
+    # The tasks the workflow routes at intake are done on time unless listed here.
+    routed: tuple[tuple[str, TaskStatus], ...] = ()
+    plan: tuple[TaskSpec, ...] = ()
     closure: str | None = None
     caseworker: str = "canbo.hoa"
     # A later report joining the case: (hours after the first, channel, reporter, description)
     follow_up: tuple[float, Channel, tuple[str, str | None, str], str] | None = None
+    separation: str | None = None  # where the chairperson placed the child (Mẫu 07)
+    alternative_care: str | None = None  # the arrangement the child was placed in
+    rejection: str | None = None  # why the chairperson sent the plan back
 
 
 # fmt: off
@@ -219,27 +228,23 @@ FOUNDLING = _c("foundling", "Bé gái sơ sinh chưa rõ tên", F, "Chưa xác �
 
 # fmt: on
 
-# What each kind of task asks of its agency (Vietnamese, as the agency sees it).
+# The plan's activities (Vietnamese, as the agency sees them).
 TASK_TITLES: dict[str, str] = {
-    "police.verify": "Xác minh thông tin, ngăn chặn hành vi xâm hại",
-    "police.investigate": "Tiếp nhận tin báo tội phạm, điều tra thân thiện với trẻ em",
-    "police.trace_family": "Xác minh, truy tìm cha mẹ, thân nhân của trẻ bị bỏ rơi",
+    "police.investigate": "Điều tra vụ việc theo thủ tục thân thiện với trẻ em",
     "police.remove_content": "Xác minh tài khoản mạng xã hội, yêu cầu gỡ bỏ hình ảnh của trẻ",
-    "health.examine": "Khám sức khỏe, sơ cứu, lưu giữ chứng cứ",
-    "health.first_aid": "Chăm sóc y tế ban đầu, khám sàng lọc cho trẻ sơ sinh",
+    "police.workplace_check": "Kiểm tra cơ sở, yêu cầu chấm dứt sử dụng lao động trẻ em",
     "health.follow_up": "Theo dõi sức khỏe của trẻ sau tai nạn",
     "health.rehabilitation": "Khám, hướng dẫn phục hồi chức năng tại nhà",
-    "social.psychosocial": "Hỗ trợ tâm lý, tư vấn cho trẻ và gia đình",
-    "social.alternative_care": "Bố trí chăm sóc thay thế tạm thời cho trẻ",
+    "social.psychosocial": "Tư vấn tâm lý định kỳ cho trẻ và gia đình",
     "social.benefits": "Lập hồ sơ hưởng trợ cấp xã hội hằng tháng cho trẻ",
-    "justice.birth_registration": "Đăng ký khai sinh cho trẻ bị bỏ rơi",
-    "justice.legal_aid": "Tư vấn, trợ giúp pháp lý cho trẻ và gia đình",
+    "social.vocational": "Kết nối học nghề, hỗ trợ chi phí học nghề cho trẻ",
+    "justice.legal_aid": "Cử trợ giúp viên pháp lý bảo vệ quyền lợi của trẻ khi tố tụng",
     "justice.marriage_law": "Tư vấn Luật Hôn nhân và gia đình, vận động không tảo hôn",
-    "womens_union.family_support": "Tư vấn kỹ năng làm cha mẹ, theo dõi gia đình",
+    "womens_union.parenting": "Sinh hoạt nhóm cha mẹ: nuôi dạy con không bạo lực",
     "womens_union.godmother": "Kết nối “mẹ đỡ đầu” cho trẻ",
     "youth_union.peer_support": "Kết nối nhóm bạn đồng hành, sinh hoạt hè an toàn",
+    "youth_union.swimming": "Tổ chức lớp dạy bơi, kỹ năng an toàn dưới nước cho trẻ",
     "red_cross.material_support": "Hỗ trợ gạo, quần áo, sách vở cho trẻ",
-    "economic.hazard_fix": "Làm rào chắn, biển cảnh báo tại ao, hồ, suối nước sâu",
     "village.home_visit": "Thăm hộ gia đình, theo dõi an toàn của trẻ tại thôn",
     "village.hazard_survey": "Rà soát các điểm nước sâu nguy hiểm trong thôn",
     "school.reintegration": "Vận động trẻ trở lại lớp, phụ đạo kiến thức bị hổng",
@@ -247,13 +252,49 @@ TASK_TITLES: dict[str, str] = {
     "school.inclusive": "Bố trí giáo dục hòa nhập cho trẻ khuyết tật",
 }
 
+# What an agency reports when it completes a task: the kinds the workflow routes at intake
+# (see workflows/definitions) and the plan's activities above.
+OUTCOMES: dict[str, str] = {
+    "police.crime_report": "Đã tiếp nhận tin báo, lấy lời khai ban đầu theo thủ tục thân thiện; "
+    "chuyển Công an cấp trên thụ lý.",
+    "police.verify": "Đã xác minh, lập biên bản; người vi phạm cam kết chấm dứt hành vi bạo lực.",
+    "police.trace_family": "Đã xác minh nhân thân, liên hệ được với người thân của trẻ.",
+    "health.examine": "Đã khám, sơ cứu; lập hồ sơ y tế và lưu giữ chứng cứ.",
+    "health.initial_care": "Đã khám sàng lọc; sức khỏe của trẻ ổn định.",
+    "health.first_aid": "Đã sơ cứu, theo dõi tại trạm; trẻ ổn định, được về nhà.",
+    "social.psychosocial": "Đã gặp trẻ và gia đình; trẻ bớt sợ hãi, ăn ngủ bình thường.",
+    "social.alternative_care": "Đã bố trí người chăm sóc tạm thời; cán bộ theo dõi hằng ngày.",
+    "justice.legal_aid": "Đã tư vấn pháp lý cho gia đình về quyền của trẻ khi tham gia tố tụng.",
+    "justice.birth_registration": "Đã rà soát hộ tịch, cập nhật thông tin người giám hộ của trẻ.",
+    "school.keep_in_school": "Nhà trường bố trí giáo viên theo dõi, giữ bí mật; trẻ đi học đều.",
+    "womens_union.family_support": "Đã đến nhà tư vấn cho gia đình; hội viên theo dõi hằng tuần.",
+    "village.fix_hazard": "Thôn đã làm rào tạm và cắm biển cảnh báo tại điểm nguy hiểm.",
+    "economic.fix_hazard": "Đã lập dự toán và hoàn thành rào chắn kiên cố.",
+    "police.remove_content": "Các bài đăng đã được gỡ; phụ huynh học sinh đăng bài cam kết.",
+    "police.workplace_check": "Chủ mỏ đá đã cho trẻ thôi việc, bị xử phạt hành chính.",
+    "health.follow_up": "Đã tái khám hai lần; trẻ khỏe mạnh, không di chứng.",
+    "social.benefits": "Hồ sơ đã được duyệt; trẻ nhận trợ cấp từ tháng sau.",
+    "social.vocational": "Trẻ đã nhập học lớp sửa chữa xe máy, được hỗ trợ học phí.",
+    "justice.marriage_law": "Gia đình đã trả lại sính lễ, cam kết không tổ chức cưới cho trẻ.",
+    "womens_union.parenting": "Cha mẹ tham gia đủ 4 buổi sinh hoạt nhóm.",
+    "womens_union.godmother": "Bà Lăng Thị Thủy nhận làm mẹ đỡ đầu, thăm trẻ hằng tuần.",
+    "youth_union.swimming": "Trẻ cùng 20 bạn trong thôn đã hoàn thành lớp dạy bơi.",
+    "red_cross.material_support": "Đã trao 50 kg gạo, quần áo ấm và bộ sách giáo khoa.",
+    "school.psychosocial": "Giáo viên tư vấn học đường đã gặp trẻ 5 buổi; trẻ hòa nhập lại lớp.",
+}
+
 # fmt: off
-OPEN, ACCEPTED, DONE, DECLINED = (TaskStatus.open, TaskStatus.accepted, TaskStatus.done,
-                                  TaskStatus.declined)
+OPEN, ACCEPTED, DONE, DECLINED, PLANNED = (TaskStatus.open, TaskStatus.accepted,
+                                           TaskStatus.done, TaskStatus.declined,
+                                           TaskStatus.planned)
 COLLABORATOR = ("Mông Thị Nga", "0912 000 111", "cộng tác viên thôn")
 SCHOOL_REPORTER = ("Đặng Thị Hương", "0912 000 108", "giáo viên chủ nhiệm")
 D1, H1 = 24.0, 1.0  # hours
 
+# Most work is done on time. Five things wait in the supervisor's queue when the demo starts:
+# the assessments of "hai" and of the second report on "mai" (whose health check is overdue
+# too), the legal aid nobody accepted ("thu"), the parenting group past its date and the
+# material support the Red Cross declined ("duc"); a school task of "phuc" is just overdue.
 CASES: tuple[CaseSpec, ...] = (
     CaseSpec(
         "minh", 6 * H1, Channel.hotline_111, ("Nông Thị Hằng", "0912 000 201", "mẹ"),
@@ -261,22 +302,18 @@ CASES: tuple[CaseSpec, ...] = (
         "bầm tím ở lưng và tay; bố dọa đuổi hai mẹ con ra khỏi nhà.",
         (HarmForm.violence,), Setting.family, PerpetratorRelation.parent, True,
         CaseStatus.emergency, child_state="Bầm tím ở lưng và cánh tay, sợ hãi, không dám về nhà.",
-        tasks=(TaskSpec("police.verify", ACCEPTED, emergency=True),
-               TaskSpec("health.examine", DONE, emergency=True),
-               TaskSpec("womens_union.family_support", OPEN, emergency=True)),
+        routed=(("police.verify", ACCEPTED), ("womens_union.family_support", OPEN)),
         follow_up=(2.0, Channel.village_head, ("Lục Văn Nam", "0912 000 121", "trưởng thôn"),
                    "Trưởng thôn xác nhận: hai mẹ con đang tạm ở nhà hàng xóm, bố vẫn say."),
     ),
     CaseSpec(
-        FOUNDLING, 14 * H1, Channel.health_station, ("Nông Thị Mai", "0912 000 104", "y sĩ"),
+        FOUNDLING, 9 * H1, Channel.health_station, ("Nông Thị Mai", "0912 000 104", "y sĩ"),
         "Cổng Trạm Y tế xã Châu Sơn", "Trạm y tế phát hiện một bé gái sơ sinh khoảng 2–3 ngày "
         "tuổi bị bỏ lại trong làn nhựa trước cổng trạm lúc sáng sớm, không có giấy tờ.",
         (HarmForm.abandonment_neglect,), Setting.community, PerpetratorRelation.unknown, True,
         CaseStatus.emergency, child_state="Hạ thân nhiệt nhẹ, đã được ủ ấm và cho bú.",
-        tasks=(TaskSpec("health.first_aid", DONE, emergency=True),
-               TaskSpec("police.trace_family", OPEN, emergency=True),
-               TaskSpec("social.alternative_care", DONE, emergency=True),
-               TaskSpec("justice.birth_registration", OPEN, 20)),
+        routed=(("police.trace_family", ACCEPTED), ("justice.birth_registration", OPEN)),
+        alternative_care="Gia đình bà Hà Thị Lệ (Thôn Thống Nhất) nhận chăm sóc tạm thời",
     ),
     CaseSpec(
         "hai", 2 * D1, Channel.collaborator, COLLABORATOR, "Xưởng xẻ gỗ gần Quốc lộ 4B",
@@ -289,6 +326,8 @@ CASES: tuple[CaseSpec, ...] = (
         "Bố mẹ đi làm ăn xa, trẻ 6 tuổi thường ở nhà một mình đến tối, "
         "tự nấu ăn bằng bếp củi.", (HarmForm.abandonment_neglect,), Setting.family,
         PerpetratorRelation.unknown, False, CaseStatus.received,
+        routed=(("health.initial_care", OPEN), ("police.trace_family", ACCEPTED),
+                ("justice.birth_registration", OPEN), ("social.alternative_care", OPEN)),
     ),
     CaseSpec(
         "huyen", 5 * H1, Channel.online, None, "Mạng xã hội",
@@ -297,18 +336,19 @@ CASES: tuple[CaseSpec, ...] = (
         PerpetratorRelation.stranger, False, CaseStatus.received,
     ),
     CaseSpec(
-        "long", 36 * H1, Channel.village_head, ("Đặng Văn Chòi", "0912 000 123", "trưởng thôn"),
+        "long", 10 * H1, Channel.village_head, ("Đặng Văn Chòi", "0912 000 123", "trưởng thôn"),
         "Hồ thủy lợi Khe Pặn", "Trẻ cùng nhóm bạn tắm ở hồ thủy lợi, bị đuối nước, được người "
         "dân cứu kịp thời.", (HarmForm.injury_drowning,), Setting.community,
         PerpetratorRelation.unknown, False, CaseStatus.assessing, caseworker="canbo.tuan",
+        routed=(("village.fix_hazard", ACCEPTED), ("economic.fix_hazard", OPEN)),
     ),
     CaseSpec(
         "bao", 3 * D1, Channel.hotline_111, None, "Nhà riêng, Thôn Nà Pàn",
         "Hàng xóm (ẩn danh) báo: mẹ thường xuyên đánh trẻ, trẻ bị bỏng ở tay do bị dí que "
         "củi.", (HarmForm.violence,), Setting.family, PerpetratorRelation.parent, True,
         CaseStatus.planning, child_state="Vết bỏng ở mu bàn tay trái.",
-        tasks=(TaskSpec("police.verify", DONE, emergency=True),
-               TaskSpec("health.examine", DONE, emergency=True)),
+        routed=(("womens_union.family_support", ACCEPTED),),
+        separation="Nhà ông nội Lương Văn Kình, Thôn Nà Pàn",
     ),
     CaseSpec(
         "dung", 4 * D1, Channel.village_head, ("Lý Văn Páo", "0912 000 122", "trưởng thôn"),
@@ -316,86 +356,83 @@ CASES: tuple[CaseSpec, ...] = (
         "thôn bên; trẻ đã nghỉ học hai tuần.", (HarmForm.child_marriage, HarmForm.dropout_risk),
         Setting.family, PerpetratorRelation.parent, False, CaseStatus.planning,
         caseworker="canbo.tuan",
-        tasks=(TaskSpec("justice.marriage_law", DONE, emergency=True),
-               TaskSpec("village.home_visit", DONE, emergency=True)),
+        plan=(TaskSpec("justice.marriage_law", PLANNED, 14),
+              TaskSpec("village.home_visit", PLANNED, 30)),
+        rejection="Kế hoạch cần thêm hoạt động vận động trẻ đi học lại và phân công Đoàn "
+        "Thanh niên theo dõi.",
     ),
     CaseSpec(
-        "ha", 8 * D1, Channel.health_station, ("Nông Thị Mai", "0912 000 104", "y sĩ"),
+        "ha", 4 * D1, Channel.health_station, ("Nông Thị Mai", "0912 000 104", "y sĩ"),
         "Nhà riêng, Thôn Khe Pặn Giữa", "Trẻ khuyết tật vận động nặng, bố mẹ đi làm xa, bà nội "
         "già yếu; trẻ nằm một chỗ, không được tập phục hồi chức năng.",
         (HarmForm.abandonment_neglect,), Setting.family, PerpetratorRelation.unknown, False,
         CaseStatus.awaiting_approval, risk=RiskLevel.medium, support_only=True,
-        tasks=(TaskSpec("health.rehabilitation", OPEN, 30),
-               TaskSpec("school.inclusive", OPEN, 30),
-               TaskSpec("red_cross.material_support", OPEN, 14)),
+        plan=(TaskSpec("health.rehabilitation", PLANNED, 30),
+              TaskSpec("school.inclusive", PLANNED, 30),
+              TaskSpec("red_cross.material_support", PLANNED, 14, cost_vnd=1_500_000)),
     ),
     CaseSpec(
-        "khanh", 9 * D1, Channel.village_head, ("Nông Văn Pằn", "0912 000 124", "trưởng thôn"),
+        "khanh", 80 * H1, Channel.village_head, ("Nông Văn Pằn", "0912 000 124", "trưởng thôn"),
         "Ao cá sau nhà văn hóa Thôn Nà Nát", "Trẻ 7 tuổi trượt chân ngã xuống ao cá không có "
         "rào chắn, được anh trai kéo lên.", (HarmForm.injury_drowning,), Setting.community,
         PerpetratorRelation.unknown, False, CaseStatus.awaiting_approval, risk=RiskLevel.medium,
-        support_only=True,
-        tasks=(TaskSpec("health.follow_up", OPEN, 14),
-               TaskSpec("economic.hazard_fix", OPEN, 21),
-               TaskSpec("village.hazard_survey", OPEN, 10)),
+        support_only=True, routed=(("economic.fix_hazard", ACCEPTED),),
+        plan=(TaskSpec("health.follow_up", PLANNED, 14),
+              TaskSpec("youth_union.swimming", PLANNED, 30, cost_vnd=3_000_000),
+              TaskSpec("village.hazard_survey", PLANNED, 10)),
     ),
     CaseSpec(
-        "thu", 18 * D1, Channel.school, SCHOOL_REPORTER, "Nương ngô cuối Thôn Khe Cù",
+        "thu", 7 * D1, Channel.school, SCHOOL_REPORTER, "Nương ngô cuối Thôn Khe Cù",
         "Giáo viên phát hiện trẻ sút cân, hoảng sợ; trẻ kể bị một người đàn ông trong thôn "
         "nhiều lần sàm sỡ trên đường đi học về.", (HarmForm.sexual_abuse,), Setting.community,
         PerpetratorRelation.stranger, True, CaseStatus.intervention,
-        tasks=(TaskSpec("police.verify", DONE, emergency=True),
-               TaskSpec("health.examine", DONE, emergency=True),
-               TaskSpec("police.investigate", ACCEPTED, 20),
-               TaskSpec("social.psychosocial", ACCEPTED, 30),
-               TaskSpec("justice.legal_aid", OPEN, 5),
-               TaskSpec("school.psychosocial", ACCEPTED, 60)),
+        plan=(TaskSpec("police.investigate", ACCEPTED, 20),
+              TaskSpec("social.psychosocial", ACCEPTED, 30),
+              TaskSpec("justice.legal_aid", OPEN, 30)),
     ),
     CaseSpec(
         "duc", 25 * D1, Channel.hotline_111, None, "Nhà riêng, Thôn Bản Chắt",
         "Người gọi ẩn danh: cha dượng thường xuyên đánh, bắt trẻ nhịn ăn; trẻ bỏ nhà ra ngủ "
         "ở chòi nương.", (HarmForm.violence,), Setting.family, PerpetratorRelation.step_parent,
         True, CaseStatus.intervention, caseworker="canbo.tuan",
-        tasks=(TaskSpec("police.verify", DONE, emergency=True),
-               TaskSpec("health.examine", DONE, emergency=True),
-               TaskSpec("womens_union.family_support", ACCEPTED, 30),
-               TaskSpec("social.psychosocial", OPEN, 7),
-               TaskSpec("red_cross.material_support", DECLINED, 7,
-                        note="Hội Chữ thập đỏ xã đã hết hàng hỗ trợ trong quý; đề nghị Phòng "
-                        "Văn hóa - Xã hội kết nối nguồn xã hội hóa.")),
+        plan=(TaskSpec("womens_union.parenting", ACCEPTED, late_hours=3 * D1),
+              TaskSpec("social.psychosocial", ACCEPTED, 30),
+              TaskSpec("red_cross.material_support", DECLINED, 7, cost_vnd=800_000,
+                       note="Hội Chữ thập đỏ xã đã hết hàng hỗ trợ trong quý; đề nghị Phòng "
+                       "Văn hóa - Xã hội kết nối nguồn xã hội hóa.")),
     ),
     CaseSpec(
         "phuc", 35 * D1, Channel.school, SCHOOL_REPORTER, "Trường THCS Châu Sơn",
         "Học sinh lớp 9 nghỉ học liên tục hai tuần để đi làm thuê; gia đình thuộc hộ nghèo.",
         (HarmForm.dropout_risk,), Setting.school, PerpetratorRelation.unknown, False,
         CaseStatus.intervention, risk=RiskLevel.medium, support_only=True,
-        tasks=(TaskSpec("school.reintegration", ACCEPTED, 14),
-               TaskSpec("youth_union.peer_support", ACCEPTED, 60),
-               TaskSpec("red_cross.material_support", DONE, 10)),
+        plan=(TaskSpec("school.reintegration", ACCEPTED, late_hours=10 * H1),
+              TaskSpec("youth_union.peer_support", ACCEPTED, 60),
+              TaskSpec("red_cross.material_support", DONE, 10, cost_vnd=1_200_000)),
     ),
     CaseSpec(
         "xuan", 60 * D1, Channel.collaborator, COLLABORATOR, "Thôn Nà Pàn",
         "Trẻ mồ côi sống với ông ngoại 80 tuổi, thường xuyên nhịn bữa sáng và nghỉ học.",
         (HarmForm.abandonment_neglect,), Setting.family, PerpetratorRelation.unknown, False,
         CaseStatus.monitoring, risk=RiskLevel.medium, support_only=True,
-        tasks=(TaskSpec("womens_union.godmother", DONE, 21),
-               TaskSpec("social.benefits", DONE, 15)),
+        plan=(TaskSpec("womens_union.godmother", DONE, 21),
+              TaskSpec("social.benefits", DONE, 15)),
     ),
     CaseSpec(
         "may", 75 * D1, Channel.village_head, ("Đặng Văn Chòi", "0912 000 123", "trưởng thôn"),
         "Thôn Khe Pặn Ngọn", "Bố mẹ nhận sính lễ, định cho trẻ 16 tuổi về làm vợ ở xã bên.",
         (HarmForm.child_marriage,), Setting.family, PerpetratorRelation.parent, False,
         CaseStatus.monitoring, caseworker="canbo.tuan",
-        tasks=(TaskSpec("justice.marriage_law", DONE, emergency=True),
-               TaskSpec("womens_union.family_support", DONE, 30)),
+        plan=(TaskSpec("justice.marriage_law", DONE, 7),
+              TaskSpec("womens_union.parenting", DONE, 30)),
     ),
     CaseSpec(
         "lan", 95 * D1, Channel.school, SCHOOL_REPORTER,
         "Nhóm lớp trên mạng xã hội", "Bạn cùng lớp chụp lén và phát tán ảnh của trẻ kèm lời lẽ "
         "xúc phạm; trẻ bỏ ăn, không muốn đến trường.", (HarmForm.online_abuse,),
         Setting.online, PerpetratorRelation.peer, False, CaseStatus.review, risk=RiskLevel.medium,
-        tasks=(TaskSpec("police.remove_content", DONE, 7),
-               TaskSpec("school.psychosocial", DONE, 30)),
+        plan=(TaskSpec("police.remove_content", DONE, 7),
+              TaskSpec("school.psychosocial", DONE, 30)),
     ),
     CaseSpec(
         "hong", 150 * D1, Channel.walk_in, ("Trần Thị Loan", "0966 000 211", "mẹ"),
@@ -404,7 +441,7 @@ CASES: tuple[CaseSpec, ...] = (
         PerpetratorRelation.teacher, False, CaseStatus.closed, risk=RiskLevel.low,
         support_only=True, closure="Trẻ an toàn, đi học đều; giáo viên đã bị nhà trường xử lý "
         "kỷ luật và xin lỗi gia đình.",
-        tasks=(TaskSpec("school.psychosocial", DONE, 30),),
+        plan=(TaskSpec("school.psychosocial", DONE, 30),),
     ),
     CaseSpec(
         "sang", 200 * D1, Channel.police, ("Vi Văn Hùng", "0912 000 106", "công an xã"),
@@ -412,7 +449,8 @@ CASES: tuple[CaseSpec, ...] = (
         "bốc xếp đá nặng.", (HarmForm.exploitation, HarmForm.dropout_risk), Setting.workplace,
         PerpetratorRelation.stranger, False, CaseStatus.closed, risk=RiskLevel.medium,
         closure="Trẻ đã thôi việc ở mỏ đá và theo học nghề; không còn nguy cơ.",
-        tasks=(TaskSpec("police.verify", DONE, 3), TaskSpec("social.benefits", DONE, 30)),
+        plan=(TaskSpec("police.workplace_check", DONE, 3),
+              TaskSpec("social.vocational", DONE, 30, cost_vnd=4_500_000)),
     ),
     CaseSpec(
         "tien", 170 * D1, Channel.phone, ("Hoàng Thị Chanh", "0869 000 229", "mẹ"),
@@ -420,8 +458,15 @@ CASES: tuple[CaseSpec, ...] = (
         (HarmForm.injury_drowning,), Setting.community, PerpetratorRelation.unknown, False,
         CaseStatus.closed, risk=RiskLevel.low, support_only=True,
         closure="Trẻ đã hồi phục, tham gia lớp dạy bơi an toàn; khúc suối đã có biển cảnh báo.",
-        tasks=(TaskSpec("health.follow_up", DONE, 7),
-               TaskSpec("economic.hazard_fix", DONE, 30)),
+        plan=(TaskSpec("health.follow_up", DONE, 7),
+              TaskSpec("youth_union.swimming", DONE, 30, cost_vnd=3_000_000)),
     ),
 )
 # fmt: on
+
+# Notes of the monitoring visits (Mẫu 05), in turn.
+VISIT_NOTES = (
+    "Thăm gia đình: trẻ ăn ngủ bình thường, đi học đều.",
+    "Thăm gia đình và trao đổi với giáo viên: trẻ tiến bộ, không còn dấu hiệu nguy cơ.",
+    "Thăm gia đình: người chăm sóc thực hiện đúng cam kết.",
+)

@@ -14,13 +14,17 @@ import casework.models  # noqa: F401  (every table in the metadata)
 from casework import text
 from casework.accounts.models import Role, User
 from casework.agencies.models import Agency, AgencyKind
+from casework.cases import workflow
 from casework.cases.models import CaseEvent, CaseStatus, ProtectionCase, Task, TaskStatus
 from casework.cases.service import CAREGIVING_PERPETRATORS
 from casework.children import service as child_service
 from casework.children.models import Caregiver, Child
 from casework.children.personal_id import PersonalId
 from casework.communes.models import Commune, Village
+from casework.deadlines.models import CaseDeadline, DeadlineStatus, DeadlineTimer, TimerStatus
 from casework.demo.seed import DEMO_COMMUNE_CODE, DEMO_USERS, seed_demo
+from casework.escalations import service as escalation_service
+from casework.escalations.models import Escalation, EscalationReason, EscalationStatus
 from casework.intake.models import HarmForm, Report, ReportHarmForm
 from casework.phones import to_e164
 from casework.timefmt import age_on, local_date
@@ -125,8 +129,12 @@ def test_demo_case_histories_move_forward_and_end_in_the_case_status(session, de
         ).all()
         times = [event.at for event in events]
         assert times == sorted(times), case.code
-        assert case.opened_at == times[0] < now
-        assert case.updated_at == times[-1] < now
+        # The ladder steps that fell due were fired at the seeding, as the ticker would have.
+        steps = [event for event in events if event.event == "deadline_step"]
+        assert all(step.at == now and step.actor_id is None for step in steps), case.code
+        lived = [event.at for event in events if event.event != "deadline_step"]
+        assert case.opened_at == lived[0] < now
+        assert case.updated_at == lived[-1] < now
         status = None
         for event in events:
             if event.to_status is None:
@@ -319,8 +327,14 @@ def test_demo_tasks_show_every_kind_of_progress(session, demo, now):
     assert all(task.outcome_note for task in tasks if task.status == TaskStatus.declined)
     for task in tasks:
         assert task.starts_at < task.due_at
-        assert (task.acknowledged_at is None) == (task.status == TaskStatus.open)
+        unanswered = task.status in {TaskStatus.open, TaskStatus.planned}
+        assert (task.acknowledged_at is None) == unanswered
         assert (task.done_at is None) == (task.status != TaskStatus.done)
+        if task.done_at is not None:
+            assert task.acknowledged_at <= task.done_at <= task.due_at
+    planned = [task for task in tasks if task.status == TaskStatus.planned]
+    assert planned  # the plans awaiting the chairperson's approval
+    assert all(task.kind == "plan.activity" for task in planned)
     with_tasks = {task.case_id for task in tasks}
     needs_tasks = [
         case
@@ -343,3 +357,120 @@ def test_demo_reports_use_several_channels_and_some_are_anonymous(session, demo)
     assert anonymous
     assert all(r.reporter_name is None and r.reporter_phone is None for r in anonymous)
     assert len(reports) > len(_all(session, ProtectionCase))  # a follow-up joined a case
+
+
+def _running(session: Session, *conditions) -> list[CaseDeadline]:  # type: ignore[no-untyped-def]
+    return session.exec(
+        select(CaseDeadline).where(CaseDeadline.status == DeadlineStatus.running, *conditions)
+    ).all()
+
+
+def test_closed_demo_cases_have_no_running_clock(session, demo):
+    closed = [case.id for case in _all(session, ProtectionCase) if case.status == "closed"]
+    assert len(closed) >= 2
+    assert _running(session, CaseDeadline.case_id.in_(closed)) == []
+    pending = session.exec(
+        select(DeadlineTimer)
+        .join(CaseDeadline, CaseDeadline.id == DeadlineTimer.deadline_id)
+        .where(CaseDeadline.case_id.in_(closed), DeadlineTimer.status == TimerStatus.pending)
+    ).all()
+    assert pending == []
+    kinds = set(session.exec(select(CaseDeadline.kind).where(CaseDeadline.case_id.in_(closed))))
+    assert {"initial_assessment", "plan_draft", "plan_approval", "monitoring_visit"} <= kinds
+
+
+def test_every_demo_task_has_its_clocks(session, demo):
+    expected = {
+        TaskStatus.open: {"task_ack", "task_due"},
+        TaskStatus.accepted: {"task_due"},
+        TaskStatus.done: set(),
+        TaskStatus.declined: set(),
+        TaskStatus.planned: set(),
+    }
+    for task in _all(session, Task):
+        running = {d.kind for d in _running(session, CaseDeadline.task_id == task.id)}
+        assert running == expected[TaskStatus(task.status)], (task.kind, task.status)
+        clocks = session.exec(select(CaseDeadline).where(CaseDeadline.task_id == task.id)).all()
+        if task.status == TaskStatus.planned:
+            assert clocks == []  # agencies see a plan's tasks once it is approved
+        if task.status == TaskStatus.done:  # the agencies were on time
+            assert {(d.kind, d.status) for d in clocks} == {
+                ("task_ack", DeadlineStatus.met),
+                ("task_due", DeadlineStatus.met),
+            }
+
+
+def test_demo_clocks_were_mostly_met_and_none_is_left_due(session, demo, now):
+    closed = session.exec(
+        select(CaseDeadline.status).where(CaseDeadline.status != DeadlineStatus.running)
+    ).all()
+    assert closed.count(DeadlineStatus.missed) <= len(closed) // 10
+    assert closed.count(DeadlineStatus.met) > 50
+    kinds = {d.kind for d in _running(session)}
+    assert {"initial_assessment", "emergency_measures", "plan_draft", "plan_approval"} <= kinds
+    assert {"separation_review", "monitoring_visit", "task_ack", "task_due"} <= kinds
+    due = session.exec(
+        select(DeadlineTimer).where(
+            DeadlineTimer.status == TimerStatus.pending, DeadlineTimer.fires_at <= now
+        )
+    ).all()
+    assert due == []  # the ticker finds nothing to catch up on when the demo starts
+
+
+def test_demo_escalation_queue_is_short_and_real(session, demo, now):
+    escalations = _all(session, Escalation)
+    assert all(e.status == EscalationStatus.open for e in escalations)
+    queue = escalation_service.queue(
+        session, commune_code=DEMO_COMMUNE_CODE, include_acknowledged=True, now=now, tz=TZ
+    )
+    assert 2 <= len(queue) <= 8
+    assert len(queue) == len(escalations)
+    for escalation in escalations:
+        if escalation.reason == EscalationReason.task_declined:
+            task = session.get_one(Task, escalation.task_id)
+            assert task.status == TaskStatus.declined
+            assert task.outcome_note
+            continue
+        deadline = session.get_one(CaseDeadline, escalation.deadline_id)
+        assert deadline.status == DeadlineStatus.running
+        assert deadline.due_at < now
+        assert deadline.task_id == escalation.task_id
+        assert deadline.ladder_step == "escalate"
+    reasons = {escalation.reason for escalation in escalations}
+    assert {EscalationReason.deadline_overdue, EscalationReason.task_declined} <= reasons
+    assert reasons & {EscalationReason.task_overdue, EscalationReason.task_not_accepted}
+
+
+def test_demo_history_comes_from_the_workflow(session, demo):
+    users = {user.id: user for user in _all(session, User)}
+    supervisor_events = {"approve_plan", "reject_plan", "close", "record_separation"}
+    seen = set()
+    for case in _all(session, ProtectionCase):
+        definition = workflow.engine_for(case.workflow_name, case.workflow_version).definition
+        allowed = {
+            (t.event, source, t.dest or source)
+            for t in definition.transitions
+            for source in t.sources
+        }
+        events = session.exec(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id, CaseEvent.to_status.is_not(None))
+            .order_by(CaseEvent.id)
+        ).all()
+        assert (events[0].event, events[0].from_status) == ("receive", None), case.code
+        for event in events[1:]:
+            assert (event.event, event.from_status, event.to_status) in allowed, case.code
+            role = users[event.actor_id].role
+            if event.event in supervisor_events:
+                assert role == Role.supervisor, (case.code, event.event)
+            else:
+                assert role == Role.caseworker, (case.code, event.event)
+                assert event.actor_id == case.assigned_caseworker_id, (case.code, event.event)
+            seen.add(event.event)
+    assert {
+        "record_separation",
+        "start_alternative_care",
+        "reject_plan",
+        "record_followup",
+        "close",
+    } <= seen

@@ -231,3 +231,10 @@ def test_only_a_supervisor_works_the_queue(story):
         assert response.status_code == expected, (who, response.text)
     [after] = [r for r in story.client.get("/api/v1/escalations").json() if r["id"] == row["id"]]
     assert after["status"] == "acknowledged"
+
+
+def test_a_task_for_the_social_office_reaches_its_caseworkers(story, session):
+    story.intake(harm_forms=["abandonment_neglect"], setting="community")
+    social = [m for m in outbox(session, "task.new") if m.context["action"].startswith("Bố trí")]
+    assert social, "the culture and social office's task told no one"
+    assert all(m.recipient.startswith("user:") for m in social)
