@@ -173,19 +173,36 @@ def persist(
         deadline_service.cancel_all(session, case_id=case.id, now=now)
 
 
+def _context(
+    session: Session,
+    *,
+    case: ProtectionCase,
+    actor: Actor,
+    now: datetime,
+    tz: ZoneInfo,
+    payload: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+) -> Context:
+    """What the engine may read about the case for this event."""
+    facts, first = facts_for(
+        session, case=case, actor=actor, today=now.astimezone(tz).date(), extra=extra
+    )
+    return Context(
+        facts=facts,
+        now=now,
+        calendar=calendar_for(session, commune_id=case.commune_id, tz=tz),
+        first_received_at=first,
+        payload=payload or {},
+        history=deadline_service.history(session, case_id=case.id),
+    )
+
+
 def open_workflow(
     session: Session, *, case: ProtectionCase, actor: Actor, now: datetime, tz: ZoneInfo
 ) -> Step:
     """A new case enters its workflow: legal clocks start and agencies get their tasks."""
     engine = engine_of(case)
-    facts, first = facts_for(session, case=case, actor=actor, today=now.astimezone(tz).date())
-    ctx = Context(
-        facts=facts,
-        now=now,
-        calendar=calendar_for(session, commune_id=case.commune_id, tz=tz),
-        first_received_at=first,
-    )
-    step = engine.open(ctx)
+    step = engine.open(_context(session, case=case, actor=actor, now=now, tz=tz))
     persist(session, case=case, step=step, engine=engine, actor=actor, now=now, tz=tz)
     return step
 
@@ -202,12 +219,12 @@ def on_new_emergency(
     """A later report made an open case an emergency: the definition says what that arms
     (the 12 hours run from that report's first receipt)."""
     engine = engine_of(case)
-    facts, first = facts_for(session, case=case, actor=actor, today=now.astimezone(tz).date())
-    ctx = Context(
-        facts=facts,
+    ctx = _context(
+        session,
+        case=case,
+        actor=actor,
         now=now,
-        calendar=calendar_for(session, commune_id=case.commune_id, tz=tz),
-        first_received_at=first,
+        tz=tz,
         payload={"first_received_at": report_received_at},
     )
     step = engine.react("became_emergency", case.status, ctx)
@@ -274,16 +291,8 @@ def fire_event(
     }
     extra = before | _apply_payload(session, case=case, event=event, payload=payload, now=now)
     session.flush()
-    facts, first = facts_for(
-        session, case=case, actor=actor, today=now.astimezone(tz).date(), extra=extra
-    )
-    ctx = Context(
-        facts=facts,
-        now=now,
-        calendar=calendar_for(session, commune_id=case.commune_id, tz=tz),
-        first_received_at=first,
-        payload=payload.model_dump(),
-        history=deadline_service.history(session, case_id=case.id),
+    ctx = _context(
+        session, case=case, actor=actor, now=now, tz=tz, payload=payload.model_dump(), extra=extra
     )
     try:
         step = engine.fire(case.status, event, ctx)

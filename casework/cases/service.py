@@ -98,6 +98,24 @@ def record_event(
     return entry
 
 
+def note(
+    session: Session,
+    *,
+    case: ProtectionCase,
+    event: str,
+    now: datetime,
+    actor_id: int | None,
+    payload: dict[str, Any],
+) -> CaseEvent:
+    """Something happened on the case without a change of step (a task answered, an
+    escalation worked): it goes in the history and the case counts as changed."""
+    case.updated_at = now
+    session.add(case)
+    return record_event(
+        session, case=case, event=event, now=now, actor_id=actor_id, payload=payload
+    )
+
+
 def open_case(
     session: Session,
     *,

@@ -310,9 +310,7 @@ def _history(
     now: datetime,
     **payload: object,
 ) -> None:
-    case.updated_at = now
-    session.add(case)
-    case_service.record_event(
+    case_service.note(
         session,
         case=case,
         event=event,
