@@ -57,7 +57,7 @@ def create_app(
             ticker = ticker_module.background(job, seconds=settings.tick_seconds, name="timers")
         yield
         if ticker is not None:
-            ticker.shutdown(wait=True)
+            ticker.shutdown()
         if engine is not None:
             engine.dispose()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import threading
 from collections.abc import Callable
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -18,9 +19,13 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 log = logging.getLogger(__name__)
 
 
-def drain(job: Callable[[], bool], *, max_rounds: int = 1000) -> None:
-    """Call ``job`` until it says there is no more work (or a bound is reached)."""
+def drain(
+    job: Callable[[], bool], *, stopping: threading.Event | None = None, max_rounds: int = 1000
+) -> None:
+    """Call ``job`` until it says there is no more work, a stop is asked, or a bound."""
     for _ in range(max_rounds):
+        if stopping is not None and stopping.is_set():
+            return
         try:
             if not job():
                 return
@@ -35,11 +40,13 @@ def schedule(
     *,
     seconds: float,
     name: str,
+    stopping: threading.Event,
 ) -> None:
     scheduler.add_job(
         drain,
         "interval",
         args=[job],
+        kwargs={"stopping": stopping},
         seconds=seconds,
         max_instances=1,
         coalesce=True,
@@ -48,21 +55,35 @@ def schedule(
     )
 
 
-def background(job: Callable[[], bool], *, seconds: float, name: str) -> BackgroundScheduler:
-    """A started background ticker (for `casework serve`); call ``shutdown()`` to stop it."""
-    scheduler = BackgroundScheduler(daemon=True)
-    schedule(scheduler, job, seconds=seconds, name=name)
-    scheduler.start()
-    return scheduler
+class Background:
+    """A started background ticker (for `casework serve`)."""
+
+    def __init__(self, job: Callable[[], bool], *, seconds: float, name: str) -> None:
+        self.stopping = threading.Event()
+        self.scheduler = BackgroundScheduler(daemon=True)
+        schedule(self.scheduler, job, seconds=seconds, name=name, stopping=self.stopping)
+        self.scheduler.start()
+
+    def shutdown(self) -> None:
+        """Stop after the timer in hand; a backlog is left for the next process."""
+        self.stopping.set()
+        self.scheduler.shutdown(wait=True)
+
+
+def background(job: Callable[[], bool], *, seconds: float, name: str) -> Background:
+    return Background(job, seconds=seconds, name=name)
 
 
 def blocking(job: Callable[[], bool], *, seconds: float, name: str) -> None:
     """Run the ticker in the foreground until interrupted (for `casework worker`)."""
     scheduler = BlockingScheduler()
-    schedule(scheduler, job, seconds=seconds, name=name)
+    stopping = threading.Event()
+    schedule(scheduler, job, seconds=seconds, name=name, stopping=stopping)
 
     def stop(_signum: int, _frame: object) -> None:
-        # Finish the timer in hand (its transaction commits or rolls back), then leave.
+        # Finish the batch in hand (each timer commits or rolls back alone), then leave;
+        # the backlog stays in the database for the other workers.
+        stopping.set()
         scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)

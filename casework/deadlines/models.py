@@ -27,6 +27,7 @@ class TimerStatus(StrEnum):
     pending = "pending"
     fired = "fired"
     cancelled = "cancelled"
+    failed = "failed"  # its handler kept failing; left for a person to look at
 
 
 register_labels(

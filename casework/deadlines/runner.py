@@ -87,15 +87,27 @@ def _take(session: Session, *, timer_id: int, worker: str, now: datetime) -> Dea
 
 
 def fire(session: Session, *, timer_id: int, worker: str, now: datetime, tz: ZoneInfo) -> bool:
-    """Run one ladder step; idempotent: it re-checks the timer, the deadline and the case."""
+    """Run one ladder step; idempotent: it re-checks the timer, the deadline and the case.
+
+    Locks are taken in the order every writer of a case uses (case, then its timers and
+    deadlines), so a timer firing while someone moves the same case on waits instead of
+    deadlocking.
+    """
+    case_id = session.execute(
+        sa.select(CaseDeadline.case_id)
+        .join(DeadlineTimer, DeadlineTimer.deadline_id == CaseDeadline.id)
+        .where(DeadlineTimer.id == timer_id)
+    ).scalar_one_or_none()
+    if case_id is None:
+        return False
+    case = session.exec(
+        select(ProtectionCase).where(ProtectionCase.id == case_id).with_for_update()
+    ).one()
     timer = _take(session, timer_id=timer_id, worker=worker, now=now)
     if timer is None:
         return False
     deadline = session.exec(
         select(CaseDeadline).where(CaseDeadline.id == timer.deadline_id).with_for_update()
-    ).one()
-    case = session.exec(
-        select(ProtectionCase).where(ProtectionCase.id == deadline.case_id).with_for_update()
     ).one()
     if deadline.status != DeadlineStatus.running or case.status == CaseStatus.closed:
         return True
@@ -175,3 +187,20 @@ def fire(session: Session, *, timer_id: int, worker: str, now: datetime, tz: Zon
         )
     session.flush()
     return True
+
+
+def park_if_exhausted(session: Session, *, timer_id: int, max_attempts: int) -> bool:
+    """A timer whose handler failed ``max_attempts`` times is parked as failed (and logged),
+    not retried after every lease forever."""
+    parked = session.execute(
+        sa.update(DeadlineTimer)
+        .where(
+            DeadlineTimer.id == timer_id,
+            DeadlineTimer.status == TimerStatus.pending,
+            DeadlineTimer.attempts >= max_attempts,
+        )
+        .values(status=TimerStatus.failed)
+    ).rowcount
+    if parked:
+        log.error("timer %s failed %s times; parked as failed", timer_id, max_attempts)
+    return bool(parked)

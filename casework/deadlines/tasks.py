@@ -14,7 +14,7 @@ from sqlmodel import Session
 from casework.clock import Clock
 from casework.config import Settings
 from casework.db import UnitOfWork
-from casework.deadlines.runner import claim, fire, worker_name
+from casework.deadlines.runner import claim, fire, park_if_exhausted, worker_name
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +33,7 @@ def run_due(
     worker: str,
     lease: timedelta,
     batch: int,
+    max_attempts: int = 5,
 ) -> RunResult:
     """Claim one batch and fire each timer in its own transaction."""
     with UnitOfWork(factory) as uow:
@@ -46,8 +47,12 @@ def run_due(
                     fired += 1
                 uow.commit()
         except Exception:
-            # Left claimed: after the lease another worker (or this one) tries again.
+            # Left claimed: after the lease another worker (or this one) tries again,
+            # up to max_attempts; then it is parked as failed instead of retried forever.
             log.exception("timer %s failed; it will be retried after its lease", timer_id)
+            with UnitOfWork(factory) as uow:
+                park_if_exhausted(uow.session, timer_id=timer_id, max_attempts=max_attempts)
+                uow.commit()
     return RunResult(claimed=len(ids), fired=fired)
 
 
@@ -66,6 +71,7 @@ def timer_job(
             worker=worker,
             lease=lease,
             batch=settings.timer_batch,
+            max_attempts=settings.timer_max_attempts,
         )
         return result.claimed >= settings.timer_batch
 
