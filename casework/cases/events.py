@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
-from casework.cases.models import ProtectionLevel, RiskLevel
+from casework.cases.models import ProtectionCase, ProtectionLevel, RiskLevel
 from casework.children.schemas import STRICT
 from casework.schemas_common import Narrative, OptionalName, OptionalNarrative
 
@@ -22,6 +22,11 @@ class EventPayload(BaseModel):
     )
     note: OptionalNarrative = Field(default=None, description="Ghi chú / note")
 
+    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
+        """Write what this form records onto the case, before the engine decides; return
+        facts the guards need that the case does not hold (e.g. the chosen close reason)."""
+        return {}
+
 
 class CompleteAssessment(EventPayload):
     """Mẫu 02: the initial risk assessment."""
@@ -31,6 +36,13 @@ class CompleteAssessment(EventPayload):
     substantiated: bool = Field(description="Thông tin được xác minh là đúng / substantiated")
     protection_level: ProtectionLevel | None = Field(default=None)
 
+    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
+        case.risk_level = self.risk_level
+        case.substantiated = self.substantiated
+        case.is_emergency = case.is_emergency or self.emergency
+        case.protection_level = self.protection_level or case.protection_level
+        return {}
+
 
 class RecordSeparation(EventPayload):
     """Mẫu 07: the chairperson's decision to separate the child temporarily (max 15 days)."""
@@ -38,9 +50,18 @@ class RecordSeparation(EventPayload):
     started_at: AwareDatetime = Field(description="Thời điểm bắt đầu cách ly / start")
     place: OptionalName = Field(default=None, description="Nơi chăm sóc tạm thời / where")
 
+    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
+        case.separation_started_at = self.started_at
+        case.separation_ended_at = None
+        return {}
+
 
 class EndSeparation(EventPayload):
     ended_at: AwareDatetime = Field(description="Thời điểm kết thúc cách ly / end")
+
+    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
+        case.separation_ended_at = self.ended_at
+        return {}
 
 
 class StartAlternativeCare(EventPayload):
@@ -51,9 +72,18 @@ class StartAlternativeCare(EventPayload):
         default=None, description="Hình thức, ví dụ gia đình nhận chăm sóc / arrangement"
     )
 
+    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
+        case.alternative_care_started_at = self.started_at
+        case.alternative_care_ended_at = None
+        return {}
+
 
 class EndAlternativeCare(EventPayload):
     ended_at: AwareDatetime = Field(description="Ngày kết thúc / end")
+
+    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
+        case.alternative_care_ended_at = self.ended_at
+        return {}
 
 
 class PlanTask(BaseModel):
@@ -93,11 +123,19 @@ class StartReview(EventPayload):
     )
     score: RiskLevel | None = Field(default=None, description="Kết quả rà soát / review score")
 
+    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
+        case.review_stable = self.stable
+        return {}
+
 
 class Close(EventPayload):
     reason: Literal["resolved", "unsubstantiated"] = Field(
         description="resolved: rà soát kết luận ổn định; unsubstantiated: thông tin không đúng"
     )
+
+    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
+        case.closure_reason = self.reason
+        return {"close_reason": self.reason}
 
 
 class Transfer(EventPayload):
@@ -109,9 +147,22 @@ class Transfer(EventPayload):
             raise ValueError("to is required")
         return self
 
+    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
+        case.transferred_to = self.to
+        case.closure_reason = "transferred"
+        return {}
+
 
 class ReasonRequired(EventPayload):
     reason: Narrative = Field(description="Lý do / reason")
+
+
+class Reopen(ReasonRequired):
+    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
+        case.closed_at = None
+        case.closure_reason = None
+        case.review_stable = None
+        return {}
 
 
 class Followup(EventPayload):
@@ -127,7 +178,7 @@ PAYLOADS: dict[str, type[EventPayload]] = {
     "start_review": StartReview,
     "close": Close,
     "transfer": Transfer,
-    "reopen": ReasonRequired,
+    "reopen": Reopen,
     "record_followup": Followup,
     "record_care_visit": Followup,
     "start_alternative_care": StartAlternativeCare,

@@ -16,7 +16,7 @@ from sqlmodel import Session, select
 from casework.actors import SYSTEM, Actor
 from casework.cases import service as case_service
 from casework.cases import workflow
-from casework.cases.events import EventPayload
+from casework.cases.events import EventPayload, SubmitPlan
 from casework.cases.models import CaseStatus, ProtectionCase, Task
 from casework.cases.schemas import CaseRead, EventOptionRead, Reason
 from casework.children.models import Child
@@ -231,44 +231,6 @@ def on_new_emergency(
     persist(session, case=case, step=step, engine=engine, actor=actor, now=now, tz=tz)
 
 
-def _apply_payload(
-    session: Session, *, case: ProtectionCase, event: str, payload: EventPayload, now: datetime
-) -> dict[str, Any]:
-    """What the event's form records on the case before the engine decides; extra facts."""
-    data = payload.model_dump(exclude={"expected_version", "note"})
-    extra: dict[str, Any] = {}
-    if event == "complete_assessment":
-        case.risk_level = data["risk_level"]
-        case.substantiated = data["substantiated"]
-        case.is_emergency = case.is_emergency or data["emergency"]
-        case.protection_level = data.get("protection_level") or case.protection_level
-    elif event == "record_separation":
-        case.separation_started_at = data["started_at"]
-        case.separation_ended_at = None
-    elif event == "end_separation":
-        case.separation_ended_at = data["ended_at"]
-    elif event == "start_alternative_care":
-        case.alternative_care_started_at = data["started_at"]
-        case.alternative_care_ended_at = None
-    elif event == "end_alternative_care":
-        case.alternative_care_ended_at = data["ended_at"]
-    elif event == "submit_plan":
-        task_service.replace_planned(session, case=case, tasks=data["tasks"], now=now)
-    elif event == "start_review":
-        case.review_stable = data["stable"]
-    elif event == "close":
-        extra["close_reason"] = data["reason"]
-        case.closure_reason = data["reason"]
-    elif event == "transfer":
-        case.transferred_to = data["to"]
-        case.closure_reason = "transferred"
-    elif event == "reopen":
-        case.closed_at = None
-        case.closure_reason = None
-        case.review_stable = None
-    return extra
-
-
 def fire_event(
     session: Session,
     actor: Actor,
@@ -289,7 +251,11 @@ def fire_event(
         "separation_active": _separation_active(case),
         "alternative_care_active": _alternative_care_active(case),
     }
-    extra = before | _apply_payload(session, case=case, event=event, payload=payload, now=now)
+    extra = before | payload.record_on(case)
+    if isinstance(payload, SubmitPlan):
+        task_service.replace_planned(
+            session, case=case, tasks=payload.model_dump()["tasks"], now=now
+        )
     session.flush()
     ctx = _context(
         session, case=case, actor=actor, now=now, tz=tz, payload=payload.model_dump(), extra=extra
