@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from casework.accounts.models import Role, User
 from casework.agencies import service as agency_service
-from casework.cases.models import ProtectionCase, Task
+from casework.cases.models import PLAN_ACTIVITY, ProtectionCase, Task
 from notifications.outbox import enqueue
 
 
@@ -74,6 +74,16 @@ def recipients(
     return list(found.values())
 
 
+PLAN_ACTIVITY_ACTION = "Thực hiện hoạt động trong kế hoạch hỗ trợ, can thiệp"
+
+
+def action_of(task: Task) -> str:
+    """What a message says the agency must do: a routed task's title comes from the workflow
+    definition; a plan activity's title is free text that may name the child, so it is
+    replaced by a fixed phrase (the full title is behind the login link)."""
+    return PLAN_ACTIVITY_ACTION if task.kind == PLAN_ACTIVITY else task.title
+
+
 def send(
     session: Session,
     *,
@@ -84,10 +94,13 @@ def send(
     now: datetime,
     tz: ZoneInfo,
     due_at: datetime | None = None,
+    task: Task | None = None,
     **context: Any,
 ) -> int:
     """Enqueue ``kind`` for each person once (``dedupe`` names the cause); returns how many."""
     body = {"case_code": case.code, "is_emergency": case.is_emergency, **context}
+    if task is not None:
+        body |= {"task_id": task.id, "action": action_of(task)}
     if due_at is not None:
         body["due_at"] = due_at.astimezone(tz).isoformat()
     added = 0

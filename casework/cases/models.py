@@ -148,6 +148,11 @@ class CaseEvent(SQLModel, table=True):
     payload: dict[str, object] = Field(default_factory=dict, sa_type=sa.JSON)
 
 
+# The kind of a task drafted by hand in a plan (Mẫu 04); its title is the caseworker's own
+# words, which may name the child, so messages never quote it.
+PLAN_ACTIVITY = "plan.activity"
+
+
 class Task(SQLModel, table=True):
     """Work routed to an agency within a case."""
 

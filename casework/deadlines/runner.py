@@ -153,7 +153,7 @@ def fire(session: Session, *, timer_id: int, worker: str, now: datetime, tz: Zon
             tz=tz,
             due_at=deadline.due_at,
             deadline_kind=deadline.kind,
-            action=task.title if task else None,
+            task=task,
         )
     if step.escalate:
         escalation_service.raise_(

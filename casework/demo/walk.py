@@ -23,7 +23,14 @@ from casework.agencies.models import Agency
 from casework.cases import events as ev
 from casework.cases import flow
 from casework.cases import service as case_service
-from casework.cases.models import CaseStatus, ProtectionCase, ProtectionLevel, RiskLevel, Task
+from casework.cases.models import (
+    PLAN_ACTIVITY,
+    CaseStatus,
+    ProtectionCase,
+    ProtectionLevel,
+    RiskLevel,
+    Task,
+)
 from casework.cases.models import TaskStatus as TS
 from casework.children.models import Child, Sex
 from casework.children.schemas import CaregiverIn, ChildCreate, CircumstanceIn
@@ -384,7 +391,7 @@ class _Walk:
         ).all()
         for task in (task for task in tasks if task.id not in self.answered):
             self.answered.add(task.id)
-            spec = plan.get(task.title) if task.kind == "plan.activity" else None
+            spec = plan.get(task.title) if task.kind == PLAN_ACTIVITY else None
             status = spec.status if spec else (statuses or {}).get(task.kind, TS.done)
             if status == TS.open:
                 continue

@@ -12,7 +12,7 @@ from casework.actors import Actor
 from casework.agencies import service as agency_service
 from casework.agencies.models import Agency, AgencyKind
 from casework.cases import service as case_service
-from casework.cases.models import ProtectionCase, Task, TaskStatus
+from casework.cases.models import PLAN_ACTIVITY, ProtectionCase, Task, TaskStatus
 from casework.children.models import Child
 from casework.deadlines import service as deadline_service
 from casework.errors import Conflict, NotFound
@@ -83,8 +83,7 @@ def start_clocks(
         now=now,
         tz=tz,
         due_at=task.due_at,
-        task_id=task.id,
-        action=task.title,
+        task=task,
     )
 
 
@@ -157,7 +156,7 @@ def replace_planned(
             Task(
                 case_id=case.id,
                 agency_id=agency.id,
-                kind="plan.activity",
+                kind=PLAN_ACTIVITY,
                 title=item["title"],
                 starts_at=item["starts_at"],
                 due_at=item["due_at"],
@@ -270,8 +269,7 @@ def decline(
         dedupe=f"task:{task.id}:declined",
         now=now,
         tz=tz,
-        task_id=task.id,
-        action=task.title,
+        task=task,
     )
     _history(session, case, "task_declined", task, actor, now, reason=reason)
     return task

@@ -238,3 +238,41 @@ def test_a_task_for_the_social_office_reaches_its_caseworkers(story, session):
     social = [m for m in outbox(session, "task.new") if m.context["action"].startswith("Bố trí")]
     assert social, "the culture and social office's task told no one"
     assert all(m.recipient.startswith("user:") for m in social)
+
+
+def test_no_message_carries_the_childs_name_address_or_what_happened(story, session, agencies):
+    """NĐ56 Đ33: even when a caseworker writes the child's name into a plan activity."""
+    from casework import text
+
+    code = story.intake(perpetrator_relation="parent")
+    story.fire(code, "start_assessment")
+    story.fire(code, "complete_assessment", risk_level="high", emergency=True, substantiated=True)
+    story.fire(code, "record_emergency_measures")
+    story.fire(
+        code,
+        "submit_plan",
+        tasks=[
+            {
+                "agency_id": agencies["health_station"],
+                "title": "Khám lại vết bầm cho cháu Nguyễn Thị Hoa ở Thôn Đồng Tâm",
+                "starts_at": "2026-03-03T08:00:00+07:00",
+                "due_at": "2026-03-04T17:00:00+07:00",
+            }
+        ],
+    )
+    story.fire(code, "approve_plan", as_="supervisor")
+    story.pass_time(days=4)  # reminders, overdue steps and escalations for every clock
+    case = story.case(code)
+    protected = [
+        case["child"]["full_name"],
+        case["child"]["village"],
+        case["reports"][0]["description"],
+        case["reports"][0]["location"],
+        *(c["full_name"] for c in case["child"]["caregivers"]),
+    ]
+    sent = outbox(session)
+    assert {m.kind for m in sent} >= {"task.new", "deadline.remind", "escalation.new"}
+    for message in sent:
+        rendered = text.fold(str(message.context))
+        for value in protected:
+            assert text.fold(value) not in rendered, (message.kind, value)
