@@ -184,8 +184,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # workflow
     "transition_not_allowed": (
-        "Hồ sơ đang ở bước “{state}”, không thể thực hiện “{event}”. Có thể: {allowed}",
-        "The case is at “{state}”; “{event}” is not possible now. Possible: {allowed}",
+        "Hồ sơ đang ở bước “{state_vi}”, chưa thể thực hiện “{event}”. Có thể: {allowed}",
+        "The case is at “{state_en}”; “{event}” is not possible now. Possible: {allowed}",
     ),
     "guard_supervisor_only": (
         "Chỉ lãnh đạo UBND xã được thực hiện thao tác này",

@@ -22,7 +22,7 @@ from casework.cases.schemas import CaseRead, EventOptionRead, Reason
 from casework.children.models import Child
 from casework.communes.models import CommuneDayOff
 from casework.deadlines import service as deadline_service
-from casework.errors import Conflict
+from casework.errors import Conflict, FieldError
 from casework.intake.models import Report, ReportHarmForm
 from casework.messages import render
 from casework.tasks import service as task_service
@@ -47,18 +47,19 @@ class EventRefused(Conflict):
 
     code = "transition_not_allowed"
 
-    def __init__(self, refused: TransitionNotAllowed) -> None:
+    def __init__(self, refused: TransitionNotAllowed, engine: Engine) -> None:
+        state = engine.definition.states.get(refused.state)
         super().__init__(
             event=refused.event,
             state=refused.state,
+            state_vi=state.vi if state else refused.state,
+            state_en=state.en if state else refused.state,
             reasons=refused.reasons,
             allowed=", ".join(refused.allowed) or "—",
         )
         self.refused = refused
 
-    def errors(self):  # type: ignore[no-untyped-def]
-        from casework.errors import FieldError
-
+    def errors(self) -> list[FieldError]:
         if not self.refused.reasons:
             return [FieldError((), self.code, self.params)]
         return [FieldError((), reason, self.params) for reason in self.refused.reasons]
@@ -106,7 +107,7 @@ def facts_for(
         is_emergency=case.is_emergency,
         substantiated=case.substantiated,
         harm_forms=forms,
-        setting=None,
+        settings=settings,
         perpetrator_caregiving=caregiving,
         school_name=child.school_name,
         birth_year=child.birth_year,
@@ -119,7 +120,6 @@ def facts_for(
         actor_role=actor.role,
         extra=extra,
     )
-    facts.update({f"setting_{s}": True for s in settings})
     return facts, first
 
 
@@ -263,7 +263,7 @@ def fire_event(
     try:
         step = engine.fire(case.status, event, ctx)
     except TransitionNotAllowed as refused:
-        raise EventRefused(refused) from None
+        raise EventRefused(refused, engine) from None
     if step.dest != step.source:
         case.status = CaseStatus(step.dest)
     if engine.definition.states[step.dest].final:

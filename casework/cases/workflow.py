@@ -95,7 +95,7 @@ def case_facts(
     is_emergency: bool,
     substantiated: bool | None,
     harm_forms: Iterable[str],
-    setting: str | None,
+    settings: Iterable[str],
     perpetrator_caregiving: bool,
     school_name: str | None,
     birth_year: int,
@@ -133,7 +133,7 @@ def case_facts(
     }
     for form in harm_forms:
         facts[_HARM_FACT.get(form, f"harm_{form}")] = True
-    if setting:
+    for setting in settings:
         facts[f"setting_{setting}"] = True
     facts.update(extra or {})
     return facts

@@ -111,6 +111,8 @@ def test_illegal_event_answers_409_with_what_is_possible(story):
     [error] = response.json()["detail"]
     assert error["type"] == "transition_not_allowed"
     assert "start_assessment" in error["msg"]
+    assert "“Tiếp nhận”" in error["msg"]
+    assert "“Received”" in error["msg_en"]
 
 
 def test_bad_event_payload_is_422_per_field(story):
