@@ -77,13 +77,19 @@ def raise_(
     return escalation
 
 
-def get(session: Session, *, escalation_id: int) -> Escalation:
+def lock_with_case(session: Session, *, escalation_id: int) -> tuple[Escalation, ProtectionCase]:
+    """The escalation and its case, locked case first: the order every writer of a case
+    uses (a timer or a transition resolving this escalation), so they wait, not deadlock."""
+    case_id = session.exec(select(Escalation.case_id).where(Escalation.id == escalation_id)).first()
+    if case_id is None:
+        raise EscalationNotFound(escalation_id=escalation_id)
+    case = session.exec(
+        select(ProtectionCase).where(ProtectionCase.id == case_id).with_for_update()
+    ).one()
     escalation = session.exec(
         select(Escalation).where(Escalation.id == escalation_id).with_for_update()
-    ).first()
-    if escalation is None:
-        raise EscalationNotFound(escalation_id=escalation_id)
-    return escalation
+    ).one()
+    return escalation, case
 
 
 class SupervisorsOnly(CaseworkError):

@@ -8,7 +8,6 @@ from fastapi import APIRouter, Query
 from sqlmodel import Session
 
 from casework.api_docs import errors
-from casework.cases.models import ProtectionCase
 from casework.db import run_in_transaction
 from casework.deps import ActorDep, ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
 from casework.escalations import actions
@@ -36,12 +35,6 @@ def queue(
     )
 
 
-def _locked(session: Session, escalation_id: int):  # type: ignore[no-untyped-def]
-    escalation = escalation_service.get(session, escalation_id=escalation_id)
-    case = session.get_one(ProtectionCase, escalation.case_id, with_for_update=True)
-    return escalation, case
-
-
 @router.post("/{escalation_id}/acknowledge", status_code=204, responses=errors(404, 409))
 def acknowledge(
     escalation_id: int, actor: ActorDep, factory: SessionFactoryDep, clock: ClockDep
@@ -49,7 +42,7 @@ def acknowledge(
     """Nhận xử lý: mark it as being handled by this supervisor."""
 
     def work(session: Session) -> None:
-        escalation, case = _locked(session, escalation_id)
+        escalation, case = escalation_service.lock_with_case(session, escalation_id=escalation_id)
         escalation_service.acknowledge(
             session, actor, escalation=escalation, case=case, now=clock.now()
         )
@@ -69,7 +62,7 @@ def reassign(
     """Giao lại: the task goes to another agency with fresh clocks."""
 
     def work(session: Session) -> None:
-        escalation, case = _locked(session, escalation_id)
+        escalation, case = escalation_service.lock_with_case(session, escalation_id=escalation_id)
         actions.reassign(
             session,
             actor,
@@ -91,7 +84,7 @@ def extend(
     """Gia hạn: a new deadline, with a reason (required), on the case's record."""
 
     def work(session: Session) -> None:
-        escalation, case = _locked(session, escalation_id)
+        escalation, case = escalation_service.lock_with_case(session, escalation_id=escalation_id)
         actions.extend(
             session,
             actor,

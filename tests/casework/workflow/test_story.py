@@ -278,3 +278,12 @@ def test_no_message_carries_the_childs_name_address_or_what_happened(story, sess
         rendered = text.fold(str(message.context))
         for value in protected:
             assert text.fold(value) not in rendered, (message.kind, value)
+
+
+def test_unknown_escalation_is_404(story):
+    response = story.client.post(
+        "/api/v1/escalations/999999/acknowledge",
+        headers={"X-Casework-User": story.people["supervisor"]},
+    )
+    assert response.status_code == 404
+    assert response.json()["detail"][0]["type"] == "escalation_not_found"
