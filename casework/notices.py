@@ -18,7 +18,7 @@ from sqlmodel import Session
 from casework.accounts.models import Role, User
 from casework.agencies import service as agency_service
 from casework.cases.models import PLAN_ACTIVITY, ProtectionCase, Task
-from notifications.outbox import enqueue
+from notifications.outbox import NewMessage, enqueue_many
 
 
 def caseworkers(session: Session, *, case: ProtectionCase) -> list[User]:
@@ -103,15 +103,14 @@ def send(
         body |= {"task_id": task.id, "action": action_of(task)}
     if due_at is not None:
         body["due_at"] = due_at.astimezone(tz).isoformat()
-    added = 0
-    for person in people:
-        added += enqueue(
-            session,
+    messages = [
+        NewMessage(
             kind=kind,
             recipient=f"user:{person.id}",
             subject_ref=f"case:{case.code}",
-            context=body,
             dedupe_key=f"{dedupe}:user:{person.id}",
-            now=now,
+            context=body,
         )
-    return added
+        for person in people
+    ]
+    return enqueue_many(session, messages, now=now)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -11,33 +12,48 @@ from sqlmodel import Session
 
 from notifications.models import OutboxMessage, OutboxState
 
+# Rows per INSERT: well inside both databases' limits on bound parameters.
+CHUNK = 500
 
-def enqueue(
-    session: Session,
-    *,
-    kind: str,
-    recipient: str,
-    subject_ref: str,
-    context: Mapping[str, Any],
-    dedupe_key: str,
-    now: datetime,
-) -> bool:
-    """Add a pending message unless one with ``dedupe_key`` exists; True if it was added."""
+
+@dataclass(frozen=True)
+class NewMessage:
+    """One message to one recipient, as the code that causes it describes it."""
+
+    kind: str
+    recipient: str
+    subject_ref: str
+    dedupe_key: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+
+
+def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datetime) -> int:
+    """Add pending messages in one statement, skipping dedupe keys already queued; returns
+    how many were added. Set-based so a batch of fired timers costs one round trip."""
+    if not messages:
+        return 0
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(OutboxMessage)
-        .values(
-            kind=kind,
-            recipient=recipient,
-            subject_ref=subject_ref,
-            context=dict(context),
-            dedupe_key=dedupe_key,
-            state=OutboxState.pending,
-            attempts=0,
-            next_attempt_at=now,
-            created_at=now,
+    rows = [
+        {
+            "kind": m.kind,
+            "recipient": m.recipient,
+            "subject_ref": m.subject_ref,
+            "context": dict(m.context),
+            "dedupe_key": m.dedupe_key,
+            "state": OutboxState.pending,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for m in messages
+    ]
+    added = 0
+    for start in range(0, len(rows), CHUNK):
+        statement = (
+            insert(OutboxMessage)
+            .values(rows[start : start + CHUNK])
+            .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
         )
-        .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
-    )
-    return session.execute(statement).rowcount == 1
+        added += session.execute(statement).rowcount
+    return added
