@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from casework.accounts.models import Role, User
 from casework.actors import Actor
 from casework.agencies import service as agency_service
+from casework.agencies.directory import AgencyRow
 from casework.agencies.models import Agency
 from casework.cases import events as ev
 from casework.cases import flow
@@ -367,7 +368,7 @@ class _Walk:
             cost_vnd=task.cost_vnd,
         )
 
-    def agency(self, kind: str) -> Agency:
+    def agency(self, kind: str) -> AgencyRow:
         child = self.demo.session.get_one(Child, self.case.child_id)
         agency = agency_service.find_for_task(
             self.demo.session,
