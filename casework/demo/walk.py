@@ -433,5 +433,4 @@ def fire_due_timers(demo: Demo) -> None:
     ids = runner.claim(
         demo.session, now=demo.now, worker=TIMER_WORKER, lease=timedelta(minutes=5), limit=100000
     )
-    for timer_id in ids:
-        runner.fire(demo.session, timer_id=timer_id, worker=TIMER_WORKER, now=demo.now, tz=demo.tz)
+    runner.fire_batch(demo.session, timer_ids=ids, worker=TIMER_WORKER, now=demo.now, tz=demo.tz)
