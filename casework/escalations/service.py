@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from casework import notices
-from casework.accounts.models import Role
 from casework.actors import Actor
+from casework.authz import policy
 from casework.base import label
 from casework.cases import service as case_service
 from casework.cases.models import CaseStatus, ProtectionCase, Task
@@ -98,8 +98,9 @@ class SupervisorsOnly(CaseworkError):
 
 
 def require_supervisor(actor: Actor) -> None:
-    """Only the commune's supervisor works the escalation queue."""
-    if actor.role != Role.supervisor:
+    """Only the commune's supervisor works the escalation queue (the access policy's rule,
+    checked again here for callers other than the API)."""
+    if not policy.role_may(actor.role, policy.Action.escalation_act):
         raise SupervisorsOnly()
 
 
@@ -166,8 +167,10 @@ def queue(
     include_acknowledged: bool,
     now: datetime,
     tz: ZoneInfo,
+    scope: sa.ColumnElement[bool] | None = None,
 ) -> list[EscalationRead]:
-    """Most urgent first: emergencies, then the most overdue, then by risk."""
+    """Most urgent first: emergencies, then the most overdue, then by risk. ``scope``: the
+    cases the reader sees in full (the policy's condition)."""
     statuses = [EscalationStatus.open]
     if include_acknowledged:
         statuses.append(EscalationStatus.acknowledged)
@@ -180,6 +183,8 @@ def queue(
     )
     if commune_code is not None:
         statement = statement.where(ProtectionCase.commune_id == commune_id_of(commune_code))
+    if scope is not None:
+        statement = statement.where(scope)
     rows = session.execute(statement).all()
     risk_rank = {"high": 0, "medium": 1, "low": 2}
 
