@@ -23,6 +23,17 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 COOKIE = "casework_session"
+SALT = "casework.session"
+
+
+def signer(secret_key: str) -> TimestampSigner:
+    return TimestampSigner(secret_key, salt=SALT)
+
+
+def encode(secret_key: str, data: dict[str, Any]) -> str:
+    """The cookie value for ``data`` (what the middleware sets; tests use it to act as a
+    logged-in browser without a login round trip)."""
+    return signer(secret_key).sign(json.dumps(data, separators=(",", ":"))).decode()
 
 
 class SessionMiddleware:
@@ -30,7 +41,8 @@ class SessionMiddleware:
         self, app: ASGIApp, *, secret_key: str, idle_seconds: int, secure: str = "auto"
     ) -> None:
         self.app = app
-        self.signer = TimestampSigner(secret_key, salt="casework.session")
+        self.secret_key = secret_key
+        self.signer = signer(secret_key)
         self.idle_seconds = idle_seconds
         self.secure = secure
 
@@ -59,10 +71,9 @@ class SessionMiddleware:
                 flags = "Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
                 session = scope["session"]
                 if session:
-                    signed = self.signer.sign(json.dumps(session, separators=(",", ":")))
+                    signed = encode(self.secret_key, session)
                     headers.append(
-                        "Set-Cookie",
-                        f"{COOKIE}={signed.decode()}; Max-Age={self.idle_seconds}; {flags}",
+                        "Set-Cookie", f"{COOKIE}={signed}; Max-Age={self.idle_seconds}; {flags}"
                     )
                 elif raw:
                     headers.append("Set-Cookie", f"{COOKIE}=; Max-Age=0; {flags}")
