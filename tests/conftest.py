@@ -41,6 +41,9 @@ from casework.db import make_engine, make_sessionmaker
 from casework.keys import load_keys
 from casework.migrate import upgrade
 
+# Shared fixtures: "world" (two communes, every role, cases with tasks) and "browser_for".
+pytest_plugins = ["tests.factories.world"]
+
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ("sqlite", "postgresql")
 TEST_PASSWORD = "mat-khau-thu-nghiem"

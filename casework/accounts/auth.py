@@ -91,10 +91,19 @@ def _from_token(request: Request, raw: str) -> Actor:
     return actor
 
 
-def write_audit(request: Request, actor: Actor | None, records: Record | list[Record]) -> None:
+def write_audit(
+    request: Request,
+    actor: Actor | None,
+    records: Record | list[Record],
+    *,
+    after: Session | None = None,
+) -> None:
     """Append to the audit log in a transaction of its own (for reads and refusals, which
     have no transaction to share). A failure here fails the request: nothing is shown
-    that was not recorded."""
+    that was not recorded. ``after``: the read's session, ended first, so no read
+    transaction stays open while the audit lock is awaited."""
+    if after is not None:
+        after.close()
     origin, now = origin_of(request), request.app.state.clock.now()
     run_in_transaction(
         request.app.state.session_factory,

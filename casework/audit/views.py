@@ -71,11 +71,11 @@ def read_log(
     statement = audit_service.search_statement(actor, filters)
     total = count(session, statement)
     rows = session.exec(statement.offset(params.offset).limit(params.page_size)).all()
-    write_audit(
-        request, actor, Record(AuditAction.view, "audit_log", None, detail=_detail(filters))
-    )
+    items = [_read(row, settings.tz) for row in rows]
+    record = Record(AuditAction.view, "audit_log", None, detail=_detail(filters))
+    write_audit(request, actor, record, after=session)
     return Page[AuditEntryRead](
-        items=[_read(row, settings.tz) for row in rows],
+        items=items,
         total=total,
         page=params.page,
         page_size=params.page_size,

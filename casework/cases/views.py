@@ -64,6 +64,7 @@ def get_case(
         request,
         access.actor,
         Record(AuditAction.view, "case", case.code, detail={"view": access.view.value}),
+        after=session,
     )
     return result
 
@@ -147,5 +148,6 @@ def list_cases(
             None,
             detail={"cases": [item.code for item in page.items], "searched": bool(q)},
         ),
+        after=session,
     )
     return page

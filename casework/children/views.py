@@ -45,5 +45,6 @@ def list_children(
             None,
             detail={"children": [child.id for child in page.items], "searched": bool(q)},
         ),
+        after=session,
     )
     return page

@@ -39,7 +39,7 @@ def stats(
     else:
         communes = Commune.id == actor.commune_id
     rows = commune_service.counts(session, communes=communes)
-    write_audit(request, actor, Record(AuditAction.view, "stats", None))
+    write_audit(request, actor, Record(AuditAction.view, "stats", None), after=session)
     return [
         CommuneStats(
             code=r.code,

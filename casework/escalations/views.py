@@ -57,6 +57,7 @@ def queue(
             None,
             detail={"cases": sorted({row.case_code for row in rows})},
         ),
+        after=session,
     )
     return rows
 

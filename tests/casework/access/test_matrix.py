@@ -19,8 +19,8 @@ from casework.agencies.models import AgencyKind
 from casework.app import PUBLIC_ROUTES, create_app
 from casework.authz import policy
 from casework.authz.policy import Action, Outcome
-from tests.casework.access.conftest import Place, World
 from tests.casework.access.routes import Endpoint, endpoints, unguarded
+from tests.factories.world import Place, World
 
 AGENCY_ROLES = {Role.agency_officer, Role.agency_head}
 ROLE_PERSON = {
