@@ -362,6 +362,9 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "immediate_danger": ("trẻ đang gặp nguy hiểm", "immediate danger"),
     "Idempotency-Key": ("Idempotency-Key", "Idempotency-Key"),
     "page": ("số trang", "page"),
+    "guardian_consented": ("sự đồng ý của cha mẹ/người giám hộ", "the guardian's consent"),
+    "child_consented": ("sự đồng ý của trẻ", "the child's consent"),
+    "legal_ground": ("căn cứ pháp lý", "legal ground"),
     "page_size": ("số dòng mỗi trang", "page size"),
 }
 

@@ -146,3 +146,57 @@ def test_served_app_records_an_intake_and_shows_the_case(databases, backend):
     assert "GET /api/v1/children?…" in output  # the access log keeps no search words
     for private in ("Thử", "Th%E1%BB%AD", token):
         assert private not in output
+
+
+def test_admin_commands_manage_accounts_and_audit_verify_catches_an_edit(databases, backend):
+    url = databases.url_for(backend, name="admin")
+    run("migrate", url=url)
+    run("seed-demo", url=url)
+    made = run(
+        "user",
+        "create",
+        "--username",
+        "canbo.moi",
+        "--name",
+        "Cán bộ Mới",
+        "--role",
+        "caseworker",
+        "--commune",
+        "CHAUSON-DEMO",
+        "--password-stdin",
+        url=url,
+        stdin="mot-mat-khau-rat-dai\n",
+    )
+    assert "Created canbo.moi" in made
+    weak = run(
+        "user", "reset-password", "canbo.moi", "--password-stdin", url=url, stdin="123\n", expect=1
+    )
+    assert "ít nhất 10 ký tự" in weak
+    run(
+        "user",
+        "reset-password",
+        "canbo.moi",
+        "--password-stdin",
+        url=url,
+        stdin="mat-khau-moi-cung-dai\n",
+    )
+    token = run("token", "create", "--user", "canbo.moi", "--scope", "intake:write", url=url)
+    assert "Shown once" in token
+    assert "1 token(s) revoked" in run("user", "disable", "canbo.moi", url=url)
+    assert "revoked" in run("token", "list", url=url)
+    assert "chain intact" in run("audit", "verify", url=url)
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE audit_entry SET username = 'someone-else' WHERE seq = 2")
+    finally:
+        engine.dispose()
+    problems = run("audit", "verify", url=url, expect=1)
+    assert "entry 2 was altered after it was written" in problems
+
+
+def test_production_settings_without_keys_stop_with_a_clear_message(databases):
+    url = databases.url_for("sqlite", name="prod")
+    message = run("serve", url=url, expect=2, CASEWORK_ENV="production")
+    assert "CASEWORK_SECRET_KEY and CASEWORK_DATA_KEYS" in message
+    assert "Traceback" not in message

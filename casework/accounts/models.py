@@ -53,7 +53,9 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255, description="argon2id")
     password_changed_at: datetime | None = None
     session_epoch: int = Field(
-        default=0, description="Sessions signed with an older epoch are over (log out everywhere)"
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="Sessions signed with an older epoch are over (log out everywhere)",
     )
 
 

@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
 from casework.cases.models import ProtectionCase, ProtectionLevel, RiskLevel
 from casework.children.schemas import STRICT
-from casework.schemas_common import Narrative, OptionalName, OptionalNarrative
+from casework.schemas_common import Narrative, OptionalLine, OptionalName, OptionalNarrative
 
 
 class EventPayload(BaseModel):
@@ -139,7 +139,19 @@ class Close(EventPayload):
 
 
 class Transfer(EventPayload):
+    """A referral outside the commune: it needs the guardian's consent and, from age 7, the
+    child's, or a legal ground (``casework.cases.consent`` checks it against the child)."""
+
     to: OptionalName = Field(description="Chuyển đến xã khác hoặc tỉnh / destination")
+    guardian_consented: bool | None = Field(
+        default=None, description="Cha mẹ/người giám hộ đồng ý chia sẻ / guardian consented"
+    )
+    child_consented: bool | None = Field(
+        default=None, description="Trẻ từ đủ 7 tuổi đồng ý / the child (aged 7+) consented"
+    )
+    legal_ground: OptionalLine = Field(
+        default=None, description="Căn cứ pháp lý khi không cần đồng ý / legal ground instead"
+    )
 
     @model_validator(mode="after")
     def _destination(self) -> Transfer:
@@ -150,6 +162,9 @@ class Transfer(EventPayload):
     def record_on(self, case: ProtectionCase) -> dict[str, Any]:
         case.transferred_to = self.to
         case.closure_reason = "transferred"
+        case.consent_guardian = self.guardian_consented
+        case.consent_child = self.child_consented
+        case.sharing_legal_ground = self.legal_ground
         return {}
 
 

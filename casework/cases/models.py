@@ -117,6 +117,11 @@ class ProtectionCase(SQLModel, table=True):
         default=None, description="Mẫu 06: no further risk and stable"
     )
     transferred_to: str | None = Field(default=None, max_length=200)
+    # Consent to share the case outside the commune (NĐ56 Đ33, Luật Trẻ em Đ33): the parent
+    # or guardian's, and the child's own from age 7; or the legal ground that replaces it.
+    consent_guardian: bool | None = None
+    consent_child: bool | None = None
+    sharing_legal_ground: str | None = Field(default=None, max_length=300)
     version: int = Field(default=1)
 
     @declared_attr  # type: ignore[misc]

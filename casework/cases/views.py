@@ -17,15 +17,17 @@ from casework.audit.service import Record
 from casework.authz import policy, scopes
 from casework.authz.deps import Allowed, CaseAccess, case_for
 from casework.authz.policy import Action, CaseView
-from casework.cases import flow
+from casework.cases import consent, flow
 from casework.cases import service as case_service
-from casework.cases.events import PAYLOADS, payload_model
+from casework.cases.events import PAYLOADS, Transfer, payload_model
 from casework.cases.models import CaseStatus, ProtectionCase, RiskLevel
 from casework.cases.schemas import AgencyCaseRead, CaseRead, CaseSummary
+from casework.children.models import Child
 from casework.db import run_in_transaction
 from casework.deadlines import service as deadline_service
 from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
 from casework.pagination import Page, PageParams
+from casework.timefmt import to_local
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
 
@@ -99,6 +101,16 @@ def post_event(
         flow.fire_event(
             session, actor, case=case, event=event, payload=payload, now=now, tz=settings.tz
         )
+        # A referral outside the commune needs consent; checked once the workflow has
+        # said the transfer may happen now (refusing it rolls the whole event back).
+        if isinstance(payload, Transfer):
+            consent.require(
+                child=session.get_one(Child, case.child_id),
+                guardian_consented=payload.guardian_consented,
+                child_consented=payload.child_consented,
+                legal_ground=payload.legal_ground,
+                on=to_local(now, settings.tz).date(),
+            )
         audit_service.append(
             session,
             actor,

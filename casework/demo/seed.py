@@ -60,6 +60,7 @@ def seed_demo(
     """
     existing = session.exec(select(Commune).where(Commune.code == DEMO_COMMUNE_CODE)).first()
     if existing is not None:
+        _give_passwords(session, existing, settings)
         return _result(session, existing, created=False)
     commune = Commune(
         code=DEMO_COMMUNE_CODE,
@@ -86,6 +87,19 @@ def seed_demo(
     fire_due_timers(demo)
     session.flush()
     return _result(session, commune, created=True)
+
+
+def _give_passwords(session: Session, commune: Commune, settings: Settings | None) -> None:
+    """A demo seeded before accounts had passwords: its people get the demo password."""
+    users = session.exec(
+        select(User).where(User.commune_id == commune.id, User.password_hash.is_(None))
+    ).all()
+    if users:
+        hashed = passwords.hash_password(settings or Settings(_env_file=None), DEMO_PASSWORD)
+        for user in users:
+            user.password_hash = hashed
+            session.add(user)
+        session.flush()
 
 
 def _result(session: Session, commune: Commune, *, created: bool) -> SeedResult:

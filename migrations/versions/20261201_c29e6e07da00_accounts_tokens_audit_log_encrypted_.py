@@ -1,5 +1,6 @@
 """Accounts (passwords, session epochs, API tokens, login throttling), the audit log with its
-hash chain, and narrative fields encrypted at rest.
+hash chain, consent to share a case outside the commune, and narrative fields encrypted at
+rest.
 
 Existing narrative values (report description and child state, task outcomes, escalation
 notes, and the notes and reasons inside case history payloads) are encrypted here with the
@@ -143,7 +144,8 @@ def upgrade() -> None:
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_api_token_user_id"), ["user_id"], unique=False)
 
-    with op.batch_alter_table("app_user", schema=None) as batch_op:
+    # Plain ALTER TABLE … ADD COLUMN, never a batch copy of app_user (see downgrade).
+    with op.batch_alter_table("app_user", schema=None, recreate="never") as batch_op:
         batch_op.add_column(
             sa.Column("password_hash", sqlmodel.sql.sqltypes.AutoString(length=255), nullable=True)
         )
@@ -153,17 +155,25 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("session_epoch", sa.Integer(), nullable=False, server_default="0")
         )
-    with op.batch_alter_table("app_user", schema=None) as batch_op:
-        batch_op.alter_column("session_epoch", server_default=None)
+    with op.batch_alter_table("protection_case", schema=None, recreate="never") as batch_op:
+        batch_op.add_column(sa.Column("consent_guardian", sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column("consent_child", sa.Boolean(), nullable=True))
+        batch_op.add_column(
+            sa.Column(
+                "sharing_legal_ground", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=True
+            )
+        )
     _rewrite("encrypt")
 
 
 def downgrade() -> None:
     _rewrite("decrypt")
-    with op.batch_alter_table("app_user", schema=None) as batch_op:
-        batch_op.drop_column("session_epoch")
-        batch_op.drop_column("password_changed_at")
-        batch_op.drop_column("password_hash")
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+): a batch copy of these tables would
+    # fail on SQLite's foreign keys as soon as other rows refer to them.
+    for column in ("sharing_legal_ground", "consent_child", "consent_guardian"):
+        op.drop_column("protection_case", column)
+    for column in ("session_epoch", "password_changed_at", "password_hash"):
+        op.drop_column("app_user", column)
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_api_token_user_id"))
     op.drop_table("api_token")
