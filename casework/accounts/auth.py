@@ -13,6 +13,7 @@ from typing import Annotated
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session, select
 
 from casework.accounts.models import ApiToken, Role, User
@@ -55,9 +56,11 @@ def actor_of(user: User, **extra: object) -> Actor:
     )
 
 
-def _bearer(request: Request) -> str | None:
-    scheme, _, value = request.headers.get("authorization", "").partition(" ")
-    return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+# Declared as a security scheme so the OpenAPI (and /docs' "Authorize") shows bearer tokens.
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    description="Token API do quản trị cấp (`casework token create`) / an API token",
+)
 
 
 def _from_token(request: Request, raw: str) -> Actor:
@@ -122,11 +125,13 @@ def session_user(session: Session, request: Request) -> User | None:
     return user
 
 
-def resolve_actor(request: Request) -> Actor | None:
+def resolve_actor(
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Actor | None:
     """The actor from an ``Authorization: Bearer`` token, else from the session cookie."""
-    raw = _bearer(request)
-    if raw is not None:
-        return _from_token(request, raw)
+    if bearer is not None and bearer.credentials.strip():
+        return _from_token(request, bearer.credentials.strip())
     if "uid" not in request.session:
         return None
     # A short session of its own: the request's unit of work must not run inside a
