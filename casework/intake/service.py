@@ -164,9 +164,14 @@ def submit(
     recorded_by_id: int | None = None,
     commune_id: int | None = None,
 ) -> Submission:
-    """``record_intake`` behind an optional idempotency key: a retry replays the first answer."""
+    """``record_intake`` behind an optional idempotency key: a retry replays the first answer.
+
+    The commune is checked first: a stored answer is never replayed to someone who may not
+    report to that commune (it names the case and possible duplicate children).
+    """
     fingerprint = idempotency.request_hash(data.model_dump(mode="json"))
     if idempotency_key is not None:
+        _commune(session, data.commune_code, commune_id)
         previous = idempotency.replay(
             session, scope=INTAKE_SCOPE, key=idempotency_key, fingerprint=fingerprint
         )

@@ -172,3 +172,16 @@ def test_users_are_created_with_a_policy_checked_password(session, world, databa
     assert user.username == "moi.nguoi"
     assert user.password_hash.startswith("$argon2id$")
     assert session.get(User, user.id).password_hash != "mot-mat-khau-tot"
+
+
+def test_a_stored_intake_answer_is_not_replayed_to_another_commune(client, world, headers_for):
+    key = {"Idempotency-Key": "111-20260302-0042"}
+    body = intake_payload(**{"child.full_name": "Hà Thị Thu"})
+    own = headers_for(world.own.people["caseworker"].username)
+    first = client.post("/api/v1/intakes", json=body, headers=own | key)
+    assert first.status_code == 201
+    other = headers_for(world.other.people["caseworker"].username)
+    again = client.post("/api/v1/intakes", json=body, headers=other | key)
+    assert again.status_code == 422
+    assert again.json()["detail"][0]["type"] == "commune_not_found"
+    assert "Hà Thị Thu" not in again.text
