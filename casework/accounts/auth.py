@@ -24,6 +24,7 @@ from casework.audit.models import AuditAction
 from casework.audit.service import Origin, Record
 from casework.db import run_in_transaction
 from casework.errors import CaseworkError
+from casework.timefmt import as_utc
 from casework.web import csrf
 
 # A token's use is written to the audit log at most this often (each request it makes
@@ -74,9 +75,7 @@ def _from_token(request: Request, raw: str) -> Actor:
     token, user = found
     actor = actor_of(user, token_id=token.id, scopes=frozenset(token.scopes.split()))
     last = token.last_used_at
-    if last is not None and last.tzinfo is None:
-        last = last.replace(tzinfo=now.tzinfo)
-    if last is None or now - last >= TOKEN_USE_EVERY:
+    if last is None or now - as_utc(last) >= TOKEN_USE_EVERY:
 
         def note_use(session: Session) -> None:
             session.execute(

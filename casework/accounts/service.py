@@ -15,6 +15,7 @@ from casework.agencies.models import Agency
 from casework.communes.models import Commune
 from casework.config import Settings
 from casework.errors import Conflict, FieldError, InvalidInput, NotFound
+from casework.timefmt import as_utc
 
 # Roles that belong to an agency (their tasks come from it); the others must have none.
 AGENCY_ROLES = frozenset({Role.agency_officer, Role.agency_head})
@@ -145,17 +146,10 @@ def _throttle(session: Session, key: str) -> LoginThrottle | None:
     ).first()
 
 
-def _aware(moment: datetime | None, now: datetime) -> datetime | None:
-    if moment is not None and moment.tzinfo is None:  # SQLite keeps UTC without the zone
-        return moment.replace(tzinfo=now.tzinfo)
-    return moment
-
-
 def _locked(row: LoginThrottle | None, now: datetime) -> bool:
     if row is None:
         return False
-    until = _aware(row.locked_until, now)
-    return until is not None and until > now
+    return row.locked_until is not None and as_utc(row.locked_until) > now
 
 
 def _fail(
@@ -169,8 +163,7 @@ def _fail(
 ) -> LoginThrottle:
     if row is None:
         row = LoginThrottle(key=key, failures=0, window_started_at=now)
-    started = _aware(row.window_started_at, now)
-    if started is None or now - started > lockout:
+    if now - as_utc(row.window_started_at) > lockout:
         row.failures, row.window_started_at = 0, now
     row.failures += 1
     if row.failures >= limit:

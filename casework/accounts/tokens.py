@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 
 from casework.accounts.models import ApiToken, User
 from casework.errors import FieldError, InvalidInput, NotFound
+from casework.timefmt import as_utc
 
 PREFIX = "cwk_"
 # What a token may be used for; each API route names the scope it needs (casework.authz).
@@ -75,10 +76,6 @@ def revoke(session: Session, *, token_id: int, now: datetime) -> ApiToken:
     return token
 
 
-def _aware(moment: datetime, now: datetime) -> datetime:
-    return moment.replace(tzinfo=now.tzinfo) if moment.tzinfo is None else moment
-
-
 def find_usable(session: Session, *, raw: str, now: datetime) -> tuple[ApiToken, User] | None:
     """The token and its (active) user, unless it is unknown, revoked or expired."""
     if not raw.startswith(PREFIX):
@@ -91,7 +88,7 @@ def find_usable(session: Session, *, raw: str, now: datetime) -> tuple[ApiToken,
     if row is None:
         return None
     token, user = row
-    if token.revoked_at is not None or _aware(token.expires_at, now) <= now or not user.is_active:
+    if token.revoked_at is not None or as_utc(token.expires_at) <= now or not user.is_active:
         return None
     return token, user
 

@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,6 +20,7 @@ from sqlmodel import Session, select
 
 from casework.actors import Actor
 from casework.audit.models import GENESIS, AuditAction, AuditEntry, AuditHead
+from casework.timefmt import as_utc
 
 HEAD_ID = 1
 
@@ -42,11 +43,6 @@ class Record:
     outcome: str = "ok"
     detail: dict[str, Any] = field(default_factory=dict)
     username: str | None = None  # for failed logins, where there is no actor
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite hands datetimes back without their zone; they were stored in UTC."""
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def entry_hash(prev_hash: str, entry: AuditEntry) -> str:

@@ -24,7 +24,7 @@ from casework.authz.deps import Allowed
 from casework.authz.policy import Action
 from casework.deps import ReadSessionDep, SettingsDep
 from casework.pagination import Page, PageParams, count, pages
-from casework.timefmt import to_local
+from casework.timefmt import as_utc, to_local
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 EXPORT_LIMIT = 100_000
@@ -47,7 +47,7 @@ FilterDep = Annotated[AuditFilter, Depends(audit_filter)]
 
 def _read(entry: AuditEntry, settings_tz) -> AuditEntryRead:  # type: ignore[no-untyped-def]
     read = AuditEntryRead.model_validate(entry, from_attributes=True)
-    return read.model_copy(update={"at": to_local(audit_service.as_utc(entry.at), settings_tz)})
+    return read.model_copy(update={"at": to_local(as_utc(entry.at), settings_tz)})
 
 
 def _detail(filters: AuditFilter) -> dict[str, object]:
@@ -110,7 +110,7 @@ def _csv(actor: Actor, filters: AuditFilter, factory, tz) -> Iterator[str]:  # t
         statement = audit_service.search_statement(actor, filters).limit(EXPORT_LIMIT)
         for entry in session.exec(statement).yield_per(1000):
             values = {column: getattr(entry, column) for column in COLUMNS}
-            values["at"] = to_local(audit_service.as_utc(entry.at), tz).isoformat()
+            values["at"] = to_local(as_utc(entry.at), tz).isoformat()
             values["detail"] = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
             writer.writerow(values[column] for column in COLUMNS)
             yield buffer.getvalue()
