@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint format migrate seed serve clean
+.PHONY: run test lint format messages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Casework needs Python 3.11 or newer"'
@@ -30,6 +30,14 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## Gather the pages' Vietnamese strings into the English catalogue (then translate the
+## empty entries in casework/locale/en/LC_MESSAGES/messages.po).
+messages: $(STAMP)
+	@mkdir -p var
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header -o var/messages.pot .
+	@test -f casework/locale/en/LC_MESSAGES/messages.po || $(BIN)/pybabel init -i var/messages.pot -d casework/locale -l en
+	$(BIN)/pybabel update -i var/messages.pot -d casework/locale -l en --no-fuzzy-matching
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -82,7 +82,7 @@ def create_app(
     app.state.settings = settings
     app.state.session_factory = session_factory
     app.state.clock = clock or SystemClock()
-    app.state.templates = make_templates()
+    app.state.templates = make_templates(settings.tz)
     install_error_handlers(app)
     # Authentication is declared here, once per router: every API route needs a session
     # or a token. Each route names its action (casework.authz.deps); a test walks

@@ -26,6 +26,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casework.base import Lang
 from casework.messages import field_label, render
+from casework.web.i18n import N_
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +84,11 @@ def _lang(request: Request) -> Lang:
     return "en" if accept.startswith("en") else "vi"
 
 
+def describe(error: FieldError, lang: Lang) -> str:
+    """The message for one error, in ``lang``, naming the field by its label."""
+    return _entry(error, lang)["msg"]
+
+
 def _entry(error: FieldError, lang: Lang) -> dict[str, Any]:
     path = ".".join(str(part) for part in error.loc if not isinstance(part, int)) or None
     labels = {language: field_label(path, language) for language in ("vi", "en")}
@@ -109,7 +115,7 @@ def error_response(
     )
 
 
-def _from_pydantic(raw: dict[str, Any]) -> FieldError:
+def from_pydantic(raw: dict[str, Any]) -> FieldError:
     loc = tuple(raw.get("loc", ()))
     source = "body"
     if loc and loc[0] in {"body", "query", "path", "header"}:
@@ -132,24 +138,30 @@ def wants_page(request: Request) -> bool:
 
 
 PAGE_TITLES = {
-    401: "Cần đăng nhập",
-    403: "Không có quyền",
-    404: "Không tìm thấy",
-    500: "Có lỗi trong hệ thống",
+    401: N_("Cần đăng nhập"),
+    403: N_("Không có quyền"),
+    404: N_("Không tìm thấy"),
+    500: N_("Có lỗi trong hệ thống"),
 }
+OTHER_PAGE_TITLE = N_("Yêu cầu không thực hiện được")
 
 
 def page_response(request: Request, status_code: int, errors: Iterable[FieldError]) -> Response:
-    """The friendly page for an error: what happened in Vietnamese, never a stack trace."""
+    """The friendly page for an error: what happened in the person's language, never a
+    stack trace."""
+    from casework.web import i18n
+    from casework.web.pages import render
+
     if status_code == 401:
         return RedirectResponse(f"/dang-nhap?next={quote(request.url.path)}", status_code=303)
-    lang = _lang(request)
-    messages = [_entry(error, lang)["msg"] for error in errors]
-    title = PAGE_TITLES.get(status_code, "Yêu cầu không thực hiện được")
-    return request.app.state.templates.TemplateResponse(
+    lang = i18n.lang_of(request)
+    messages = [describe(error, lang) for error in errors]
+    title = i18n.gettext_for(request, PAGE_TITLES.get(status_code, OTHER_PAGE_TITLE))
+    return render(
         request,
         "pages/error.html",
         {"status_code": status_code, "title": title, "messages": messages},
+        actor=None,
         status_code=status_code,
     )
 
@@ -168,7 +180,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        return respond(request, 422, [_from_pydantic(e) for e in exc.errors()])
+        return respond(request, 422, [from_pydantic(e) for e in exc.errors()])
 
     @app.exception_handler(CaseworkError)
     async def _business(request: Request, exc: CaseworkError) -> Response:

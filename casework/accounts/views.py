@@ -34,6 +34,7 @@ from casework.deps import ClockDep, SessionFactoryDep, SettingsDep
 from casework.errors import FieldError, InvalidInput
 from casework.messages import render
 from casework.web import csrf
+from casework.web.pages import safe_next
 
 router = APIRouter(include_in_schema=False)
 # Login is public; everything else here needs a logged-in person (declared per route,
@@ -49,13 +50,6 @@ def _page(request: Request, template: str, status_code: int = 200, **context: An
     )
 
 
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site (no //host, no scheme): never an open redirect."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/"
-    return target
-
-
 def _errors(exc: InvalidInput) -> list[tuple[str, str]]:
     return [
         (
@@ -69,7 +63,7 @@ def _errors(exc: InvalidInput) -> list[tuple[str, str]]:
 @router.get("/dang-nhap", response_class=HTMLResponse)
 def login_page(request: Request, next: str | None = None) -> Response:  # noqa: A002
     """The login form."""
-    return _page(request, "accounts/login.html", next=_safe_next(next), username="", errors=[])
+    return _page(request, "accounts/login.html", next=safe_next(next), username="", errors=[])
 
 
 @router.post("/dang-nhap", response_class=HTMLResponse)
@@ -119,12 +113,12 @@ async def login(
             request,
             "accounts/login.html",
             status_code=429 if locked else 422,
-            next=_safe_next(next),
+            next=safe_next(next),
             username=username,
             errors=[("username", message)],
         )
     start_browser_session(request, result.user)
-    return RedirectResponse(_safe_next(next), status_code=303)
+    return RedirectResponse(safe_next(next), status_code=303)
 
 
 @router.post("/dang-xuat")

@@ -41,6 +41,8 @@ class Action(StrEnum):
     audit_read = "audit.read"
     audit_export = "audit.export"
     account_self = "account.self"
+    dashboard = "dashboard.read"
+    admin = "admin.manage"
 
 
 R = Role
@@ -106,6 +108,15 @@ RULES: dict[Action, Rule] = {
     Action.audit_export: Rule(frozenset({R.auditor}), "audit:read", summary="Export the audit log"),
     Action.account_self: Rule(
         EVERYONE, None, session_only=True, summary="One's own password and sessions"
+    ),
+    Action.dashboard: Rule(
+        EVERYONE, None, session_only=True, summary="One's own page: what is due, for one's role"
+    ),
+    Action.admin: Rule(
+        frozenset({R.admin}),
+        None,
+        session_only=True,
+        summary="People and agencies of the commune (not case content)",
     ),
 }
 

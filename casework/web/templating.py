@@ -1,23 +1,45 @@
-"""The one Jinja2 environment (autoescaped) for pages; notification texts will share it.
+"""The one Jinja2 environment (autoescaped) for pages; notification texts share it.
 
-Templates get ``csrf_field()`` (the hidden input every POST form must carry) and
-``csrf_token()`` (for ``<meta name="csrf-token">``, which HTMX requests send back in the
-``X-CSRF-Token`` header); both read the request from the template context.
+Templates get:
+- ``_()`` / ``ngettext()`` in the person's language (``casework.web.i18n``);
+- the GOV.UK Frontend macros, unbranded (``{% from "govuk_frontend_jinja/components/
+  button/macro.html" import govukButton %}``);
+- ``csrf_field()`` (the hidden input every POST form must carry) and ``csrf_token()``
+  (for ``<meta name="csrf-token">``, which HTMX requests send back in ``X-CSRF-Token``);
+- ``label(choice)`` for a choice's words, and the filters ``local_datetime``,
+  ``local_date`` (``dd/mm/yyyy HH:mm`` in the commune's zone) and ``sla`` (a deadline's
+  band and countdown text, computed here on the server: nothing ticks in the browser).
 """
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    PrefixLoader,
+    pass_context,
+    select_autoescape,
+)
 from markupsafe import Markup
 
-from casework.web import csrf
+from casework.base import Lang, label
+from casework.deadlines import sla
+from casework.web import csrf, i18n
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+DEFAULT_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+DATE = "%d/%m/%Y"
+DATETIME = "%d/%m/%Y %H:%M"
 
 
 @pass_context
@@ -30,20 +52,61 @@ def _csrf_token(context: Any) -> str:
     return csrf.token(context["request"])
 
 
-def make_environment() -> Environment:
+def _lang(context: Any) -> Lang:
+    request = context.get("request")
+    return i18n.lang_of(request) if request is not None else i18n.DEFAULT
+
+
+@pass_context
+def _label(context: Any, choice: StrEnum | None) -> str:
+    return "" if choice is None else label(choice, _lang(context))
+
+
+@pass_context
+def _current_lang(context: Any) -> str:
+    return _lang(context)
+
+
+def make_environment(tz: ZoneInfo = DEFAULT_TZ) -> Environment:
     env = Environment(
-        loader=FileSystemLoader(TEMPLATE_DIR),
+        loader=ChoiceLoader(
+            [
+                FileSystemLoader(TEMPLATE_DIR),
+                PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+            ]
+        ),
         autoescape=select_autoescape(["html", "xml"]),
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    # Vietnamese is written directly in the templates until the web UI issue adds catalogues.
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n.template_gettext, i18n.template_ngettext, newstyle=True
+    )
+
+    def local_datetime(moment: datetime | None) -> str:
+        return moment.astimezone(tz).strftime(DATETIME) if moment else ""
+
+    def local_date(moment: date | datetime | None) -> str:
+        if moment is None:
+            return ""
+        day = moment.astimezone(tz).date() if isinstance(moment, datetime) else moment
+        return day.strftime(DATE)
+
+    @pass_context
+    def deadline_state(context: Any, due_at: datetime, starts_at: datetime, now: datetime) -> Any:
+        return sla.state(starts_at=starts_at, due_at=due_at, now=now, lang=_lang(context))
+
+    env.filters["local_datetime"] = local_datetime
+    env.filters["local_date"] = local_date
+    env.globals["sla"] = deadline_state
     env.globals["csrf_field"] = _csrf_field
     env.globals["csrf_token"] = _csrf_token
+    env.globals["label"] = _label
+    env.globals["current_lang"] = _current_lang
+    env.globals["languages"] = i18n.LANGUAGES
     return env
 
 
-def make_templates() -> Jinja2Templates:
-    return Jinja2Templates(env=make_environment())
+def make_templates(tz: ZoneInfo = DEFAULT_TZ) -> Jinja2Templates:
+    return Jinja2Templates(env=make_environment(tz))

@@ -8,7 +8,7 @@ def test_home_page_is_vietnamese_and_lists_communes(client, session, now):
     session.commit()
     response = client.get("/")
     assert response.status_code == 200
-    assert '<html lang="vi">' in response.text
+    assert '<html lang="vi"' in response.text
     assert "Xã Thanh Định" in response.text
     assert "111" in response.text
 
@@ -50,4 +50,6 @@ def test_pages_use_a_self_hosted_stylesheet_and_no_inline_style(client):
     page = client.get("/").text
     assert "<style" not in page
     assert 'href="/static/casework.css"' in page
+    assert 'href="/static/vendor/govuk/govuk-frontend-6.3.0.min.css"' in page
+    assert client.get("/static/vendor/govuk/govuk-frontend-6.3.0.min.css").status_code == 200
     assert client.get("/static/casework.css").status_code == 200

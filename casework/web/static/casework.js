@@ -1,0 +1,31 @@
+// Progressive enhancement only: every page and form works without this file (UX.md §5).
+import { initAll } from "./vendor/govuk/govuk-frontend-6.3.0.min.js";
+
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initAll();
+
+// Pages swapped in by htmx (boosted links and forms) get their components started too,
+// including the error summary, which takes the focus (GOV.UK Frontend's own behaviour).
+document.addEventListener("htmx:load", (event) => {
+  initAll({ scope: event.target, onError: () => {} });
+});
+
+// Every htmx request carries the CSRF token, as the forms' hidden field does.
+document.addEventListener("htmx:configRequest", (event) => {
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta) event.detail.headers["X-CSRF-Token"] = meta.content;
+});
+
+// On a weak connection: say so, and keep what was typed (the form is not reset).
+document.addEventListener("htmx:sendError", () => {
+  const banner = document.getElementById("cw-offline");
+  if (banner) banner.hidden = false;
+});
+window.addEventListener("offline", () => {
+  const banner = document.getElementById("cw-offline");
+  if (banner) banner.hidden = false;
+});
+window.addEventListener("online", () => {
+  const banner = document.getElementById("cw-offline");
+  if (banner) banner.hidden = true;
+});
