@@ -25,6 +25,7 @@ from casework.deadlines import service as deadline_service
 from casework.errors import Conflict, FieldError
 from casework.intake.models import Report, ReportHarmForm
 from casework.messages import render
+from casework.messaging import service as messaging_service
 from casework.tasks import service as task_service
 from workflows.calendar import WorkingCalendar
 from workflows.effects import (
@@ -171,6 +172,7 @@ def persist(
             task_service.activate_planned(session, engine=engine, case=case, now=now, tz=tz)
     if engine.definition.states[step.dest].final:
         deadline_service.cancel_all(session, case_id=case.id, now=now)
+    messaging_service.on_step(session, case=case, step=step, now=now, tz=tz)
 
 
 def _context(

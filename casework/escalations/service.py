@@ -40,14 +40,18 @@ def raise_(
     tz: ZoneInfo,
     deadline_id: int | None = None,
     task_id: int | None = None,
+    message_id: int | None = None,
 ) -> Escalation | None:
-    """Put something in the queue (once per deadline) and tell the supervisors."""
+    """Put something in the queue (once per deadline; undelivered messages once per case
+    while open) and tell the supervisors."""
+    once: sa.ColumnElement[bool] | None = None
     if deadline_id is not None:
+        once = Escalation.deadline_id == deadline_id
+    elif reason == EscalationReason.message_failed:
+        once = sa.and_(Escalation.case_id == case.id, Escalation.reason == reason)
+    if once is not None:
         existing = session.exec(
-            select(Escalation).where(
-                Escalation.deadline_id == deadline_id,
-                Escalation.status != EscalationStatus.resolved,
-            )
+            select(Escalation).where(once, Escalation.status != EscalationStatus.resolved)
         ).first()
         if existing is not None:
             return None
@@ -55,6 +59,7 @@ def raise_(
         case_id=case.id,
         deadline_id=deadline_id,
         task_id=task_id,
+        message_id=message_id,
         reason=reason,
         created_at=now,
     )
