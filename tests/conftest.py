@@ -57,7 +57,7 @@ class ThrowawayDatabases:
         self._tmp_dir = tmp_dir
         self._engines: dict[str, Engine] = {}
         self._cleanup: list[tuple[str, str]] = []
-        self.settings = Settings(_env_file=None, timers_in_serve=False)
+        self.settings = Settings(_env_file=None, timers_in_serve=False, outbox_in_serve=False)
 
     def url_for(self, backend: str, *, name: str = "casework-test") -> str:
         """A new empty database (SQLite file ``name`` or a fresh PostgreSQL database)."""

@@ -99,7 +99,19 @@ def test_served_app_records_an_intake_and_shows_the_case(databases, backend):
         assert case["is_emergency"] is True
         assert case["child"]["village"] == "Thôn Nà Pàn"
         assert "server" not in created.headers
+        # The relay in `serve` prints the emergency's SMS on the console (the default SMS
+        # channel); with no SMTP server configured the e-mails wait in the outbox.
+        for _ in range(150):
+            messages = httpx.get(f"{base}/api/v1/cases/{code}", timeout=10).json()["messages"]
+            if any(m["kind"] == "case.emergency" and m["state"] == "sent" for m in messages):
+                break
+            time.sleep(0.1)
+        states = {(m["kind"], m["channel"], m["state"]) for m in messages}
+        assert ("case.emergency", "sms", "sent") in states
+        assert ("case.emergency", "email", "pending") in states
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "Traceback" not in output, output
+    assert "E-mail: OFF - no SMTP server configured (set CASEWORK_SMTP_HOST)" in output
+    assert f"KHAN: ho so {code} la truong hop khan cap" in output

@@ -19,8 +19,9 @@ from casework.communes.models import commune_id_of
 from casework.deadlines.models import CaseDeadline
 from casework.errors import CaseworkError, Conflict, NotFound
 from casework.escalations.models import Escalation, EscalationReason, EscalationStatus
-from casework.escalations.schemas import EscalationRead
+from casework.escalations.schemas import EscalationRead, UndeliveredRead
 from casework.timefmt import to_local
+from notifications.models import OutboxMessage
 
 
 class EscalationNotFound(NotFound):
@@ -177,10 +178,11 @@ def queue(
     if include_acknowledged:
         statuses.append(EscalationStatus.acknowledged)
     statement = (
-        sa.select(Escalation, ProtectionCase, CaseDeadline, Task)
+        sa.select(Escalation, ProtectionCase, CaseDeadline, Task, OutboxMessage)
         .join(ProtectionCase, ProtectionCase.id == Escalation.case_id)
         .outerjoin(CaseDeadline, CaseDeadline.id == Escalation.deadline_id)
         .outerjoin(Task, Task.id == Escalation.task_id)
+        .outerjoin(OutboxMessage, OutboxMessage.id == Escalation.message_id)
         .where(Escalation.status.in_(statuses), ProtectionCase.status != CaseStatus.closed)
     )
     if commune_code is not None:
@@ -189,7 +191,7 @@ def queue(
     risk_rank = {"high": 0, "medium": 1, "low": 2}
 
     def urgency(row: sa.Row) -> tuple:
-        escalation, case, deadline, _task = row
+        escalation, case, deadline, _task, _message = row
         due = deadline.due_at if deadline is not None else escalation.created_at
         return (not case.is_emergency, due, risk_rank.get(case.risk_level or "", 3), escalation.id)
 
@@ -213,6 +215,16 @@ def queue(
             agency_id=task.agency_id if task else None,
             created_at=to_local(escalation.created_at, tz),
             acknowledged_by_id=escalation.acknowledged_by_id,
+            message=UndeliveredRead(
+                id=message.id,
+                kind=message.kind,
+                channel=message.channel,
+                recipient=message.recipient,
+                attempts=message.attempts,
+                last_error=message.last_error,
+            )
+            if message is not None
+            else None,
         )
-        for escalation, case, deadline, task in sorted(rows, key=urgency)
+        for escalation, case, deadline, task, message in sorted(rows, key=urgency)
     ]
