@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     )
     outbox_in_serve: bool = Field(default=True, description="Run the relay in `serve` too")
     outbox_tick_seconds: float = Field(default=0.5, gt=0)
-    outbox_batch: int = Field(default=50, ge=1)
+    outbox_batch: int = Field(default=200, ge=1, description="Messages claimed per round")
     outbox_lease_seconds: float = Field(default=120, gt=0)
     outbox_max_attempts: int = Field(default=8, ge=1, description="Then the message is dead")
     outbox_backoff_seconds: float = Field(default=30, gt=0, description="First retry's wait")
@@ -64,9 +64,10 @@ class Settings(BaseSettings):
     smtp_password: SecretStr = SecretStr("")
     smtp_from: str = "Casework <casework@localhost>"
     smtp_timeout_seconds: float = Field(default=20, gt=0)
+    smtp_connections: int = Field(default=2, ge=1, description="E-mails in flight at once")
     sms_provider: Literal["console", "esms", "webhook", "none"] = "console"
     sms_timeout_seconds: float = Field(default=15, gt=0)
-    sms_concurrency: int = Field(default=4, ge=1)
+    sms_concurrency: int = Field(default=4, ge=1, description="SMS requests in flight at once")
     esms_url: str = "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/"
     esms_api_key: str = ""
     esms_secret_key: SecretStr = SecretStr("")

@@ -1,11 +1,11 @@
 """Send a claimed batch: render each message, hand it to its channel, collect the answers.
 
-Runs with no database transaction open. E-mail goes one message after another over one
-SMTP connection; SMS go a few at a time. When a channel is down (the SMTP server refuses
-connections, a gateway times out) the rest of that channel's batch is not tried: it fails
-with the same error and waits for its backoff. A message is never started after the
-batch's deadline (a margin before the lease runs out): it is released untried instead,
-so a slow provider cannot make two relays send the same message at once.
+Runs with no database transaction open. Each channel has a few messages in flight at once
+(its sender's ``concurrency``: SMTP connections, concurrent HTTP requests). When a channel
+is down (the SMTP server refuses connections, bad credentials) the rest of that channel's
+batch is not tried: it fails with the same error and waits for its backoff. A message is
+never started after the batch's deadline (a margin before the lease runs out): it is
+released untried instead, so a slow provider cannot make two relays send it at once.
 """
 
 from __future__ import annotations
@@ -66,14 +66,12 @@ class Batch:
         renderer: Renderer,
         key_prefix: str,
         expired: Callable[[], bool],
-        sms_concurrency: int,
         report: Report,
     ) -> None:
         self.senders = senders
         self.renderer = renderer
         self.key_prefix = key_prefix
         self.expired = expired
-        self.sms_concurrency = sms_concurrency
         self.report = report
         self.down: dict[str, Delivery] = {}
 
@@ -124,11 +122,7 @@ class Batch:
 
     async def channel(self, name: str, messages: Sequence[Claimed]) -> None:
         sender = self.senders[name]
-        if name == Channel.email:
-            for message in messages:
-                await self.one(sender, message)
-            return
-        limit = asyncio.Semaphore(self.sms_concurrency)
+        limit = asyncio.Semaphore(max(1, getattr(sender, "concurrency", 1)))
 
         async def guarded(message: Claimed) -> None:
             async with limit:
@@ -145,7 +139,6 @@ async def deliver(
     key_prefix: str,
     expired: Callable[[], bool],
     report: Report,
-    sms_concurrency: int = 4,
 ) -> None:
     """Send every message of the batch on its channel; ``report`` gets each answer as it
     comes (or a release, once ``expired`` says the batch's time is up)."""
@@ -154,7 +147,6 @@ async def deliver(
         renderer=renderer,
         key_prefix=key_prefix,
         expired=expired,
-        sms_concurrency=sms_concurrency,
         report=report,
     )
     by_channel: dict[str, list[Claimed]] = {}

@@ -47,6 +47,9 @@ class OutboxMessage(SQLModel, table=True):
             sqlite_where=sa.text("state = 'sending'"),
             postgresql_where=sa.text("state = 'sending'"),
         ),
+        # The id is the providers' idempotency key: SQLite must never hand out an id again,
+        # even if the newest rows were deleted (PostgreSQL sequences never do).
+        {"sqlite_autoincrement": True},
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -165,11 +165,75 @@ def verdict(result: Result, *, max_attempts: int) -> Verdict:
     return Verdict.failed
 
 
-def _rendered_values(result: Result) -> dict[str, Any]:
+def _rendered(result: Result) -> dict[str, Any]:
     rendered = result.rendered
     if rendered is None:
-        return {}
-    return {"template_id": rendered.template_id, "subject": rendered.subject, "body": rendered.text}
+        return {"b_template": None, "b_subject": None, "b_body": None}
+    return {
+        "b_template": rendered.template_id,
+        "b_subject": rendered.subject,
+        "b_body": rendered.text,
+    }
+
+
+C = TABLE.c
+_KEEP_OR = {  # written only when this attempt rendered something; else the row keeps its own
+    "template_id": sa.func.coalesce(sa.bindparam("b_template"), C.template_id),
+    "subject": sa.func.coalesce(sa.bindparam("b_subject"), C.subject),
+    "body": sa.func.coalesce(sa.bindparam("b_body"), C.body),
+}
+_LEASE_OFF = {"claimed_by": None, "lease_until": None}
+_OURS = sa.and_(C.claimed_by == sa.bindparam("b_worker"), C.state == OutboxState.sending)
+
+# A success is recorded whoever holds the row now: the message did go.
+_SENT = (
+    TABLE.update()
+    .where(C.id == sa.bindparam("b_id"), C.state != OutboxState.sent)
+    .values(
+        state=OutboxState.sent,
+        sent_at=sa.bindparam("b_now"),
+        provider_message_id=sa.bindparam("b_provider_id"),
+        provider_status=sa.bindparam("b_status"),
+        **_KEEP_OR,
+        **_LEASE_OFF,
+    )
+)
+# A failure only while this worker still holds the row (else another relay took it over
+# after our lease ran out, and its answer counts).
+_FAILED = (
+    TABLE.update()
+    .where(C.id == sa.bindparam("b_id"), _OURS)
+    .values(
+        state=OutboxState.failed,
+        next_attempt_at=sa.bindparam("b_next"),
+        last_error=sa.bindparam("b_error"),
+        provider_status=sa.bindparam("b_status"),
+        **_KEEP_OR,
+        **_LEASE_OFF,
+    )
+)
+_DEAD = (
+    TABLE.update()
+    .where(C.id == sa.bindparam("b_id"), _OURS)
+    .values(
+        state=OutboxState.dead,
+        last_error=sa.bindparam("b_error"),
+        provider_status=sa.bindparam("b_status"),
+        **_KEEP_OR,
+        **_LEASE_OFF,
+    )
+    .returning(C.id)
+)
+# Never tried: back in the queue as it was, the attempt not counted.
+_RELEASED = (
+    TABLE.update()
+    .where(C.id == sa.bindparam("b_id"), _OURS)
+    .values(
+        state=sa.case((C.attempts <= 1, OutboxState.pending), else_=OutboxState.failed),
+        attempts=C.attempts - 1,
+        **_LEASE_OFF,
+    )
+)
 
 
 def record(
@@ -183,60 +247,51 @@ def record(
     rng: random.Random,
     on_dead: Callable[[Session, list[DeadMessage], datetime], None] | None = None,
 ) -> Recorded:
-    """Write each message's outcome. A success is recorded whoever holds the row now (it
-    did go); a failure only while this worker still holds it (else another relay took it
-    over after our lease and its answer counts)."""
+    """Write each message's outcome: one statement per kind of outcome for the whole chunk
+    (dead ones one by one, to know which really died here and tell ``on_dead``)."""
     recorded = Recorded()
-    released_back = sa.case((M.attempts <= 1, OutboxState.pending), else_=OutboxState.failed)
-    ours = sa.and_(M.claimed_by == worker, M.state == OutboxState.sending)
+    groups: dict[Verdict, list[dict[str, Any]]] = {v: [] for v in Verdict}
+    dying: list[tuple[Result, dict[str, Any]]] = []
     for result in results:
-        delivery, message = result.delivery, result.message
         decided = verdict(result, max_attempts=max_attempts)
-        statement = sa.update(M).where(M.id == message.id)
-        lease_off = {"claimed_by": None, "lease_until": None}
-        if decided == Verdict.released:
-            statement = statement.where(ours).values(
-                state=released_back, attempts=M.attempts - 1, **lease_off
+        delivery = result.delivery
+        row: dict[str, Any] = {"b_id": result.message.id, "b_worker": worker}
+        if delivery is not None:
+            row |= _rendered(result) | {"b_status": delivery.status}
+        if decided == Verdict.sent:
+            row |= {"b_now": now, "b_provider_id": delivery.provider_message_id}  # type: ignore[union-attr]
+        elif decided == Verdict.failed:
+            wait = backoff.delay(result.message.attempts, rng)
+            row |= {"b_next": now + wait, "b_error": delivery.error}  # type: ignore[union-attr]
+        elif decided == Verdict.dead:
+            row["b_error"] = delivery.error  # type: ignore[union-attr]
+            dying.append((result, row))
+            continue
+        groups[decided].append(row)
+    connection = session.connection()
+    for decided, statement in (
+        (Verdict.sent, _SENT),
+        (Verdict.failed, _FAILED),
+        (Verdict.released, _RELEASED),
+    ):
+        if groups[decided]:
+            changed = connection.execute(statement, groups[decided]).rowcount
+            recorded.counts[decided] += changed if changed >= 0 else len(groups[decided])
+    for result, row in dying:
+        if connection.execute(_DEAD, row).first() is None:
+            continue
+        recorded.counts[Verdict.dead] += 1
+        message = result.message
+        recorded.dead.append(
+            DeadMessage(
+                id=message.id,
+                kind=message.kind,
+                recipient=message.recipient,
+                subject_ref=message.subject_ref,
+                channel=message.channel,
+                last_error=row["b_error"],
             )
-        elif decided == Verdict.sent:
-            assert delivery is not None
-            statement = statement.where(M.state != OutboxState.sent).values(
-                state=OutboxState.sent,
-                sent_at=now,
-                provider_message_id=delivery.provider_message_id,
-                provider_status=delivery.status,
-                **_rendered_values(result),
-                **lease_off,
-            )
-        else:
-            assert delivery is not None
-            values: dict[str, Any] = {
-                "last_error": delivery.error,
-                "provider_status": delivery.status,
-                **_rendered_values(result),
-                **lease_off,
-            }
-            if decided == Verdict.failed:
-                values |= {
-                    "state": OutboxState.failed,
-                    "next_attempt_at": now + backoff.delay(message.attempts, rng),
-                }
-            else:
-                values["state"] = OutboxState.dead
-            statement = statement.where(ours).values(**values)
-        if session.execute(statement).rowcount:
-            recorded.counts[decided] += 1
-            if decided == Verdict.dead:
-                recorded.dead.append(
-                    DeadMessage(
-                        id=message.id,
-                        kind=message.kind,
-                        recipient=message.recipient,
-                        subject_ref=message.subject_ref,
-                        channel=message.channel,
-                        last_error=delivery.error if delivery else None,
-                    )
-                )
+        )
     if recorded.dead and on_dead is not None:
         on_dead(session, recorded.dead, now)
     return recorded

@@ -15,6 +15,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -47,11 +48,10 @@ OnDead = Callable[[Session, list[DeadMessage], datetime], None]
 class RelayConfig:
     worker: str
     lease: timedelta = timedelta(seconds=120)
-    batch: int = 50
+    batch: int = 200
     max_attempts: int = 8
     backoff: Backoff = field(default_factory=Backoff)
     key_prefix: str = "casework"
-    sms_concurrency: int = 4
     record_every: int = 10
     quiet: Callable[[datetime], bool] = lambda _now: False
 
@@ -89,6 +89,8 @@ class Relay:
         self.rng = rng or random.Random()
         # Set by the ticker when the process stops: messages not yet started are released.
         self.stopping: threading.Event | None = None
+        # One long-lived thread writes the answers, in order, while the next ones are sent.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-record")
 
     def run_once(self) -> RoundResult:
         """Claim one batch, send it, record every answer."""
@@ -131,7 +133,8 @@ class Relay:
 
     async def _deliver(self, messages: list[Any], result: RoundResult) -> None:
         pending: list[Result] = []
-        writing = asyncio.Lock()
+        writing = asyncio.Lock()  # one writer at a time, in answer order
+        writes: list[asyncio.Task[None]] = []
 
         async def flush() -> None:
             async with writing:
@@ -140,15 +143,17 @@ class Relay:
                 if not chunk:
                     return
                 try:
-                    result.add(await asyncio.to_thread(self._record, chunk))
+                    loop = asyncio.get_running_loop()
+                    result.add(await loop.run_in_executor(self._writer, self._record, chunk))
                 except Exception:
                     # Left `sending`: after the lease they go again with the same key.
                     log.exception("could not record %s delivery answers", len(chunk))
 
         async def report(answer: Result) -> None:
             pending.append(answer)
-            if len(pending) >= self.config.record_every:
-                await flush()
+            if len(pending) >= self.config.record_every and not writing.locked():
+                # Written in a worker thread while the next messages are being sent.
+                writes.append(asyncio.create_task(flush()))
 
         deadline = time.monotonic() + self.config.lease.total_seconds() * 0.8
 
@@ -164,7 +169,7 @@ class Relay:
                 key_prefix=self.config.key_prefix,
                 expired=expired,
                 report=report,
-                sms_concurrency=self.config.sms_concurrency,
             )
         finally:
+            await asyncio.gather(*writes)
             await flush()

@@ -26,6 +26,7 @@ def smtp_config(settings: Settings) -> SmtpConfig:
         password=settings.smtp_password.get_secret_value() or None,
         sender=settings.smtp_from,
         timeout=settings.smtp_timeout_seconds,
+        connections=settings.smtp_connections,
     )
 
 
@@ -47,6 +48,7 @@ def senders(settings: Settings, *, console: TextIO | None = None) -> dict[str, S
                 url=settings.esms_url,
                 sandbox=settings.esms_sandbox,
                 timeout=settings.sms_timeout_seconds,
+                concurrency=settings.sms_concurrency,
             )
         )
     elif settings.sms_provider == "webhook":
@@ -55,6 +57,7 @@ def senders(settings: Settings, *, console: TextIO | None = None) -> dict[str, S
                 url=settings.sms_webhook_url,
                 token=settings.sms_webhook_token.get_secret_value() or None,
                 timeout=settings.sms_timeout_seconds,
+                concurrency=settings.sms_concurrency,
             )
         )
     return out

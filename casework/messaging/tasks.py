@@ -40,8 +40,10 @@ def in_span(span: tuple[time, time] | None, tz: ZoneInfo) -> Callable[[datetime]
 
 
 def renderer(settings: Settings) -> Renderer:
+    env = make_environment()
+    env.auto_reload = False  # templates are read once per process, not checked per message
     return Renderer(
-        env=make_environment(),
+        env=env,
         enrich=words.enrich_for(public_url=settings.public_url, tz=settings.tz),
         sms_kinds=words.sms_kinds(settings.sms_kinds),
     )
@@ -72,7 +74,6 @@ def relay(
                 cap=timedelta(seconds=settings.outbox_backoff_max_seconds),
             ),
             key_prefix=settings.outbox_key_prefix,
-            sms_concurrency=settings.sms_concurrency,
             quiet=in_span(settings.quiet_span, settings.tz),
         ),
         on_dead=partial(messaging_service.on_dead, tz=settings.tz),

@@ -76,7 +76,11 @@ def upgrade() -> None:
         " WHERE channel IS NULL"
     )
 
-    with op.batch_alter_table("outbox_message", schema=None) as batch_op:
+    # SQLite: the table is rebuilt with AUTOINCREMENT, so an outbox id (the providers'
+    # idempotency key) is never reused even after the newest rows are deleted.
+    with op.batch_alter_table(
+        "outbox_message", schema=None, table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
         batch_op.alter_column("channel", existing_type=sa.VARCHAR(length=16), nullable=False)
         batch_op.alter_column(
             "language",

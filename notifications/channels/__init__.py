@@ -47,6 +47,8 @@ class Envelope:
 
 
 class Sender(Protocol):
+    concurrency: int  # how many messages it may have in flight at once
+
     async def __aenter__(self) -> Sender: ...
 
     async def __aexit__(

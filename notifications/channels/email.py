@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import formatdate, parseaddr
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, parseaddr
 from types import TracebackType
 from typing import Literal
 
@@ -37,6 +40,7 @@ class SmtpConfig:
     sender: str = "Casework <casework@localhost>"
     timeout: float = 20.0
     validate_certs: bool = True
+    connections: int = 2  # messages in flight at once, each on its own connection
 
     @property
     def domain(self) -> str:
@@ -44,19 +48,27 @@ class SmtpConfig:
         return address.rsplit("@", 1)[1] if "@" in address else "casework.local"
 
 
-def build_message(config: SmtpConfig, envelope: Envelope) -> EmailMessage:
-    """The MIME message: plain text, and the HTML alternative when there is one."""
+def build_message(config: SmtpConfig, envelope: Envelope) -> Message:
+    """The MIME message: plain text, and the HTML alternative when there is one; UTF-8
+    throughout (encoded words in headers, base64 bodies). Built with the classic
+    ``email.mime`` classes, about seven times cheaper than ``EmailMessage``'s header
+    registry, which would otherwise cost more than the SMTP exchange itself."""
     rendered = envelope.rendered
-    message = EmailMessage()
-    message["From"] = config.sender
+    text = MIMEText(rendered.text, "plain", "utf-8")
+    message: Message = text
+    if rendered.html:
+        # Both parts are base64, which never contains "_": this boundary cannot clash, and
+        # setting it spares the generator compiling a regex per message to check.
+        message = MIMEMultipart("alternative", boundary=f"=_casework_{envelope.idempotency_key}")
+        message.attach(text)
+        message.attach(MIMEText(rendered.html, "html", "utf-8"))
+    name, address = parseaddr(config.sender)
+    message["From"] = formataddr((name, address), charset="utf-8")
     message["To"] = envelope.address
-    message["Subject"] = rendered.subject or ""
+    message["Subject"] = Header(rendered.subject or "", "utf-8")
     message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = f"<{envelope.idempotency_key}@{config.domain}>"
     message["X-Casework-Message"] = envelope.idempotency_key
-    message.set_content(rendered.text, charset="utf-8")
-    if rendered.html:
-        message.add_alternative(rendered.html, subtype="html", charset="utf-8")
     return message
 
 
@@ -77,9 +89,13 @@ def _refused(exc: SMTPResponseException | SMTPRecipientsRefused) -> Delivery:
 
 
 class EmailSender:
+    """Sends over up to ``config.connections`` SMTP connections at once, each kept open for
+    the whole batch; a connection that failed is closed, never reused."""
+
     def __init__(self, config: SmtpConfig) -> None:
         self.config = config
-        self._smtp: aiosmtplib.SMTP | None = None
+        self.concurrency = config.connections
+        self._idle: list[aiosmtplib.SMTP] = []
 
     async def __aenter__(self) -> EmailSender:
         return self
@@ -90,23 +106,14 @@ class EmailSender:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self._drop(polite=True)
-
-    async def _drop(self, *, polite: bool) -> None:
-        smtp, self._smtp = self._smtp, None
-        if smtp is None or not smtp.is_connected:
-            return
-        try:
-            if polite:
+        idle, self._idle = self._idle, []
+        for smtp in idle:
+            try:
                 await smtp.quit()
-            else:
+            except (SMTPException, OSError):
                 smtp.close()
-        except (SMTPException, OSError):
-            smtp.close()
 
-    async def _connected(self) -> aiosmtplib.SMTP:
-        if self._smtp is not None and self._smtp.is_connected:
-            return self._smtp
+    async def _connect(self) -> aiosmtplib.SMTP:
         config = self.config
         smtp = aiosmtplib.SMTP(
             hostname=config.host,
@@ -119,45 +126,50 @@ class EmailSender:
             validate_certs=config.validate_certs,
         )
         await smtp.connect()
-        self._smtp = smtp
         return smtp
 
     async def send(self, envelope: Envelope) -> Delivery:
         """Hand one message to the SMTP server and report its answer."""
-        try:
-            smtp = await self._connected()
-        except (SMTPException, OSError) as exc:
-            await self._drop(polite=False)
-            return Delivery(Outcome.retry, error=describe(exc), channel_down=True)
+        smtp = self._idle.pop() if self._idle else None
+        if smtp is None or not smtp.is_connected:
+            try:
+                smtp = await self._connect()
+            except (SMTPException, OSError) as exc:
+                return Delivery(Outcome.retry, error=describe(exc), channel_down=True)
+        delivery, reusable = await self._send(smtp, envelope)
+        if reusable:
+            self._idle.append(smtp)
+        else:
+            smtp.close()
+        return delivery
+
+    async def _send(self, smtp: aiosmtplib.SMTP, envelope: Envelope) -> tuple[Delivery, bool]:
         try:
             refused, answer = await smtp.send_message(build_message(self.config, envelope))
         except SMTPSenderRefused as exc:
             # Our own sender is refused: every message would be; wait for an operator.
-            return Delivery(
-                Outcome.retry, error=f"SMTP refused the sender: {exc}", channel_down=True
-            )
+            error = f"SMTP refused the sender: {exc}"
+            return Delivery(Outcome.retry, error=error, channel_down=True), False
         except (SMTPRecipientsRefused, SMTPResponseException) as exc:
             if isinstance(exc, SMTPResponseException) and exc.code in (421, -1):
-                await self._drop(polite=False)
-                return Delivery(Outcome.retry, error=describe(exc), channel_down=True)
-            await self._reset(smtp)
-            return _refused(exc)
+                return Delivery(Outcome.retry, error=describe(exc), channel_down=True), False
+            return _refused(exc), await self._reset(smtp)
         except (SMTPException, OSError) as exc:
-            await self._drop(polite=False)
-            return Delivery(Outcome.retry, error=describe(exc), channel_down=True)
+            return Delivery(Outcome.retry, error=describe(exc), channel_down=True), False
         if refused:  # only when some of several recipients were refused; we send to one
             detail = "; ".join(f"{r.code} {r.message}" for r in refused.values())
-            return Delivery(Outcome.reject, status=detail[:255], error=f"SMTP refused: {detail}")
+            error = f"SMTP refused: {detail}"
+            return Delivery(Outcome.reject, status=detail[:255], error=error), True
         queued = _QUEUED_AS.search(answer or "")
+        provider_id = queued.group(1) if queued else f"<{envelope.idempotency_key}>"
         return Delivery(
-            Outcome.sent,
-            status=f"250 {answer}"[:255],
-            provider_message_id=queued.group(1) if queued else f"<{envelope.idempotency_key}>",
-        )
+            Outcome.sent, status=f"250 {answer}"[:255], provider_message_id=provider_id
+        ), True
 
-    async def _reset(self, smtp: aiosmtplib.SMTP) -> None:
+    async def _reset(self, smtp: aiosmtplib.SMTP) -> bool:
         """After a refused message the session is reset so the next one starts clean."""
         try:
             await smtp.rset()
         except (SMTPException, OSError):
-            await self._drop(polite=False)
+            return False
+        return True

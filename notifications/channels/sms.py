@@ -39,7 +39,10 @@ def national(phone: str) -> str:
 
 
 class _HttpSender:
-    def __init__(self, *, timeout: float, transport: httpx.AsyncBaseTransport | None) -> None:
+    def __init__(
+        self, *, timeout: float, concurrency: int, transport: httpx.AsyncBaseTransport | None
+    ) -> None:
+        self.concurrency = concurrency
         self._timeout = timeout
         self._transport = transport
         self._client: httpx.AsyncClient | None = None
@@ -85,13 +88,16 @@ class EsmsConfig:
     url: str = ESMS_URL
     sandbox: bool = False
     timeout: float = 15.0
+    concurrency: int = 4
 
 
 class EsmsSender(_HttpSender):
     """eSMS ``SendMultipleMessage_V4_post_json``: one request per SMS."""
 
     def __init__(self, config: EsmsConfig, *, transport: httpx.AsyncBaseTransport | None = None):
-        super().__init__(timeout=config.timeout, transport=transport)
+        super().__init__(
+            timeout=config.timeout, concurrency=config.concurrency, transport=transport
+        )
         self.config = config
 
     def payload(self, envelope: Envelope) -> dict[str, str]:
@@ -139,6 +145,7 @@ class WebhookConfig:
     url: str
     token: str | None = None
     timeout: float = 15.0
+    concurrency: int = 4
 
 
 class WebhookSender(_HttpSender):
@@ -148,7 +155,9 @@ class WebhookSender(_HttpSender):
     refused for good; 408, 429, 5xx and timeouts: retried."""
 
     def __init__(self, config: WebhookConfig, *, transport: httpx.AsyncBaseTransport | None = None):
-        super().__init__(timeout=config.timeout, transport=transport)
+        super().__init__(
+            timeout=config.timeout, concurrency=config.concurrency, transport=transport
+        )
         self.config = config
 
     async def send(self, envelope: Envelope) -> Delivery:
@@ -184,6 +193,8 @@ class WebhookSender(_HttpSender):
 
 class ConsoleSender:
     """Development: print each SMS on the console instead of sending it."""
+
+    concurrency = 1
 
     def __init__(self, stream: TextIO | None = None) -> None:
         self.stream = stream
