@@ -2,17 +2,22 @@
 loop in the same run, and the time from enqueue to sent when the relay is idle.
 
 throughput  ``--messages`` e-mails queued as outbox rows, then drained by the real relay
-            (claim with a lease, render from the templates, send over one SMTP connection
-            per batch, record each answer). Baseline: one aiosmtplib connection sending the
-            same number of already-built messages one after another, no database.
+            (claim with a lease, render from the templates, send, record each answer),
+            with one SMTP connection and with the default two. Baseline: one aiosmtplib
+            connection sending as many messages, built the same way (same headers, same
+            parts, same MIME classes), one after another, no database. ``--rounds``
+            alternate the three (the machine is shared and drifts); medians are shown.
+            The SMTP server is aiosmtpd in a process of its own; ``--server-ms`` makes it
+            take that long per message, as a real mail server writing its queue does.
 latency     the relay runs on the ticker as in `casework serve` (``--tick``); one message is
             enqueued and committed at a time, ``--every`` seconds apart, for ``--seconds``;
             latency is from the enqueue's commit to the SMTP server's answer.
 
 Both check that the server received every message exactly once.
 
-    .venv/bin/python bench/relay.py [--backend sqlite|postgresql|both] [--messages 2000]
-        [--batch 200] [--seconds 20] [--every 0.05] [--tick 0.5]
+    .venv/bin/python bench/relay.py [--backend sqlite|postgresql|both] [--messages 1000]
+        [--rounds 5] [--batch 200] [--seconds 10] [--every 0.05] [--tick 0.5]
+        [--server-ms 0] [--skip-latency]
 """
 
 from __future__ import annotations
@@ -59,7 +64,7 @@ CONTEXT = {
 
 
 SERVER = """
-import sys, time
+import asyncio, sys, time
 from aiosmtpd.controller import Controller
 
 class Sink:
@@ -67,6 +72,8 @@ class Sink:
         self.out = out
 
     async def handle_DATA(self, server, session, envelope):
+        if DELAY:
+            await asyncio.sleep(DELAY)  # a mail server writing its queue to disk
         for line in envelope.content.split(b"\\r\\n", 40):
             if line.lower().startswith(b"message-id:"):
                 key = line.split(b":", 1)[1].strip().decode()
@@ -75,6 +82,7 @@ class Sink:
                 break
         return "250 2.0.0 Ok"
 
+DELAY = float(sys.argv[3]) / 1000
 with open(sys.argv[2], "a") as out:
     controller = Controller(Sink(out), hostname="127.0.0.1", port=int(sys.argv[1]))
     controller.start()
@@ -88,12 +96,12 @@ class SmtpProcess:
     """aiosmtpd in a process of its own (as a real mail server would be), writing each
     Message-ID it accepts, with the time, to a file."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, delay_ms: float = 0) -> None:
         self.port = free_port()
         self.log = folder / "received.txt"
         self.log.touch()
         self.process = subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(self.port), str(self.log)],
+            [sys.executable, "-c", SERVER, str(self.port), str(self.log), str(delay_ms)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -264,12 +272,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10, help="latency phase duration")
     parser.add_argument("--every", type=float, default=0.05, help="latency: enqueue interval")
     parser.add_argument("--tick", type=float, default=0.5, help="CASEWORK_OUTBOX_TICK_SECONDS")
+    parser.add_argument(
+        "--server-ms", type=float, default=0, help="the SMTP server's own time per message"
+    )
+    parser.add_argument("--skip-latency", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(message)s")
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     for backend in backends:
         with tempfile.TemporaryDirectory() as folder, database(backend) as url:
-            server = SmtpProcess(Path(folder))
+            server = SmtpProcess(Path(folder), delay_ms=args.server_ms)
             try:
                 upgrade(url=url)
                 settings = Settings(
@@ -300,6 +312,8 @@ def main() -> None:
                         f" {name:22} {rate:5.0f} msg/s, {cpu:.2f} ms CPU/msg, ratio {ratio:.2f}",
                         flush=True,
                     )
+                if args.skip_latency:
+                    continue
                 lat = latency(url, args, settings, server)
                 print(
                     f"{backend:10} latency, {len(lat)} messages one every {args.every}s,"

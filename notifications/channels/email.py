@@ -13,6 +13,7 @@ from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, parseaddr
+from functools import cached_property
 from types import TracebackType
 from typing import Literal
 
@@ -42,10 +43,15 @@ class SmtpConfig:
     validate_certs: bool = True
     connections: int = 2  # messages in flight at once, each on its own connection
 
-    @property
+    @cached_property
     def domain(self) -> str:
         address = parseaddr(self.sender)[1]
         return address.rsplit("@", 1)[1] if "@" in address else "casework.local"
+
+    @cached_property
+    def from_header(self) -> str:
+        """The sender as a header: a Vietnamese display name becomes an encoded word."""
+        return formataddr(parseaddr(self.sender), charset="utf-8")
 
 
 def build_message(config: SmtpConfig, envelope: Envelope) -> Message:
@@ -62,8 +68,7 @@ def build_message(config: SmtpConfig, envelope: Envelope) -> Message:
         message = MIMEMultipart("alternative", boundary=f"=_casework_{envelope.idempotency_key}")
         message.attach(text)
         message.attach(MIMEText(rendered.html, "html", "utf-8"))
-    name, address = parseaddr(config.sender)
-    message["From"] = formataddr((name, address), charset="utf-8")
+    message["From"] = config.from_header
     message["To"] = envelope.address
     message["Subject"] = Header(rendered.subject or "", "utf-8")
     message["Date"] = formatdate(usegmt=True)
