@@ -1,23 +1,29 @@
 """Deadline timers: real `casework worker` processes draining a burst and keeping up with a
-steady stream, on PostgreSQL, against a bare claim-and-insert loop.
+steady stream, on PostgreSQL, against bare SQL doing the same writes.
 
-burst   ``--timers`` due timers (one `remind` step each, on running deadlines spread over
-        real cases) drained by ``--workers`` `casework worker` processes running the real
-        handler. Baseline, same run and database: one process, no ORM, claiming batches
-        with ``FOR UPDATE SKIP LOCKED`` and firing each timer in its own transaction
-        (flip pending → fired, insert one outbox row): the least database work that keeps
-        the one-timer-per-transaction promise.
+burst   ``--timers`` due timers on running deadlines spread over ``--cases`` real cases,
+        drained by ``--workers`` `casework worker` processes running the real handler.
+        ``--steps ladder`` (the default) gives each deadline its whole standard ladder due
+        at once, as after an outage: the reminder and the warning are superseded, the
+        overdue notice goes to the agency head and the caseworker, and the escalation
+        lands in the supervisor's queue and tells the supervisor; ``--steps remind``
+        gives each deadline one reminder. Two baselines, one process each, same run and
+        database, no ORM, claiming batches with ``FOR UPDATE SKIP LOCKED``:
+        *per timer*: each timer in its own transaction (flip pending -> fired, one outbox
+        row); *per batch*: one transaction per claimed batch doing the writes the real
+        handler does (flip, ladder step, one history entry per timer, one outbox row per
+        timer) with none of its reads or decisions.
 steady  timers inserted at ``--rate`` per second for ``--seconds``, each due the moment it
-        is inserted, while the workers tick every 0.1 s: how late each fires.
+        is inserted, while the workers tick every ``--tick`` s: how late each fires.
 profile one in-process worker firing ``--profile`` timers, first with every SQL statement
         counted and timed, then under cProfile: where a timer's time goes.
 
-Both phases check that every timer fired, none twice (one history entry per deadline) and
+Every phase checks that every timer fired, none twice (one history entry per timer) and
 none early (``fired_at >= fires_at``).
 
-    .venv/bin/python bench/timers.py [--timers 100000] [--rate 500] [--seconds 30]
-        [--workers 2] [--batch 200] [--tick 0.1] [--profile 2000] [--skip-burst]
-        [--skip-steady]
+    .venv/bin/python bench/timers.py [--timers 100000] [--steps ladder|remind]
+        [--cases 2000] [--rate 500] [--seconds 30] [--workers 2] [--batch 200]
+        [--tick 0.1] [--profile 2000] [--skip-burst] [--skip-steady]
 """
 
 from __future__ import annotations
@@ -56,7 +62,7 @@ from tests.factories.communes import create_commune  # noqa: E402
 from tests.factories.intakes import intake_payload  # noqa: E402
 
 CASEWORK = str(Path(sys.executable).with_name("casework"))
-CASES = 200
+STEPS = {"ladder": ("remind", "warn", "overdue", "escalate"), "remind": ("remind",)}
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -85,21 +91,35 @@ def open_cases(engine: sa.Engine, settings: Settings, count: int) -> list[int]:
 
 
 def add_timers(
-    conn: sa.Connection, case_ids: list[int], *, prefix: str, first: int, count: int
+    conn: sa.Connection,
+    case_ids: list[int],
+    *,
+    prefix: str,
+    first: int,
+    count: int,
+    steps: tuple[str, ...] = ("remind",),
 ) -> None:
     """Running deadlines ``<prefix>_<n>`` (n = first, first + 1, ...) spread over the cases,
-    each with one `remind` timer due at the transaction's start."""
+    with ``count`` timers in all: each deadline gets ``steps``, due at the transaction's
+    start."""
+    deadlines = count // len(steps)
     conn.execute(
         sa.text(
             "WITH d AS (INSERT INTO case_deadline"
             " (case_id, kind, clock, ladder, starts_at, due_at, status)"
             " SELECT (:cases)[1 + g % cardinality(:cases)], :prefix || '_' || g, 'hours',"
-            " 'standard', now() - interval '1 hour', now() + interval '1 hour', 'running'"
+            " 'standard', now() - interval '2 hours', now() - interval '1 hour', 'running'"
             " FROM generate_series(CAST(:first AS int), CAST(:last AS int)) AS g RETURNING id)"
             " INSERT INTO deadline_timer (deadline_id, step, fires_at, status, attempts)"
-            " SELECT id, 'remind', now(), 'pending', 0 FROM d"
+            " SELECT id, step, now(), 'pending', 0 FROM d, unnest(CAST(:steps AS text[])) AS step"
         ),
-        {"cases": case_ids, "prefix": prefix, "first": first, "last": first + count - 1},
+        {
+            "cases": case_ids,
+            "prefix": prefix,
+            "first": first,
+            "last": first + deadlines - 1,
+            "steps": list(steps),
+        },
     )
 
 
@@ -117,7 +137,7 @@ def any_due(conn: sa.Connection) -> bool:
 
 
 def verify(conn: sa.Connection, prefix: str, count: int) -> dict[str, int]:
-    """Every timer fired, none early, and one history entry per deadline (none twice)."""
+    """Every timer fired, none early, and one history entry per timer (none twice)."""
     timers = conn.execute(
         sa.text(
             "SELECT count(*) FILTER (WHERE t.status = 'fired'),"
@@ -128,9 +148,19 @@ def verify(conn: sa.Connection, prefix: str, count: int) -> dict[str, int]:
     ).one()
     events = conn.execute(
         sa.text(
-            "SELECT count(*), count(DISTINCT e.payload->>'deadline_id') FROM case_event e"
-            " JOIN case_deadline d ON d.id = (e.payload->>'deadline_id')::int"
+            "SELECT count(*), count(DISTINCT (e.payload->>'deadline_id', e.payload->>'step'))"
+            " FROM case_event e JOIN case_deadline d ON d.id = (e.payload->>'deadline_id')::int"
             " WHERE e.event = 'deadline_step' AND d.kind LIKE :prefix || '\\_%'"
+        ),
+        {"prefix": prefix},
+    ).one()
+    extra = conn.execute(
+        sa.text(
+            "SELECT (SELECT count(*) FROM outbox_message o JOIN case_deadline d"
+            " ON d.id = CAST(split_part(o.dedupe_key, ':', 2) AS int)"
+            " WHERE o.dedupe_key LIKE 'deadline:%' AND d.kind LIKE :prefix || '\\_%'),"
+            " (SELECT count(*) FROM escalation x JOIN case_deadline d ON d.id = x.deadline_id"
+            " WHERE d.kind LIKE :prefix || '\\_%')"
         ),
         {"prefix": prefix},
     ).one()
@@ -141,6 +171,8 @@ def verify(conn: sa.Connection, prefix: str, count: int) -> dict[str, int]:
         "workers": timers[2],
         "events": events[0],
         "fired twice": events[0] - events[1],
+        "messages": extra[0],
+        "escalations": extra[1],
     }
     ok = result["fired"] == result["events"] == count and not result["early"]
     if not ok or result["fired twice"]:
@@ -232,41 +264,98 @@ def wait_drained(engine: sa.Engine, *, timeout: float) -> float:
         time.sleep(0.1)
 
 
+CLAIM = sa.text(
+    "UPDATE deadline_timer SET claimed_by = :worker, lease_until = now() + interval '60 s',"
+    " attempts = attempts + 1 WHERE id IN (SELECT id FROM deadline_timer"
+    " WHERE status = 'pending' AND fires_at <= now()"
+    " AND (lease_until IS NULL OR lease_until < now()) ORDER BY fires_at"
+    " LIMIT :batch FOR UPDATE SKIP LOCKED) RETURNING id"
+)
+OUTBOX = sa.text(
+    "INSERT INTO outbox_message (kind, recipient, subject_ref, context, dedupe_key, state,"
+    " attempts, next_attempt_at, created_at) VALUES ('deadline.' || :step, 'user:1',"
+    " 'case:X', '{}', :key, 'pending', 0, now(), now()) ON CONFLICT (dedupe_key) DO NOTHING"
+)
+
+
 def baseline(engine: sa.Engine, prefix: str, count: int, batch: int) -> float:
-    """Timers/s for the bare loop: claim a batch, then per timer flip + one outbox insert."""
+    """Timers/s for the bare loop: claim a batch, then per timer, in its own transaction,
+    flip + one outbox insert."""
     worker = f"baseline:{os.getpid()}"
-    claim = sa.text(
-        "UPDATE deadline_timer SET claimed_by = :worker, lease_until = now() + interval '60 s',"
-        " attempts = attempts + 1 WHERE id IN (SELECT id FROM deadline_timer"
-        " WHERE status = 'pending' AND fires_at <= now()"
-        " AND (lease_until IS NULL OR lease_until < now()) ORDER BY fires_at"
-        " LIMIT :batch FOR UPDATE SKIP LOCKED) RETURNING id"
-    )
     flip = sa.text(
         "UPDATE deadline_timer SET status = 'fired', fired_at = now() WHERE id = :id"
-        " AND status = 'pending' AND claimed_by = :worker RETURNING deadline_id"
-    )
-    outbox = sa.text(
-        "INSERT INTO outbox_message (kind, recipient, subject_ref, context, dedupe_key, state,"
-        " attempts, next_attempt_at, created_at) VALUES ('deadline.remind', 'user:1',"
-        " 'case:X', '{}', :key, 'pending', 0, now(), now()) ON CONFLICT (dedupe_key) DO NOTHING"
+        " AND status = 'pending' AND claimed_by = :worker RETURNING deadline_id, step"
     )
     fired = 0
     started = time.perf_counter()
     while True:
         with engine.begin() as conn:
-            ids = sorted(conn.execute(claim, {"worker": worker, "batch": batch}).scalars())
+            ids = sorted(conn.execute(CLAIM, {"worker": worker, "batch": batch}).scalars())
         if not ids:
             break
         for timer_id in ids:
             with engine.begin() as conn:
-                deadline_id = conn.execute(flip, {"id": timer_id, "worker": worker}).scalar()
-                if deadline_id is not None:
-                    conn.execute(outbox, {"key": f"deadline:{deadline_id}:remind:user:1"})
+                row = conn.execute(flip, {"id": timer_id, "worker": worker}).first()
+                if row is not None:
+                    key = f"deadline:{row.deadline_id}:{row.step}:user:1"
+                    conn.execute(OUTBOX, {"key": key, "step": row.step})
                     fired += 1
     elapsed = time.perf_counter() - started
     if fired != count:
         raise SystemExit(f"baseline fired {fired} of {count}")
+    return count / elapsed
+
+
+def batch_baseline(engine: sa.Engine, prefix: str, count: int, batch: int) -> float:
+    """Timers/s for bare set-based firing: claim a batch, then in one transaction flip it,
+    set each deadline's ladder step, and insert one history entry and one outbox row per
+    timer (what the real handler writes, without its reads and decisions)."""
+    worker = f"batch-baseline:{os.getpid()}"
+    flip = sa.text(
+        "UPDATE deadline_timer t SET status = 'fired', fired_at = now() FROM case_deadline d"
+        " WHERE t.id = ANY(:ids) AND t.status = 'pending' AND t.claimed_by = :worker"
+        " AND d.id = t.deadline_id RETURNING t.deadline_id, d.case_id, t.step"
+    )
+    step = sa.text("UPDATE case_deadline SET ladder_step = :step WHERE id = ANY(:ids)")
+    history = sa.text(
+        "INSERT INTO case_event (case_id, at, event, payload) VALUES (:case_id, now(),"
+        " 'deadline_step', CAST(:payload AS json))"
+    )
+    fired = 0
+    started = time.perf_counter()
+    while True:
+        with engine.begin() as conn:
+            ids = sorted(conn.execute(CLAIM, {"worker": worker, "batch": batch}).scalars())
+        if not ids:
+            break
+        with engine.begin() as conn:
+            rows = conn.execute(flip, {"ids": ids, "worker": worker}).all()
+            by_step: dict[str, list[int]] = defaultdict(list)
+            for row in rows:
+                by_step[row.step].append(row.deadline_id)
+            for name, deadline_ids in by_step.items():
+                conn.execute(step, {"step": name, "ids": deadline_ids})
+            conn.execute(
+                history,
+                [
+                    {
+                        "case_id": row.case_id,
+                        "payload": json.dumps({"deadline_id": row.deadline_id, "step": row.step}),
+                    }
+                    for row in rows
+                ],
+            )
+            conn.execute(
+                OUTBOX,
+                [
+                    {"key": f"deadline:{row.deadline_id}:{row.step}:user:1", "step": row.step}
+                    for row in rows
+                ],
+            )
+            fired += len(rows)
+    elapsed = time.perf_counter() - started
+    if fired != count:
+        raise SystemExit(f"batch baseline fired {fired} of {count}")
     return count / elapsed
 
 
@@ -278,11 +367,13 @@ def vacuum(url: str) -> None:
 
 
 def burst(url: str, engine: sa.Engine, case_ids: list[int], args: argparse.Namespace) -> None:
-    count = args.timers
-    with engine.begin() as conn:
-        add_timers(conn, case_ids, prefix="base", first=1, count=count)
-    vacuum(url)
-    bare = baseline(engine, "base", count, args.batch)
+    count, steps = args.timers, STEPS[args.steps]
+    bare = {}
+    for name, run in (("base", baseline), ("batchbase", batch_baseline)):
+        with engine.begin() as conn:
+            add_timers(conn, case_ids, prefix=name, first=1, count=count, steps=steps)
+        vacuum(url)
+        bare[name] = run(engine, name, count, args.batch)
     vacuum(url)
 
     with tempfile.TemporaryDirectory() as logs:
@@ -292,7 +383,7 @@ def burst(url: str, engine: sa.Engine, case_ids: list[int], args: argparse.Names
         pg = postgres_pids()
         pg_before = cpu_seconds(pg)
         with engine.begin() as conn:
-            add_timers(conn, case_ids, prefix="burst", first=1, count=count)
+            add_timers(conn, case_ids, prefix="burst", first=1, count=count, steps=steps)
         started = time.monotonic()
         done = wait_drained(engine, timeout=args.max_seconds)
         worker_cpu = cpu_seconds(workers.pids) - cpu_before
@@ -302,11 +393,18 @@ def burst(url: str, engine: sa.Engine, case_ids: list[int], args: argparse.Names
     with engine.connect() as conn:
         checks = verify(conn, "burst", count)
     ours = count / elapsed
-    print(f"\nburst: {count} due timers, PostgreSQL, batch {args.batch}")
-    print(f"  {'':<44}{'timers/s':>10}")
-    print(f"  {'baseline (1 process, claim + flip + insert)':<44}{bare:>10.0f}")
-    print(f"  {f'{args.workers} x casework worker (real handler)':<44}{ours:>10.0f}")
-    print(f"  ratio (ours / baseline): {ours / bare:.2f}")
+    print(
+        f"\nburst: {count} due timers ({'/'.join(steps)} on {count // len(steps)} deadlines"
+        f" over {len(case_ids)} cases), PostgreSQL, batch {args.batch}"
+    )
+    print(f"  {'':<50}{'timers/s':>10}")
+    print(f"  {'baseline, 1 process, one transaction per timer':<50}{bare['base']:>10.0f}")
+    print(f"  {'baseline, 1 process, one transaction per batch':<50}{bare['batchbase']:>10.0f}")
+    print(f"  {f'{args.workers} x casework worker (real handler)':<50}{ours:>10.0f}")
+    print(
+        f"  ratio (ours / baseline): {ours / bare['base']:.2f} per timer,"
+        f" {ours / bare['batchbase']:.2f} per batch"
+    )
     print(
         f"  drained in {elapsed:.1f} s; CPU per timer: workers {worker_cpu / count * 1000:.2f} ms,"
         f" PostgreSQL {pg_cpu / count * 1000:.2f} ms"
@@ -424,6 +522,8 @@ def profile(engine: sa.Engine, settings: Settings, case_ids: list[int], count: i
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--timers", type=int, default=100_000, help="burst size")
+    parser.add_argument("--steps", choices=sorted(STEPS), default="ladder", help="per deadline")
+    parser.add_argument("--cases", type=int, default=2000, help="cases the deadlines are on")
     parser.add_argument("--rate", type=float, default=500, help="steady inserts per second")
     parser.add_argument("--seconds", type=float, default=30, help="steady duration")
     parser.add_argument("--workers", type=int, default=2)
@@ -439,7 +539,7 @@ def main() -> None:
         upgrade(url=url)
         engine = make_engine(settings, url=url)
         try:
-            case_ids = open_cases(engine, settings, CASES)
+            case_ids = open_cases(engine, settings, args.cases)
             if args.profile:
                 profile(engine, settings, case_ids, args.profile)
             if not args.skip_burst:

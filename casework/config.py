@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     timers_in_serve: bool = Field(
         default=True, description="Run the deadline ticker inside `casework serve` too"
     )
-    tick_seconds: float = Field(default=1.0, gt=0, description="How often due timers are claimed")
+    tick_seconds: float = Field(default=0.5, gt=0, description="How often due timers are claimed")
     timer_lease_seconds: float = Field(default=60, gt=0)
     timer_batch: int = Field(default=200, ge=1)
     timer_max_attempts: int = Field(default=5, ge=1, description="Then a timer is parked")

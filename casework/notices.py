@@ -2,88 +2,58 @@
 
 A message carries the case code, the action asked, the agency and the deadline in local
 time: never the child's name, address, school or what happened (NĐ56 Đ33). Who receives
-it: ``assignee`` (the task's agency officers, or the case's caseworker for a case clock),
+it is the directory's answer (``casework.agencies.directory``): ``assignee``,
 ``agency_head``, ``caseworker`` and ``supervisor``. Each person gets one row per channel
-they chose (``User.notify_via``), built from the ``User`` rows in hand: no query per message.
+they chose (``notify_via``), built from the people already read: no query per message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
-from casework.accounts.models import NotifyVia, Role, User
-from casework.agencies import service as agency_service
-from casework.cases.models import PLAN_ACTIVITY, ProtectionCase, Task
+from casework.accounts.models import NotifyVia
+from casework.agencies.directory import CaseRef, Directory, Person, TaskRef
+from casework.cases.models import PLAN_ACTIVITY
 from notifications.models import Channel
 from notifications.outbox import NewMessage, enqueue_many
 
 
-def caseworkers(session: Session, *, case: ProtectionCase) -> list[User]:
-    """The case's own caseworker, or every caseworker of the commune while unassigned."""
-    people = agency_service.commune_people(
-        session, commune_id=case.commune_id, role=Role.caseworker
-    )
-    assigned = [p for p in people if p.id == case.assigned_caseworker_id]
-    return assigned or people
-
-
-def _task_assignees(session: Session, task: Task) -> list[User]:
-    """The person the task is assigned to, or else its agency's focal points (caseworkers
-    are the focal points of the culture and social office)."""
-    if task.assignee_id is not None:
-        person = session.get(User, task.assignee_id)
-        if person is not None and person.is_active:
-            return [person]
-    return agency_service.members(
-        session, agency_id=task.agency_id, roles=(Role.agency_officer, Role.caseworker)
-    )
-
-
 def recipients(
-    session: Session, *, case: ProtectionCase, task: Task | None, roles: Iterable[str]
-) -> list[User]:
-    found: dict[int, User] = {}
-    for role in roles:
-        if role == "assignee":
-            people = (
-                _task_assignees(session, task)
-                if task is not None
-                else caseworkers(session, case=case)
-            )
-        elif role == "agency_head":
-            if task is not None:
-                agency_id = task.agency_id
-            else:
-                lead = agency_service.lead_agency(session, commune_id=case.commune_id)
-                agency_id = lead.id if lead else None
-            people = (
-                agency_service.members(session, agency_id=agency_id, roles=(Role.agency_head,))
-                if agency_id
-                else []
-            )
-        elif role == "caseworker":
-            people = caseworkers(session, case=case)
-        else:
-            people = agency_service.commune_people(
-                session, commune_id=case.commune_id, role=Role.supervisor
-            )
-        found.update((p.id, p) for p in people)
-    return list(found.values())
+    session: Session, *, case: CaseRef, task: TaskRef | None, roles: Iterable[str]
+) -> list[Person]:
+    """Who hears about ``case`` (and ``task``) in these roles, read from the commune."""
+    directory = Directory.load(session, commune_ids=[case.commune_id])
+    return directory.recipients(case=case, task=task, roles=roles)
 
 
 PLAN_ACTIVITY_ACTION = "Thực hiện hoạt động trong kế hoạch hỗ trợ, can thiệp"
 
 
-def action_of(task: Task) -> str:
+def action_of(task: TaskRef) -> str:
     """What a message says the agency must do: a routed task's title comes from the workflow
     definition; a plan activity's title is free text that may name the child, so it is
     replaced by a fixed phrase (the full title is behind the login link)."""
     return PLAN_ACTIVITY_ACTION if task.kind == PLAN_ACTIVITY else task.title
+
+
+class Reachable(Protocol):
+    """A person as messages need them (a directory ``Person`` or a ``User`` row)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def notify_via(self) -> str: ...
+    @property
+    def language(self) -> str: ...
 
 
 CHOSEN = {
@@ -93,7 +63,7 @@ CHOSEN = {
 }
 
 
-def deliveries(person: User) -> list[tuple[Channel, str | None]]:
+def deliveries(person: Reachable) -> list[tuple[Channel, str | None]]:
     """The channels a person chose, each with its address. A chosen channel without an
     address falls back to the other one; with no address at all the message is still
     queued (the relay marks it dead and the supervisor's queue shows it)."""
@@ -106,7 +76,7 @@ def deliveries(person: User) -> list[tuple[Channel, str | None]]:
 
 
 def messages_for(
-    people: Iterable[User],
+    people: Iterable[Reachable],
     *,
     kind: str,
     subject_ref: str,
@@ -132,28 +102,26 @@ def messages_for(
     ]
 
 
-def send(
-    session: Session,
+def messages(
     *,
     kind: str,
-    people: Iterable[User],
-    case: ProtectionCase,
+    people: Iterable[Reachable],
+    case: CaseRef,
     dedupe: str,
-    now: datetime,
     tz: ZoneInfo,
     due_at: datetime | None = None,
-    task: Task | None = None,
+    task: TaskRef | None = None,
     urgent: bool | None = None,
     **context: Any,
-) -> int:
-    """Enqueue ``kind`` for each person once (``dedupe`` names the cause); returns how many.
+) -> list[NewMessage]:
+    """``kind`` for each person, ``dedupe`` naming the cause (so a retry adds nothing).
     Messages about an emergency case are urgent (never held back by quiet hours)."""
     body = {"case_code": case.code, "is_emergency": case.is_emergency, **context}
     if task is not None:
         body |= {"task_id": task.id, "action": action_of(task)}
     if due_at is not None:
         body["due_at"] = due_at.astimezone(tz).isoformat()
-    messages = messages_for(
+    return messages_for(
         people,
         kind=kind,
         subject_ref=f"case:{case.code}",
@@ -161,4 +129,32 @@ def send(
         context=body,
         urgent=case.is_emergency if urgent is None else urgent,
     )
-    return enqueue_many(session, messages, now=now)
+
+
+def send(
+    session: Session,
+    *,
+    kind: str,
+    people: Iterable[Reachable],
+    case: CaseRef,
+    dedupe: str,
+    now: datetime,
+    tz: ZoneInfo,
+    due_at: datetime | None = None,
+    task: TaskRef | None = None,
+    urgent: bool | None = None,
+    **context: Any,
+) -> int:
+    """Enqueue ``kind`` for each person once; returns how many were added."""
+    found = messages(
+        kind=kind,
+        people=people,
+        case=case,
+        dedupe=dedupe,
+        tz=tz,
+        due_at=due_at,
+        task=task,
+        urgent=urgent,
+        **context,
+    )
+    return enqueue_many(session, found, now=now)

@@ -12,9 +12,6 @@ from sqlmodel import Session
 
 from notifications.models import Channel, OutboxMessage, OutboxState
 
-# Rows per INSERT: well inside both databases' limits on bound parameters.
-CHUNK = 500
-
 
 @dataclass(frozen=True)
 class NewMessage:
@@ -32,12 +29,10 @@ class NewMessage:
 
 
 def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datetime) -> int:
-    """Add pending messages in one statement, skipping dedupe keys already queued; returns
-    how many were added. Set-based so a batch of fired timers costs one round trip."""
+    """Add pending messages, skipping dedupe keys already queued; returns how many were
+    added. Set-based so a batch of fired timers costs one round trip."""
     if not messages:
         return 0
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     rows = [
         {
             "kind": m.kind,
@@ -56,12 +51,13 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datet
         }
         for m in messages
     ]
-    added = 0
-    for start in range(0, len(rows), CHUNK):
-        statement = (
-            insert(OutboxMessage)
-            .values(rows[start : start + CHUNK])
-            .on_conflict_do_nothing(index_elements=[OutboxMessage.dedupe_key])
-        )
-        added += session.execute(statement).rowcount
-    return added
+    statement = _INSERT[session.get_bind().dialect.name]
+    return len(session.connection().execute(statement, rows).all())
+
+
+_T = OutboxMessage.__table__
+# One statement per batch of rows (SQLAlchemy's "insertmanyvalues"), built once per dialect.
+_INSERT = {
+    name: insert(_T).on_conflict_do_nothing(index_elements=[_T.c.dedupe_key]).returning(_T.c.id)
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}

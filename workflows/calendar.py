@@ -23,14 +23,25 @@ def _vietnam() -> holidays.HolidayBase:
     return holidays.country_holidays("VN", language="vi")
 
 
-class WorkingCalendar:
-    """The commune's calendar: Vietnam's public holidays plus its own extra days off."""
+class CalendarNotLoaded(RuntimeError):
+    """Working days were counted on a calendar built without the commune's days off."""
 
-    def __init__(self, tz: ZoneInfo, extra_days_off: Iterable[date] = ()) -> None:
+
+class WorkingCalendar:
+    """The commune's calendar: Vietnam's public holidays plus its own extra days off.
+
+    ``extra_days_off=None`` builds a calendar for work that counts no working days (the
+    commune's days off were not read): counting on it raises instead of silently ignoring
+    them.
+    """
+
+    def __init__(self, tz: ZoneInfo, extra_days_off: Iterable[date] | None = ()) -> None:
         self.tz = tz
-        self.extra_days_off = frozenset(extra_days_off)
+        self.extra_days_off = None if extra_days_off is None else frozenset(extra_days_off)
 
     def is_working_day(self, day: date) -> bool:
+        if self.extra_days_off is None:
+            raise CalendarNotLoaded("this calendar was built without the commune's days off")
         return day not in self.extra_days_off and _vietnam().is_working_day(day)
 
     def holiday_name(self, day: date) -> str | None:

@@ -115,6 +115,46 @@ class Engine:
             )
         return machine
 
+    # -- what an event needs to know ---------------------------------------------------
+
+    @cached_property
+    def _calendar_events(self) -> frozenset[str]:
+        """Events (and signals) whose effects may count working days."""
+        d = self.definition
+        found = {
+            event
+            for event, rules in d.arming.items()
+            if any(d.deadlines[rule.deadline].clock == "working_days" for rule in rules.arm)
+        }
+        states = {
+            route.on_enter
+            for route in d.tasks.routes
+            if any(task.due_working_days is not None for task in route.tasks)
+        }
+        found |= {t.event for t in d.transitions if t.dest in states}
+        if d.initial in states:
+            found.add(OPEN_EVENT)
+        return frozenset(found)
+
+    @cached_property
+    def _history_events(self) -> frozenset[str]:
+        """Events (and signals) that arm a recurring clock, which counts from the last one."""
+        d = self.definition
+        return frozenset(
+            event
+            for event, rules in d.arming.items()
+            if any(d.deadlines[rule.deadline].schedule for rule in rules.arm)
+        )
+
+    def needs_calendar(self, event: str) -> bool:
+        """Whether firing ``event`` may count working days (else the commune's days off
+        need not be read)."""
+        return event in self._calendar_events
+
+    def needs_history(self, event: str) -> bool:
+        """Whether firing ``event`` needs to know which clocks the subject had before."""
+        return event in self._history_events
+
     # -- what may happen ---------------------------------------------------------------
 
     def _guard_reasons(self, event: str, state: str, facts: Facts) -> list[str] | None:
@@ -168,6 +208,10 @@ class Engine:
     # -- effects -----------------------------------------------------------------------
 
     def _deadlines(self) -> list[tuple[str, DeadlineSpec]]:
+        return self._deadline_items
+
+    @cached_property
+    def _deadline_items(self) -> list[tuple[str, DeadlineSpec]]:
         return list(self.definition.deadlines.items())
 
     def _event_effects(self, event: str, ctx: Context) -> list[Effect]:

@@ -22,9 +22,12 @@ class EventPayload(BaseModel):
     )
     note: OptionalNarrative = Field(default=None, description="Ghi chú / note")
 
-    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
-        """Write what this form records onto the case, before the engine decides; return
-        facts the guards need that the case does not hold (e.g. the chosen close reason)."""
+    def changes(self, case: ProtectionCase) -> dict[str, Any]:
+        """What this form records on the case (column: value), before the engine decides."""
+        return {}
+
+    def guard_facts(self) -> dict[str, Any]:
+        """Facts the guards need that the case does not hold (e.g. the chosen close reason)."""
         return {}
 
 
@@ -36,12 +39,13 @@ class CompleteAssessment(EventPayload):
     substantiated: bool = Field(description="Thông tin được xác minh là đúng / substantiated")
     protection_level: ProtectionLevel | None = Field(default=None)
 
-    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
-        case.risk_level = self.risk_level
-        case.substantiated = self.substantiated
-        case.is_emergency = case.is_emergency or self.emergency
-        case.protection_level = self.protection_level or case.protection_level
-        return {}
+    def changes(self, case: ProtectionCase) -> dict[str, Any]:
+        return {
+            "risk_level": self.risk_level,
+            "substantiated": self.substantiated,
+            "is_emergency": case.is_emergency or self.emergency,
+            "protection_level": self.protection_level or case.protection_level,
+        }
 
 
 class RecordSeparation(EventPayload):
@@ -50,18 +54,15 @@ class RecordSeparation(EventPayload):
     started_at: AwareDatetime = Field(description="Thời điểm bắt đầu cách ly / start")
     place: OptionalName = Field(default=None, description="Nơi chăm sóc tạm thời / where")
 
-    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
-        case.separation_started_at = self.started_at
-        case.separation_ended_at = None
-        return {}
+    def changes(self, case: ProtectionCase) -> dict[str, Any]:
+        return {"separation_started_at": self.started_at, "separation_ended_at": None}
 
 
 class EndSeparation(EventPayload):
     ended_at: AwareDatetime = Field(description="Thời điểm kết thúc cách ly / end")
 
-    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
-        case.separation_ended_at = self.ended_at
-        return {}
+    def changes(self, case: ProtectionCase) -> dict[str, Any]:
+        return {"separation_ended_at": self.ended_at}
 
 
 class StartAlternativeCare(EventPayload):
@@ -72,18 +73,15 @@ class StartAlternativeCare(EventPayload):
         default=None, description="Hình thức, ví dụ gia đình nhận chăm sóc / arrangement"
     )
 
-    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
-        case.alternative_care_started_at = self.started_at
-        case.alternative_care_ended_at = None
-        return {}
+    def changes(self, case: ProtectionCase) -> dict[str, Any]:
+        return {"alternative_care_started_at": self.started_at, "alternative_care_ended_at": None}
 
 
 class EndAlternativeCare(EventPayload):
     ended_at: AwareDatetime = Field(description="Ngày kết thúc / end")
 
-    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
-        case.alternative_care_ended_at = self.ended_at
-        return {}
+    def changes(self, case: ProtectionCase) -> dict[str, Any]:
+        return {"alternative_care_ended_at": self.ended_at}
 
 
 class PlanTask(BaseModel):
@@ -123,9 +121,8 @@ class StartReview(EventPayload):
     )
     score: RiskLevel | None = Field(default=None, description="Kết quả rà soát / review score")
 
-    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
-        case.review_stable = self.stable
-        return {}
+    def changes(self, case: ProtectionCase) -> dict[str, Any]:
+        return {"review_stable": self.stable}
 
 
 class Close(EventPayload):
@@ -133,8 +130,10 @@ class Close(EventPayload):
         description="resolved: rà soát kết luận ổn định; unsubstantiated: thông tin không đúng"
     )
 
-    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
-        case.closure_reason = self.reason
+    def changes(self, case: ProtectionCase) -> dict[str, Any]:
+        return {"closure_reason": self.reason}
+
+    def guard_facts(self) -> dict[str, Any]:
         return {"close_reason": self.reason}
 
 
@@ -147,10 +146,8 @@ class Transfer(EventPayload):
             raise ValueError("to is required")
         return self
 
-    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
-        case.transferred_to = self.to
-        case.closure_reason = "transferred"
-        return {}
+    def changes(self, case: ProtectionCase) -> dict[str, Any]:
+        return {"transferred_to": self.to, "closure_reason": "transferred"}
 
 
 class ReasonRequired(EventPayload):
@@ -158,11 +155,8 @@ class ReasonRequired(EventPayload):
 
 
 class Reopen(ReasonRequired):
-    def record_on(self, case: ProtectionCase) -> dict[str, Any]:
-        case.closed_at = None
-        case.closure_reason = None
-        case.review_stable = None
-        return {}
+    def changes(self, case: ProtectionCase) -> dict[str, Any]:
+        return {"closed_at": None, "closure_reason": None, "review_stable": None}
 
 
 class Followup(EventPayload):

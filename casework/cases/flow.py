@@ -7,26 +7,32 @@ request rolls the whole change back, so nothing is ever half-applied.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from casework.actors import SYSTEM, Actor
+from casework.agencies.directory import Directory
+from casework.cases import facts as case_facts
 from casework.cases import service as case_service
 from casework.cases import workflow
 from casework.cases.events import EventPayload, SubmitPlan
 from casework.cases.models import CaseStatus, ProtectionCase, Task
 from casework.cases.schemas import CaseRead, EventOptionRead, Reason
-from casework.children.models import Child
 from casework.communes.models import CommuneDayOff
 from casework.deadlines import service as deadline_service
+from casework.deadlines.service import NewClock
 from casework.errors import Conflict, FieldError
-from casework.intake.models import Report, ReportHarmForm
 from casework.messages import render
 from casework.messaging import service as messaging_service
 from casework.tasks import service as task_service
+from casework.tasks.service import ChildPlace
 from workflows.calendar import WorkingCalendar
 from workflows.effects import (
     ActivatePlannedTasks,
@@ -36,7 +42,9 @@ from workflows.effects import (
     MeetDeadline,
     Step,
 )
-from workflows.engine import Context, Engine, EventOption, TransitionNotAllowed
+from workflows.engine import OPEN_EVENT, Context, Engine, EventOption, TransitionNotAllowed
+
+BECAME_EMERGENCY = "became_emergency"
 
 
 class ConcurrentChange(Conflict):
@@ -66,70 +74,18 @@ class EventRefused(Conflict):
         return [FieldError((), reason, self.params) for reason in self.refused.reasons]
 
 
+_DAYS_OFF = sa.select(CommuneDayOff.day).where(
+    CommuneDayOff.commune_id == sa.bindparam("commune_id")
+)
+
+
 def calendar_for(session: Session, *, commune_id: int, tz: ZoneInfo) -> WorkingCalendar:
-    days_off = session.exec(
-        select(CommuneDayOff.day).where(CommuneDayOff.commune_id == commune_id)
-    ).all()
+    days_off = session.connection().execute(_DAYS_OFF, {"commune_id": commune_id}).scalars()
     return WorkingCalendar(tz, extra_days_off=days_off)
 
 
 def engine_of(case: ProtectionCase) -> Engine:
     return workflow.engine_for(case.workflow_name, case.workflow_version)
-
-
-def _report_facts(session: Session, case_id: int) -> tuple[set[str], set[str], bool, datetime]:
-    reports = session.exec(select(Report).where(Report.case_id == case_id)).all()
-    forms = set(
-        session.exec(
-            select(ReportHarmForm.form).where(ReportHarmForm.report_id.in_([r.id for r in reports]))
-        ).all()
-    )
-    settings = {r.setting for r in reports}
-    caregiving = any(
-        r.perpetrator_relation in case_service.CAREGIVING_PERPETRATORS for r in reports
-    )
-    first = min(r.first_received_at for r in reports)
-    return forms, settings, caregiving, first
-
-
-def facts_for(
-    session: Session,
-    *,
-    case: ProtectionCase,
-    actor: Actor,
-    today: date,
-    extra: dict[str, Any] | None = None,
-) -> tuple[dict[str, Any], datetime]:
-    """The case's facts for the engine, and its first receipt (where legal clocks start)."""
-    forms, settings, caregiving, first = _report_facts(session, case.id)
-    child = session.get_one(Child, case.child_id)
-    facts = workflow.case_facts(
-        state=case.status,
-        is_emergency=case.is_emergency,
-        substantiated=case.substantiated,
-        harm_forms=forms,
-        settings=settings,
-        perpetrator_caregiving=caregiving,
-        school_name=child.school_name,
-        birth_year=child.birth_year,
-        date_of_birth=child.date_of_birth,
-        today=today,
-        separation_active=_separation_active(case),
-        alternative_care_active=_alternative_care_active(case),
-        review_stable=case.review_stable,
-        plan_task_count=task_service.planned_count(session, case_id=case.id),
-        actor_role=actor.role,
-        extra=extra,
-    )
-    return facts, first
-
-
-def _separation_active(case: ProtectionCase) -> bool:
-    return case.separation_started_at is not None and case.separation_ended_at is None
-
-
-def _alternative_care_active(case: ProtectionCase) -> bool:
-    return case.alternative_care_started_at is not None and case.alternative_care_ended_at is None
 
 
 def persist(
@@ -138,65 +94,140 @@ def persist(
     case: ProtectionCase,
     step: Step,
     engine: Engine,
+    place: ChildPlace,
     actor: Actor,
     now: datetime,
     tz: ZoneInfo,
 ) -> None:
-    """Apply the engine's effects: deadlines armed, met or cancelled; tasks routed."""
+    """Write the engine's effects set-based: the clocks met or cancelled first, then those
+    armed (one met and armed again is a new clock; one still running is left as it is),
+    then the routed tasks."""
+    met: list[str] = []
+    cancelled: list[str] = []
+    arming: list[NewClock] = []
+    routed: list[CreateTask] = []
+    activate = False
     for effect in step.effects:
-        if isinstance(effect, ArmDeadline):
+        if isinstance(effect, MeetDeadline):
+            met.append(effect.kind)
+        elif isinstance(effect, CancelDeadline):
+            cancelled.append(effect.kind)
+        elif isinstance(effect, ArmDeadline):
             spec = engine.definition.deadlines[effect.kind]
-            deadline_service.arm(
-                session,
-                engine=engine,
-                case_id=case.id,
-                kind=effect.kind,
-                clock=spec.clock,
-                ladder=effect.ladder,
-                starts_at=effect.starts_at,
-                due_at=effect.due_at,
-            )
-        elif isinstance(effect, MeetDeadline | CancelDeadline):
-            deadline_service.close(
-                session,
-                case_id=case.id,
-                kind=effect.kind,
-                now=now,
-                met=isinstance(effect, MeetDeadline),
+            arming.append(
+                NewClock(
+                    case.id, effect.kind, spec.clock, effect.ladder, effect.starts_at, effect.due_at
+                )
             )
         elif isinstance(effect, CreateTask):
-            task_service.route(
-                session, engine=engine, case=case, effect=effect, now=now, tz=tz, actor=actor
-            )
+            routed.append(effect)
         elif isinstance(effect, ActivatePlannedTasks):
-            task_service.activate_planned(session, engine=engine, case=case, now=now, tz=tz)
+            activate = True
+    deadline_service.close(session, case_id=case.id, kinds=met, now=now, met=True)
+    deadline_service.close(session, case_id=case.id, kinds=cancelled, now=now, met=False)
+    deadline_service.arm_many(session, engine=engine, clocks=arming)
+    if routed or activate:
+        directory = Directory.load(session, commune_ids=[case.commune_id])
+        if routed:
+            task_service.route(
+                session,
+                engine=engine,
+                case=case,
+                effects=routed,
+                child=place,
+                directory=directory,
+                now=now,
+                tz=tz,
+                actor=actor,
+            )
+        if activate:
+            task_service.activate_planned(
+                session, engine=engine, case=case, directory=directory, now=now, tz=tz
+            )
     if engine.definition.states[step.dest].final:
         deadline_service.cancel_all(session, case_id=case.id, now=now)
     messaging_service.on_step(session, case=case, step=step, now=now, tz=tz)
 
 
-def _context(
+_CASE = ProtectionCase.__table__
+
+
+@lru_cache(maxsize=64)
+def _case_update(columns: tuple[str, ...]) -> sa.Update:
+    """The UPDATE for one shape of change (a few per event kind), built once."""
+    return (
+        _CASE.update()
+        .where(_CASE.c.id == sa.bindparam("b_id"), _CASE.c.version == sa.bindparam("b_version"))
+        .values({name: sa.bindparam(f"v_{name}") for name in columns})
+    )
+
+
+def _write_case(session: Session, *, case: ProtectionCase, changes: dict[str, Any]) -> None:
+    """Save an event's changes to the locked case with its version bumped, in one UPDATE;
+    the loaded case then shows them as saved (the ORM has nothing left to flush)."""
+    changes = changes | {"version": case.version + 1}
+    columns = tuple(sorted(changes))
+    params = {f"v_{name}": changes[name] for name in columns}
+    written = (
+        session.connection()
+        .execute(_case_update(columns), params | {"b_id": case.id, "b_version": case.version})
+        .rowcount
+    )
+    if written != 1:
+        raise ConcurrentChange(code=case.code)
+    for key, value in changes.items():
+        set_committed_value(case, key, value)
+
+
+@dataclass(frozen=True)
+class _Known:
+    """What was read about the case for one event."""
+
+    ctx: Context
+    place: ChildPlace
+
+
+def _read(
     session: Session,
     *,
     case: ProtectionCase,
+    engine: Engine,
+    event: str,
     actor: Actor,
     now: datetime,
     tz: ZoneInfo,
     payload: dict[str, Any] | None = None,
+    changes: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
-) -> Context:
-    """What the engine may read about the case for this event."""
-    facts, first = facts_for(
-        session, case=case, actor=actor, today=now.astimezone(tz).date(), extra=extra
+) -> _Known:
+    """What the engine may read about the case for this event: only what it can use."""
+    known = case_facts.read(session, case=case)
+    history = (
+        deadline_service.history(deadline_service.case_clocks(session, case_id=case.id))
+        if engine.needs_history(event)
+        else {}
     )
-    return Context(
-        facts=facts,
+    calendar = (
+        calendar_for(session, commune_id=case.commune_id, tz=tz)
+        if engine.needs_calendar(event)
+        else WorkingCalendar(tz, extra_days_off=None)
+    )
+    ctx = Context(
+        facts=case_facts.for_engine(
+            case,
+            known,
+            actor=actor,
+            today=now.astimezone(tz).date(),
+            changes=changes,
+            extra=extra,
+        ),
         now=now,
-        calendar=calendar_for(session, commune_id=case.commune_id, tz=tz),
-        first_received_at=first,
+        calendar=calendar,
+        first_received_at=known.first_received_at,
         payload=payload or {},
-        history=deadline_service.history(session, case_id=case.id),
+        history=history,
     )
+    return _Known(ctx, known.place)
 
 
 def open_workflow(
@@ -204,8 +235,11 @@ def open_workflow(
 ) -> Step:
     """A new case enters its workflow: legal clocks start and agencies get their tasks."""
     engine = engine_of(case)
-    step = engine.open(_context(session, case=case, actor=actor, now=now, tz=tz))
-    persist(session, case=case, step=step, engine=engine, actor=actor, now=now, tz=tz)
+    known = _read(session, case=case, engine=engine, event=OPEN_EVENT, actor=actor, now=now, tz=tz)
+    step = engine.open(known.ctx)
+    persist(
+        session, case=case, step=step, engine=engine, place=known.place, actor=actor, now=now, tz=tz
+    )
     return step
 
 
@@ -221,16 +255,20 @@ def on_new_emergency(
     """A later report made an open case an emergency: the definition says what that arms
     (the 12 hours run from that report's first receipt)."""
     engine = engine_of(case)
-    ctx = _context(
+    known = _read(
         session,
         case=case,
+        engine=engine,
+        event=BECAME_EMERGENCY,
         actor=actor,
         now=now,
         tz=tz,
         payload={"first_received_at": report_received_at},
     )
-    step = engine.react("became_emergency", case.status, ctx)
-    persist(session, case=case, step=step, engine=engine, actor=actor, now=now, tz=tz)
+    step = engine.react(BECAME_EMERGENCY, case.status, known.ctx)
+    persist(
+        session, case=case, step=step, engine=engine, place=known.place, actor=actor, now=now, tz=tz
+    )
 
 
 def fire_event(
@@ -250,28 +288,36 @@ def fire_event(
     # Whether a separation or alternative care is under way is judged before this event's
     # own form changes it: "start" needs none running, "end" needs one.
     before = {
-        "separation_active": _separation_active(case),
-        "alternative_care_active": _alternative_care_active(case),
+        "separation_active": case_facts.separation_active(case),
+        "alternative_care_active": case_facts.alternative_care_active(case),
     }
-    extra = before | payload.record_on(case)
+    changes = payload.changes(case)
+    extra = before | payload.guard_facts()
+    dumped = payload.model_dump()
     if isinstance(payload, SubmitPlan):
-        task_service.replace_planned(
-            session, case=case, tasks=payload.model_dump()["tasks"], now=now
-        )
-    session.flush()
-    ctx = _context(
-        session, case=case, actor=actor, now=now, tz=tz, payload=payload.model_dump(), extra=extra
+        task_service.replace_planned(session, case=case, tasks=dumped["tasks"], now=now)
+    known = _read(
+        session,
+        case=case,
+        engine=engine,
+        event=event,
+        actor=actor,
+        now=now,
+        tz=tz,
+        payload=dumped,
+        changes=changes,
+        extra=extra,
     )
     try:
-        step = engine.fire(case.status, event, ctx)
+        step = engine.fire(case.status, event, known.ctx)
     except TransitionNotAllowed as refused:
         raise EventRefused(refused, engine) from None
+    changes["updated_at"] = now
     if step.dest != step.source:
-        case.status = CaseStatus(step.dest)
+        changes["status"] = CaseStatus(step.dest)
     if engine.definition.states[step.dest].final:
-        case.closed_at = now
-    case.updated_at = now
-    session.add(case)
+        changes["closed_at"] = now
+    _write_case(session, case=case, changes=changes)
     case_service.record_event(
         session,
         case=case,
@@ -282,8 +328,9 @@ def fire_event(
         to_status=step.dest,
         payload=payload.model_dump(mode="json", exclude={"expected_version"}, exclude_none=True),
     )
-    persist(session, case=case, step=step, engine=engine, actor=actor, now=now, tz=tz)
-    session.flush()
+    persist(
+        session, case=case, step=step, engine=engine, place=known.place, actor=actor, now=now, tz=tz
+    )
     return step
 
 
@@ -291,7 +338,8 @@ def options(
     session: Session, *, case: ProtectionCase, actor: Actor, now: datetime, tz: ZoneInfo
 ) -> list[EventOption]:
     """The events this actor could fire now, and for blocked ones the guards' reasons."""
-    facts, _ = facts_for(session, case=case, actor=actor, today=now.astimezone(tz).date())
+    known = case_facts.read(session, case=case)
+    facts = case_facts.for_engine(case, known, actor=actor, today=now.astimezone(tz).date())
     return engine_of(case).options(case.status, facts)
 
 

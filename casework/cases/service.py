@@ -74,6 +74,37 @@ def _next_seq(session: Session, *, commune_id: int, year: int) -> int:
     return session.execute(statement).scalar_one()
 
 
+_INSERT_EVENTS = CaseEvent.__table__.insert()
+
+
+def history_entry(
+    *,
+    case_id: int,
+    event: str,
+    now: datetime,
+    actor_id: int | None,
+    from_status: str | None = None,
+    to_status: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One row of a case's history, to be written with ``record_events``."""
+    return {
+        "case_id": case_id,
+        "at": now,
+        "actor_id": actor_id,
+        "event": event,
+        "from_status": from_status,
+        "to_status": to_status,
+        "payload": payload or {},
+    }
+
+
+def record_events(session: Session, entries: list[dict[str, Any]]) -> None:
+    """Append entries (from ``history_entry``) to case histories in one statement."""
+    if entries:
+        session.connection().execute(_INSERT_EVENTS, entries)
+
+
 def record_event(
     session: Session,
     *,
@@ -84,19 +115,18 @@ def record_event(
     from_status: str | None = None,
     to_status: str | None = None,
     payload: dict[str, Any] | None = None,
-) -> CaseEvent:
+) -> None:
     """Append one entry to the case's history."""
-    entry = CaseEvent(
+    entry = history_entry(
         case_id=case.id,
-        at=now,
-        actor_id=actor_id,
         event=event,
+        now=now,
+        actor_id=actor_id,
         from_status=from_status,
         to_status=to_status,
-        payload=payload or {},
+        payload=payload,
     )
-    session.add(entry)
-    return entry
+    record_events(session, [entry])
 
 
 def note(
@@ -107,14 +137,12 @@ def note(
     now: datetime,
     actor_id: int | None,
     payload: dict[str, Any],
-) -> CaseEvent:
+) -> None:
     """Something happened on the case without a change of step (a task answered, an
     escalation worked): it goes in the history and the case counts as changed."""
     case.updated_at = now
     session.add(case)
-    return record_event(
-        session, case=case, event=event, now=now, actor_id=actor_id, payload=payload
-    )
+    record_event(session, case=case, event=event, now=now, actor_id=actor_id, payload=payload)
 
 
 def open_case(

@@ -1,11 +1,20 @@
-"""Arm, meet, cancel and extend deadlines; each ladder step becomes a timer row."""
+"""Arm, meet, cancel and extend deadlines; each ladder step becomes a timer row.
+
+These run on every workflow event and every routed task, so they are set-based SQL
+statements, most built once: arming any number of clocks is two INSERTs (the deadlines,
+then every ladder timer), closing them two UPDATEs, without reading the clocks first: the
+database knows which are running (and its partial unique indexes keep one per kind).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from casework.base import label
@@ -15,119 +24,200 @@ from casework.escalations.models import Escalation, EscalationStatus
 from casework.timefmt import to_local
 from workflows.engine import Engine
 
-
-def _running(session: Session, *, case_id: int, task_id: int | None, kind: str | None):
-    statement = select(CaseDeadline).where(
-        CaseDeadline.case_id == case_id, CaseDeadline.status == DeadlineStatus.running
-    )
-    statement = statement.where(
-        CaseDeadline.task_id.is_(None) if task_id is None else CaseDeadline.task_id == task_id
-    )
-    if kind is not None:
-        statement = statement.where(CaseDeadline.kind == kind)
-    return session.exec(statement).all()
+_D = CaseDeadline.__table__
+_T = DeadlineTimer.__table__
+_E = Escalation.__table__
 
 
-def _arm_timers(session: Session, *, deadline: CaseDeadline, engine: Engine) -> None:
-    for step in engine.ladder(deadline.ladder, deadline.starts_at, deadline.due_at):
-        session.add(DeadlineTimer(deadline_id=deadline.id, step=step.step, fires_at=step.fires_at))
+@dataclass(frozen=True)
+class Clock:
+    """A deadline as the workflow reads it."""
+
+    id: int
+    kind: str
+    task_id: int | None
+    status: str
+    due_at: datetime
+    ladder_step: str | None
 
 
-def arm(
-    session: Session,
-    *,
-    engine: Engine,
-    case_id: int,
-    kind: str,
-    clock: str,
-    ladder: str | None,
-    starts_at: datetime,
-    due_at: datetime,
-    task_id: int | None = None,
-) -> CaseDeadline:
-    """Start a clock with its ladder of timers; a clock already running is left as it is."""
-    existing = _running(session, case_id=case_id, task_id=task_id, kind=kind)
-    if existing:
-        return existing[0]
-    deadline = CaseDeadline(
-        case_id=case_id,
-        task_id=task_id,
-        kind=kind,
-        clock=clock,
-        ladder=ladder,
-        starts_at=starts_at,
-        due_at=due_at,
-    )
-    session.add(deadline)
-    session.flush()
-    _arm_timers(session, deadline=deadline, engine=engine)
-    return deadline
+@dataclass(frozen=True)
+class NewClock:
+    case_id: int
+    kind: str
+    clock: str
+    ladder: str | None
+    starts_at: datetime
+    due_at: datetime
+    task_id: int | None = None
 
 
-def _cancel_timers(session: Session, deadline_ids: list[int]) -> None:
-    if deadline_ids:
-        session.execute(
-            sa.update(DeadlineTimer)
-            .where(
-                DeadlineTimer.deadline_id.in_(deadline_ids),
-                DeadlineTimer.status == TimerStatus.pending,
-            )
-            .values(status=TimerStatus.cancelled)
+_CLOCK_COLUMNS = (_D.c.id, _D.c.kind, _D.c.task_id, _D.c.status, _D.c.due_at, _D.c.ladder_step)
+_CASE_CLOCKS = (
+    sa.select(*_CLOCK_COLUMNS)
+    .where(_D.c.case_id == sa.bindparam("case_id"), _D.c.task_id.is_(None))
+    .order_by(_D.c.id)
+)
+_INSERT_TIMERS = _T.insert()
+# Met on time or late (missed): the database compares each clock's due time with now.
+_MET_OR_MISSED = sa.case(
+    (_D.c.due_at >= sa.bindparam("now"), DeadlineStatus.met.value),
+    else_=DeadlineStatus.missed.value,
+)
+
+
+def _closing(owner: sa.ColumnElement[bool], status: object) -> sa.UpdateBase:
+    """Close the running clocks of some kinds on one case (or one task), returning them."""
+    return (
+        _D.update()
+        .where(
+            owner,
+            _D.c.status == DeadlineStatus.running,
+            _D.c.kind.in_(sa.bindparam("kinds", expanding=True)),
         )
+        .values(status=status, closed_at=sa.bindparam("now"))
+        .returning(_D.c.id, _D.c.ladder_step)
+    )
 
 
-def _resolve_escalations(session: Session, deadline_ids: list[int], now: datetime) -> None:
-    if deadline_ids:
-        session.execute(
-            sa.update(Escalation)
-            .where(
-                Escalation.deadline_id.in_(deadline_ids),
-                Escalation.status != EscalationStatus.resolved,
-            )
-            .values(status=EscalationStatus.resolved, resolved_at=now)
-        )
+_OF_CASE = sa.and_(_D.c.case_id == sa.bindparam("b_case_id"), _D.c.task_id.is_(None))
+_OF_TASK = _D.c.task_id == sa.bindparam("b_task_id")
+_CLOSE = {
+    # (of a task, met) -> statement
+    (False, True): _closing(_OF_CASE, _MET_OR_MISSED),
+    (False, False): _closing(_OF_CASE, DeadlineStatus.cancelled),
+    (True, True): _closing(_OF_TASK, _MET_OR_MISSED),
+    (True, False): _closing(_OF_TASK, DeadlineStatus.cancelled),
+}
+_CANCEL_ALL = (
+    _D.update()
+    .where(_D.c.case_id == sa.bindparam("b_case_id"), _D.c.status == DeadlineStatus.running)
+    .values(status=DeadlineStatus.cancelled, closed_at=sa.bindparam("now"))
+    .returning(_D.c.id, _D.c.ladder_step)
+)
+_CANCEL_TIMERS = (
+    _T.update()
+    .where(
+        _T.c.deadline_id.in_(sa.bindparam("ids", expanding=True)),
+        _T.c.status == TimerStatus.pending,
+    )
+    .values(status=TimerStatus.cancelled)
+)
+_RESOLVE_ESCALATIONS = (
+    _E.update()
+    .where(
+        _E.c.deadline_id.in_(sa.bindparam("ids", expanding=True)),
+        _E.c.status != EscalationStatus.resolved,
+    )
+    .values(status=EscalationStatus.resolved, resolved_at=sa.bindparam("now"))
+)
+
+
+def case_clocks(session: Session, *, case_id: int) -> list[Clock]:
+    """Every clock ever armed on the case itself (not its tasks), oldest first."""
+    return [Clock(*row) for row in session.connection().execute(_CASE_CLOCKS, {"case_id": case_id})]
+
+
+def history(clocks: Sequence[Clock]) -> dict[str, tuple[int, datetime]]:
+    """Per kind of case clock: how many were armed, and the last one's due time."""
+    found: dict[str, tuple[int, datetime]] = {}
+    for clock in clocks:
+        count, last = found.get(clock.kind, (0, clock.due_at))
+        found[clock.kind] = (count + 1, max(last, clock.due_at))
+    return found
+
+
+# Arming skips a kind already running on its case or task: the partial unique indexes
+# decide. One statement per batch of rows, built once per dialect.
+_INSERT_DEADLINES = {
+    name: insert(_D)
+    .on_conflict_do_nothing()
+    .returning(_D.c.id, _D.c.case_id, _D.c.task_id, _D.c.kind)
+    for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
+
+
+def _insert_deadlines(session: Session, clocks: Sequence[NewClock]) -> list[int | None]:
+    """Insert the deadlines; the new ids, None where one of the kind already runs."""
+    rows = session.connection().execute(
+        _INSERT_DEADLINES[session.get_bind().dialect.name],
+        [
+            {
+                "case_id": c.case_id,
+                "task_id": c.task_id,
+                "kind": c.kind,
+                "clock": c.clock,
+                "ladder": c.ladder,
+                "starts_at": c.starts_at,
+                "due_at": c.due_at,
+                "status": DeadlineStatus.running,
+            }
+            for c in clocks
+        ],
+    )
+    armed = {(case_id, task_id, kind): id_ for id_, case_id, task_id, kind in rows}
+    return [armed.get((c.case_id, c.task_id, c.kind)) for c in clocks]
+
+
+def arm_many(session: Session, *, engine: Engine, clocks: Sequence[NewClock]) -> list[int]:
+    """Start clocks, each with its ladder of timers, in two statements; a clock of a kind
+    already running on its case (or task) is left as it is. Returns the new deadlines' ids."""
+    if not clocks:
+        return []
+    ids = _insert_deadlines(session, clocks)
+    timers = [
+        {
+            "deadline_id": deadline_id,
+            "step": step.step,
+            "fires_at": step.fires_at,
+            "status": TimerStatus.pending,
+            "attempts": 0,
+        }
+        for deadline_id, c in zip(ids, clocks, strict=True)
+        if deadline_id is not None
+        for step in engine.ladder(c.ladder, c.starts_at, c.due_at)
+    ]
+    if timers:
+        session.connection().execute(_INSERT_TIMERS, timers)
+    return [deadline_id for deadline_id in ids if deadline_id is not None]
+
+
+def _silence(session: Session, closed: Sequence[sa.Row], now: datetime) -> None:
+    """The closed clocks' timers never fire and their escalations are resolved."""
+    if not closed:
+        return
+    conn = session.connection()
+    conn.execute(_CANCEL_TIMERS, {"ids": [row.id for row in closed]})
+    # Only a clock whose ladder reached a step can have raised an escalation.
+    stepped = [row.id for row in closed if row.ladder_step is not None]
+    if stepped:
+        conn.execute(_RESOLVE_ESCALATIONS, {"ids": stepped, "now": now})
 
 
 def close(
     session: Session,
     *,
     case_id: int,
-    kind: str | None,
+    kinds: Sequence[str],
     now: datetime,
     met: bool,
     task_id: int | None = None,
-) -> list[CaseDeadline]:
-    """Stop running clocks: met (done, late or not) or cancelled; their timers never fire."""
-    closed = list(_running(session, case_id=case_id, task_id=task_id, kind=kind))
-    for deadline in closed:
-        if met:
-            deadline.status = (
-                DeadlineStatus.met if now <= deadline.due_at else DeadlineStatus.missed
-            )
-        else:
-            deadline.status = DeadlineStatus.cancelled
-        deadline.closed_at = now
-        session.add(deadline)
-    ids = [d.id for d in closed]
-    _cancel_timers(session, ids)
-    _resolve_escalations(session, ids, now)
-    return closed
+) -> int:
+    """Stop the running clocks of these kinds on the case (or on one of its tasks): met,
+    on time or late, or cancelled. Returns how many stopped."""
+    if not kinds:
+        return 0
+    owner = {"b_case_id": case_id} if task_id is None else {"b_task_id": task_id}
+    params = owner | {"kinds": list(kinds), "now": now}
+    closed = session.connection().execute(_CLOSE[task_id is not None, met], params).all()
+    _silence(session, closed, now)
+    return len(closed)
 
 
 def cancel_all(session: Session, *, case_id: int, now: datetime) -> None:
     """The case left the workflow (closed, transferred): every clock on it and its tasks stops."""
-    running = session.exec(
-        select(CaseDeadline).where(
-            CaseDeadline.case_id == case_id, CaseDeadline.status == DeadlineStatus.running
-        )
-    ).all()
-    for deadline in running:
-        deadline.status = DeadlineStatus.cancelled
-        deadline.closed_at = now
-        session.add(deadline)
-    ids = [d.id for d in running]
-    _cancel_timers(session, ids)
-    _resolve_escalations(session, ids, now)
+    closed = session.connection().execute(_CANCEL_ALL, {"b_case_id": case_id, "now": now}).all()
+    _silence(session, closed, now)
 
 
 def extend(
@@ -138,19 +228,21 @@ def extend(
     deadline.ladder_step = None
     deadline.extended_reason = reason
     session.add(deadline)
-    _cancel_timers(session, [deadline.id])
     session.flush()
-    _arm_timers(session, deadline=deadline, engine=engine)
-
-
-def history(session: Session, *, case_id: int) -> dict[str, tuple[int, datetime]]:
-    """Per kind of case clock: how many were armed, and the last one's due time."""
-    rows = session.execute(
-        sa.select(CaseDeadline.kind, sa.func.count(), sa.func.max(CaseDeadline.due_at))
-        .where(CaseDeadline.case_id == case_id, CaseDeadline.task_id.is_(None))
-        .group_by(CaseDeadline.kind)
-    ).all()
-    return {kind: (n, last) for kind, n, last in rows}
+    conn = session.connection()
+    conn.execute(_CANCEL_TIMERS, {"ids": [deadline.id]})
+    timers = [
+        {
+            "deadline_id": deadline.id,
+            "step": step.step,
+            "fires_at": step.fires_at,
+            "status": TimerStatus.pending,
+            "attempts": 0,
+        }
+        for step in engine.ladder(deadline.ladder, deadline.starts_at, due_at)
+    ]
+    if timers:
+        conn.execute(_INSERT_TIMERS, timers)
 
 
 def read_for_case(

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from casework.clock import Clock
 from casework.config import Settings
 from casework.db import UnitOfWork
-from casework.deadlines.runner import claim, fire, park_if_exhausted, worker_name
+from casework.deadlines.runner import claim, fire, fire_batch, park_if_exhausted, worker_name
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +35,20 @@ def run_due(
     batch: int,
     max_attempts: int = 5,
 ) -> RunResult:
-    """Claim one batch and fire each timer in its own transaction."""
+    """Claim one batch and fire it in one transaction; if that fails, fire each timer in
+    its own transaction so that one failing timer holds back no other."""
     with UnitOfWork(factory) as uow:
         ids = claim(uow.session, now=clock.now(), worker=worker, lease=lease, limit=batch)
         uow.commit()
+    if not ids:
+        return RunResult(claimed=0, fired=0)
+    try:
+        with UnitOfWork(factory) as uow:
+            fired = fire_batch(uow.session, timer_ids=ids, worker=worker, now=clock.now(), tz=tz)
+            uow.commit()
+        return RunResult(claimed=len(ids), fired=fired)
+    except Exception:
+        log.exception("a batch of %s timers failed; firing them one by one", len(ids))
     fired = 0
     for timer_id in ids:
         try:

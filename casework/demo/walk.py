@@ -19,6 +19,7 @@ from sqlmodel import Session, select
 from casework.accounts.models import Role, User
 from casework.actors import Actor
 from casework.agencies import service as agency_service
+from casework.agencies.directory import AgencyRow
 from casework.agencies.models import Agency
 from casework.cases import events as ev
 from casework.cases import flow
@@ -367,7 +368,7 @@ class _Walk:
             cost_vnd=task.cost_vnd,
         )
 
-    def agency(self, kind: str) -> Agency:
+    def agency(self, kind: str) -> AgencyRow:
         child = self.demo.session.get_one(Child, self.case.child_id)
         agency = agency_service.find_for_task(
             self.demo.session,
@@ -432,5 +433,4 @@ def fire_due_timers(demo: Demo) -> None:
     ids = runner.claim(
         demo.session, now=demo.now, worker=TIMER_WORKER, lease=timedelta(minutes=5), limit=100000
     )
-    for timer_id in ids:
-        runner.fire(demo.session, timer_id=timer_id, worker=TIMER_WORKER, now=demo.now, tz=demo.tz)
+    runner.fire_batch(demo.session, timer_ids=ids, worker=TIMER_WORKER, now=demo.now, tz=demo.tz)

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from casework.actors import Actor
+from casework.agencies.directory import Directory
 from casework.agencies.models import Agency
 from casework.cases.flow import engine_of
 from casework.cases.models import ProtectionCase, Task, TaskStatus
@@ -55,7 +56,9 @@ def reassign(
         old.status = TaskStatus.cancelled
         old.outcome_note = reason
         session.add(old)
-    deadline_service.close(session, case_id=case.id, task_id=old.id, kind=None, now=now, met=False)
+    deadline_service.close(
+        session, case_id=case.id, task_id=old.id, kinds=task_service.TASK_CLOCKS, now=now, met=False
+    )
     new = Task(
         case_id=case.id,
         agency_id=agency.id,
@@ -74,8 +77,8 @@ def reassign(
         session,
         engine=engine_of(case),
         case=case,
-        task=new,
-        acknowledge_by=min(now + timedelta(hours=ack_hours), new.due_at),
+        tasks=[(new, min(now + timedelta(hours=ack_hours), new.due_at))],
+        directory=Directory.load(session, commune_ids=[case.commune_id]),
         now=now,
         tz=tz,
     )

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from casework import notices
 from casework.accounts.models import Role
 from casework.actors import Actor
+from casework.agencies.directory import CaseRef, Directory
 from casework.base import label
 from casework.cases import service as case_service
 from casework.cases.models import CaseStatus, ProtectionCase, Task
@@ -22,6 +24,7 @@ from casework.escalations.models import Escalation, EscalationReason, Escalation
 from casework.escalations.schemas import EscalationRead, UndeliveredRead
 from casework.timefmt import to_local
 from notifications.models import OutboxMessage
+from notifications.outbox import enqueue_many
 
 
 class EscalationNotFound(NotFound):
@@ -30,6 +33,101 @@ class EscalationNotFound(NotFound):
 
 class EscalationClosed(Conflict):
     code = "escalation_resolved"
+
+
+@dataclass(frozen=True)
+class NewEscalation:
+    case: CaseRef
+    reason: EscalationReason
+    deadline_id: int | None = None
+    task_id: int | None = None
+    message_id: int | None = None  # the undelivered message (reason ``message_failed``)
+
+
+_E = Escalation.__table__
+_OPEN_FOR_DEADLINES = sa.select(_E.c.deadline_id).where(
+    _E.c.deadline_id.in_(sa.bindparam("ids", expanding=True)),
+    _E.c.status != EscalationStatus.resolved,
+)
+# Undelivered messages: one open entry per case, however many messages died.
+_OPEN_MESSAGE_FAILURES = sa.select(_E.c.case_id).where(
+    _E.c.case_id.in_(sa.bindparam("ids", expanding=True)),
+    _E.c.reason == EscalationReason.message_failed,
+    _E.c.status != EscalationStatus.resolved,
+)
+_INSERT = _E.insert().returning(_E.c.id, sort_by_parameter_order=True)
+
+
+def raise_many(
+    session: Session,
+    *,
+    items: Sequence[NewEscalation],
+    directory: Directory,
+    now: datetime,
+    tz: ZoneInfo,
+) -> list[int]:
+    """Put things in the queue (a deadline at most once while open, a case's undelivered
+    messages once while open) and tell the commune's supervisors; returns the new
+    escalations' ids. Callers hold the cases' locks, which is what keeps two raisers from
+    adding the same deadline twice."""
+    conn = session.connection()
+    deadline_ids = [item.deadline_id for item in items if item.deadline_id is not None]
+    already = (
+        set(conn.execute(_OPEN_FOR_DEADLINES, {"ids": deadline_ids}).scalars())
+        if deadline_ids
+        else set()
+    )
+    failing = [item.case.id for item in items if item.reason == EscalationReason.message_failed]
+    failed_cases = (
+        set(conn.execute(_OPEN_MESSAGE_FAILURES, {"ids": failing}).scalars()) if failing else set()
+    )
+    fresh: list[NewEscalation] = []
+    for item in items:
+        if item.reason == EscalationReason.message_failed:
+            if item.case.id in failed_cases:
+                continue
+            failed_cases.add(item.case.id)
+        if item.deadline_id is None or item.deadline_id not in already:
+            fresh.append(item)
+            already.add(item.deadline_id)
+    if not fresh:
+        return []
+    ids = list(
+        conn.execute(
+            _INSERT,
+            [
+                {
+                    "case_id": item.case.id,
+                    "deadline_id": item.deadline_id,
+                    "task_id": item.task_id,
+                    "message_id": item.message_id,
+                    "reason": item.reason,
+                    "status": EscalationStatus.open,
+                    "created_at": now,
+                    "acknowledged_by_id": None,
+                    "acknowledged_at": None,
+                    "resolved_at": None,
+                    "note": None,
+                }
+                for item in fresh
+            ],
+        ).scalars()
+    )
+    news = [
+        message
+        for escalation_id, item in zip(ids, fresh, strict=True)
+        for message in notices.messages(
+            kind="escalation.new",
+            people=directory.recipients(case=item.case, task=None, roles=("supervisor",)),
+            case=item.case,
+            dedupe=f"escalation:{escalation_id}",
+            tz=tz,
+            reason=item.reason.value,
+            reason_label=label(item.reason),
+        )
+    ]
+    enqueue_many(session, news, now=now)
+    return ids
 
 
 def raise_(
@@ -41,46 +139,15 @@ def raise_(
     tz: ZoneInfo,
     deadline_id: int | None = None,
     task_id: int | None = None,
-    message_id: int | None = None,
-) -> Escalation | None:
-    """Put something in the queue (once per deadline; undelivered messages once per case
-    while open) and tell the supervisors."""
-    once: sa.ColumnElement[bool] | None = None
-    if deadline_id is not None:
-        once = Escalation.deadline_id == deadline_id
-    elif reason == EscalationReason.message_failed:
-        once = sa.and_(Escalation.case_id == case.id, Escalation.reason == reason)
-    if once is not None:
-        existing = session.exec(
-            select(Escalation).where(once, Escalation.status != EscalationStatus.resolved)
-        ).first()
-        if existing is not None:
-            return None
-    escalation = Escalation(
-        case_id=case.id,
-        deadline_id=deadline_id,
-        task_id=task_id,
-        message_id=message_id,
-        reason=reason,
-        created_at=now,
-    )
-    try:
-        with session.begin_nested():
-            session.add(escalation)
-    except IntegrityError:
-        return None  # raised concurrently by another process: one is enough
-    notices.send(
+) -> None:
+    """Put one thing in the queue (a deadline once) and tell the supervisors."""
+    raise_many(
         session,
-        kind="escalation.new",
-        people=notices.recipients(session, case=case, task=None, roles=("supervisor",)),
-        case=case,
-        dedupe=f"escalation:{escalation.id}",
+        items=[NewEscalation(case, reason, deadline_id, task_id)],
+        directory=Directory.load(session, commune_ids=[case.commune_id]),
         now=now,
         tz=tz,
-        reason=reason.value,
-        reason_label=label(reason),
     )
-    return escalation
 
 
 def lock_with_case(session: Session, *, escalation_id: int) -> tuple[Escalation, ProtectionCase]:

@@ -16,12 +16,13 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from casework import notices
-from casework.accounts.models import Role, User
-from casework.agencies import service as agency_service
+from casework.accounts.models import Role
+from casework.agencies.directory import Directory, Person
 from casework.agencies.models import AgencyKind
 from casework.cases.models import ProtectionCase
 from casework.escalations import service as escalation_service
 from casework.escalations.models import EscalationReason
+from casework.escalations.service import NewEscalation
 from notifications.relay import DeadMessage
 from workflows.effects import ArmDeadline, Step
 
@@ -31,18 +32,17 @@ EMERGENCY_AGENCIES = (AgencyKind.police, AgencyKind.health_station)
 FOCAL_POINTS_AND_HEADS = (Role.agency_officer, Role.agency_head)
 
 
-def _emergency_people(session: Session, case: ProtectionCase) -> list[User]:
-    people: dict[int, User] = {}
+def _emergency_people(session: Session, case: ProtectionCase) -> list[Person]:
+    directory = Directory.load(session, commune_ids=[case.commune_id])
+    people: dict[int, Person] = {}
     for kind in EMERGENCY_AGENCIES:
-        agency = agency_service.find_for_task(session, commune_id=case.commune_id, kind=kind)
+        agency = directory.agency_for_task(
+            commune_id=case.commune_id, kind=kind, school_name=None, village_id=None
+        )
         if agency is not None:
-            members = agency_service.members(
-                session, agency_id=agency.id, roles=FOCAL_POINTS_AND_HEADS
-            )
+            members = directory.members(agency.id, FOCAL_POINTS_AND_HEADS)
             people.update((p.id, p) for p in members)
-    supervisors = agency_service.commune_people(
-        session, commune_id=case.commune_id, role=Role.supervisor
-    )
+    supervisors = directory.commune_people(case.commune_id, Role.supervisor)
     people.update((p.id, p) for p in supervisors)
     return list(people.values())
 
@@ -84,10 +84,9 @@ def on_step(
 
 
 def on_dead(session: Session, dead: list[DeadMessage], now: datetime, *, tz: ZoneInfo) -> None:
-    """Messages the relay gave up on: each case concerned goes in the supervisor's queue."""
-    codes = {
-        m.subject_ref.removeprefix("case:"): m for m in dead if m.subject_ref.startswith("case:")
-    }
+    """Messages the relay gave up on: each case concerned goes in the supervisor's queue,
+    once while that entry is open. The cases are locked first, in id order, as every
+    writer of a case does, so two relays giving up at once add one entry."""
     for message in dead:
         log.error(
             "message %s (%s by %s to %s) is dead: %s",
@@ -97,15 +96,25 @@ def on_dead(session: Session, dead: list[DeadMessage], now: datetime, *, tz: Zon
             message.recipient,
             message.last_error,
         )
-    if not codes:
+    first = {}
+    for message in dead:
+        if message.subject_ref.startswith("case:"):
+            first.setdefault(message.subject_ref.removeprefix("case:"), message)
+    if not first:
         return
-    cases = session.exec(select(ProtectionCase).where(ProtectionCase.code.in_(list(codes)))).all()
-    for case in cases:
-        escalation_service.raise_(
-            session,
-            case=case,
-            reason=EscalationReason.message_failed,
-            message_id=codes[case.code].id,
-            now=now,
-            tz=tz,
-        )
+    cases = session.exec(
+        select(ProtectionCase)
+        .where(ProtectionCase.code.in_(list(first)))
+        .order_by(ProtectionCase.id)
+        .with_for_update()
+    ).all()
+    escalation_service.raise_many(
+        session,
+        items=[
+            NewEscalation(case, EscalationReason.message_failed, message_id=first[case.code].id)
+            for case in cases
+        ],
+        directory=Directory.load(session, commune_ids={case.commune_id for case in cases}),
+        now=now,
+        tz=tz,
+    )

@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from casework import notices
 from casework.actors import Actor
-from casework.agencies import service as agency_service
-from casework.agencies.models import Agency, AgencyKind
+from casework.agencies.directory import CaseRef, Directory
+from casework.agencies.models import Agency
 from casework.cases import service as case_service
 from casework.cases.models import PLAN_ACTIVITY, ProtectionCase, Task, TaskStatus
-from casework.children.models import Child
 from casework.deadlines import service as deadline_service
+from casework.deadlines.service import NewClock
 from casework.errors import Conflict, NotFound
 from casework.escalations import service as escalation_service
 from casework.escalations.models import EscalationReason
+from notifications.outbox import enqueue_many
 from workflows.effects import CreateTask
 from workflows.engine import Engine
 
 TASK_ACK = "task_ack"
 TASK_DUE = "task_due"
+TASK_CLOCKS = (TASK_ACK, TASK_DUE)
 
 
 class TaskNotFound(NotFound):
@@ -33,140 +39,207 @@ class TaskNotOpen(Conflict):
     code = "task_not_open"
 
 
-def _ladders(engine: Engine, case: ProtectionCase) -> tuple[str, str]:
+@dataclass(frozen=True)
+class TaskRow:
+    """A task as routing and messages read it."""
+
+    id: int
+    agency_id: int
+    assignee_id: int | None
+    kind: str
+    title: str
+    starts_at: datetime
+    due_at: datetime
+
+
+@dataclass(frozen=True)
+class ChildPlace:
+    """Where a child's tasks go: their own school and village."""
+
+    school_name: str | None
+    village_id: int | None
+
+
+_T = Task.__table__
+_ROW_COLUMNS = (
+    _T.c.id,
+    _T.c.agency_id,
+    _T.c.assignee_id,
+    _T.c.kind,
+    _T.c.title,
+    _T.c.starts_at,
+    _T.c.due_at,
+)
+_INSERT = _T.insert().returning(_T.c.id, sort_by_parameter_order=True)
+_PLANNED = (
+    sa.select(*_ROW_COLUMNS)
+    .where(_T.c.case_id == sa.bindparam("case_id"), _T.c.status == TaskStatus.planned)
+    .order_by(_T.c.id)
+)
+_OPEN = (
+    _T.update()
+    .where(_T.c.id.in_(sa.bindparam("ids", expanding=True)))
+    .values(status=TaskStatus.open, version=_T.c.version + 1)
+)
+_DELETE_PLANNED = _T.delete().where(
+    _T.c.case_id == sa.bindparam("b_case_id"), _T.c.status == TaskStatus.planned
+)
+_AGENCIES_OF_COMMUNE = sa.select(Agency.id).where(
+    Agency.id.in_(sa.bindparam("ids", expanding=True)),
+    Agency.commune_id == sa.bindparam("commune_id"),
+)
+
+
+def _ladders(engine: Engine, case: CaseRef) -> tuple[str, str]:
     rules = engine.definition.tasks
     if case.is_emergency:
         return rules.emergency_ladder, rules.emergency_ladder
     return rules.acknowledge_ladder, rules.due_ladder
 
 
+def _insert(session: Session, *, case_id: int, rows: list[dict[str, Any]]) -> list[TaskRow]:
+    if not rows:
+        return []
+    full = [
+        {"case_id": case_id, "assignee_id": None, "cost_vnd": None, "version": 1} | row
+        for row in rows
+    ]
+    ids = session.connection().execute(_INSERT, full).scalars().all()
+    return [
+        TaskRow(id_, r["agency_id"], None, r["kind"], r["title"], r["starts_at"], r["due_at"])
+        for id_, r in zip(ids, full, strict=True)
+    ]
+
+
 def start_clocks(
     session: Session,
     *,
     engine: Engine,
-    case: ProtectionCase,
-    task: Task,
-    acknowledge_by: datetime,
+    case: CaseRef,
+    tasks: Sequence[tuple[TaskRow | Task, datetime]],
+    directory: Directory,
     now: datetime,
     tz: ZoneInfo,
 ) -> None:
-    """Arm the task's two clocks (accept by, done by) and tell the agency."""
+    """Arm each task's two clocks (accept by the given time, done by its due time) and tell
+    each agency, in one statement per table."""
     ack_ladder, due_ladder = _ladders(engine, case)
-    deadline_service.arm(
-        session,
-        engine=engine,
-        case_id=case.id,
-        task_id=task.id,
-        kind=TASK_ACK,
-        clock="hours",
-        ladder=ack_ladder,
-        starts_at=now,
-        due_at=acknowledge_by,
-    )
-    deadline_service.arm(
-        session,
-        engine=engine,
-        case_id=case.id,
-        task_id=task.id,
-        kind=TASK_DUE,
-        clock="hours",
-        ladder=due_ladder,
-        starts_at=task.starts_at,
-        due_at=task.due_at,
-    )
-    notices.send(
-        session,
-        kind="task.new",
-        people=notices.recipients(session, case=case, task=task, roles=("assignee",)),
-        case=case,
-        dedupe=f"task:{task.id}:new",
-        now=now,
-        tz=tz,
-        due_at=task.due_at,
-        task=task,
-    )
+    clocks = []
+    for task, acknowledge_by in tasks:
+        clocks.append(
+            NewClock(case.id, TASK_ACK, "hours", ack_ladder, now, acknowledge_by, task.id)
+        )
+        clocks.append(
+            NewClock(case.id, TASK_DUE, "hours", due_ladder, task.starts_at, task.due_at, task.id)
+        )
+    deadline_service.arm_many(session, engine=engine, clocks=clocks)
+    news = [
+        message
+        for task, _ in tasks
+        for message in notices.messages(
+            kind="task.new",
+            people=directory.recipients(case=case, task=task, roles=("assignee",)),
+            case=case,
+            dedupe=f"task:{task.id}:new",
+            tz=tz,
+            due_at=task.due_at,
+            task=task,
+        )
+    ]
+    enqueue_many(session, news, now=now)
 
 
 def route(
     session: Session,
     *,
     engine: Engine,
-    case: ProtectionCase,
-    effect: CreateTask,
+    case: CaseRef,
+    effects: Sequence[CreateTask],
+    child: ChildPlace,
+    directory: Directory,
     now: datetime,
     tz: ZoneInfo,
     actor: Actor,
-) -> Task | None:
-    """Create a task the definition routes; if the commune has no such agency, say so."""
-    child = session.get_one(Child, case.child_id)
-    agency = agency_service.find_for_task(
-        session,
-        commune_id=case.commune_id,
-        kind=AgencyKind(effect.agency),
-        school_name=child.school_name,
-        village_id=child.village_id,
-    )
-    if agency is None:
-        case_service.record_event(
-            session,
-            case=case,
-            event="task_unroutable",
-            now=now,
-            actor_id=actor.user_id,
-            payload={"agency_kind": effect.agency, "task_kind": effect.kind},
+) -> list[TaskRow]:
+    """Create the tasks the definition routes; a task for an agency the commune lacks is
+    recorded in the case's history instead (someone must route it by hand)."""
+    rows, unroutable, acknowledge = [], [], []
+    for effect in effects:
+        agency = directory.agency_for_task(
+            commune_id=case.commune_id,
+            kind=effect.agency,
+            school_name=child.school_name,
+            village_id=child.village_id,
         )
-        return None
-    task = Task(
-        case_id=case.id,
-        agency_id=agency.id,
-        kind=effect.kind,
-        title=effect.title,
-        starts_at=effect.starts_at,
-        due_at=effect.due_at,
-        status=TaskStatus.open,
-        created_at=now,
-    )
-    session.add(task)
-    session.flush()
+        if agency is None:
+            unroutable.append(
+                case_service.history_entry(
+                    case_id=case.id,
+                    event="task_unroutable",
+                    now=now,
+                    actor_id=actor.user_id,
+                    payload={"agency_kind": effect.agency, "task_kind": effect.kind},
+                )
+            )
+            continue
+        rows.append(
+            {
+                "agency_id": agency.id,
+                "kind": effect.kind,
+                "title": effect.title,
+                "starts_at": effect.starts_at,
+                "due_at": effect.due_at,
+                "status": TaskStatus.open,
+                "created_at": now,
+            }
+        )
+        acknowledge.append(effect.acknowledge_by)
+    case_service.record_events(session, unroutable)
+    tasks = _insert(session, case_id=case.id, rows=rows)
     start_clocks(
         session,
         engine=engine,
         case=case,
-        task=task,
-        acknowledge_by=effect.acknowledge_by,
+        tasks=list(zip(tasks, acknowledge, strict=True)),
+        directory=directory,
         now=now,
         tz=tz,
     )
-    return task
+    return tasks
 
 
 def replace_planned(
-    session: Session, *, case: ProtectionCase, tasks: list[dict], now: datetime
-) -> int:
+    session: Session, *, case: CaseRef, tasks: list[dict[str, Any]], now: datetime
+) -> None:
     """The plan's tasks (Mẫu 04) as submitted; a resubmitted plan replaces the earlier draft."""
-    for old in session.exec(
-        select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.planned)
-    ).all():
-        session.delete(old)
+    conn = session.connection()
+    wanted = {item["agency_id"] for item in tasks}
+    known = set(
+        conn.execute(
+            _AGENCIES_OF_COMMUNE, {"ids": sorted(wanted), "commune_id": case.commune_id}
+        ).scalars()
+    )
     for item in tasks:
-        agency = session.get(Agency, item["agency_id"])
-        if agency is None or agency.commune_id != case.commune_id:
+        if item["agency_id"] not in known:
             raise UnknownAgency(agency_id=item["agency_id"])
-        session.add(
-            Task(
-                case_id=case.id,
-                agency_id=agency.id,
-                kind=PLAN_ACTIVITY,
-                title=item["title"],
-                starts_at=item["starts_at"],
-                due_at=item["due_at"],
-                cost_vnd=item.get("cost_vnd"),
-                status=TaskStatus.planned,
-                created_at=now,
-            )
-        )
-    session.flush()
-    return planned_count(session, case_id=case.id)
+    conn.execute(_DELETE_PLANNED, {"b_case_id": case.id})
+    _insert(
+        session,
+        case_id=case.id,
+        rows=[
+            {
+                "agency_id": item["agency_id"],
+                "kind": PLAN_ACTIVITY,
+                "title": item["title"],
+                "starts_at": item["starts_at"],
+                "due_at": item["due_at"],
+                "cost_vnd": item.get("cost_vnd"),
+                "status": TaskStatus.planned,
+                "created_at": now,
+            }
+            for item in tasks
+        ],
+    )
 
 
 class UnknownAgency(Conflict):
@@ -174,38 +247,31 @@ class UnknownAgency(Conflict):
     code = "agency_not_found"
 
 
-def planned_count(session: Session, *, case_id: int) -> int:
-    return len(
-        session.exec(
-            select(Task.id).where(Task.case_id == case_id, Task.status == TaskStatus.planned)
-        ).all()
-    )
-
-
 def activate_planned(
     session: Session,
     *,
     engine: Engine,
-    case: ProtectionCase,
+    case: CaseRef,
+    directory: Directory,
     now: datetime,
     tz: ZoneInfo,
 ) -> None:
     """The approved plan's tasks go to their agencies, with their clocks."""
-    ack_hours = engine.definition.tasks.plan_ack_hours
-    for task in session.exec(
-        select(Task).where(Task.case_id == case.id, Task.status == TaskStatus.planned)
-    ).all():
-        task.status = TaskStatus.open
-        session.add(task)
-        start_clocks(
-            session,
-            engine=engine,
-            case=case,
-            task=task,
-            acknowledge_by=min(now + timedelta(hours=ack_hours), max(task.due_at, now)),
-            now=now,
-            tz=tz,
-        )
+    conn = session.connection()
+    planned = [TaskRow(*row) for row in conn.execute(_PLANNED, {"case_id": case.id})]
+    if not planned:
+        return
+    conn.execute(_OPEN, {"ids": [task.id for task in planned]})
+    ack = timedelta(hours=engine.definition.tasks.plan_ack_hours)
+    start_clocks(
+        session,
+        engine=engine,
+        case=case,
+        tasks=[(task, min(now + ack, max(task.due_at, now))) for task in planned],
+        directory=directory,
+        now=now,
+        tz=tz,
+    )
 
 
 def get(session: Session, *, task_id: int) -> Task:
@@ -230,7 +296,7 @@ def accept(
     task.assignee_id = task.assignee_id or actor.user_id
     session.add(task)
     deadline_service.close(
-        session, case_id=case.id, task_id=task.id, kind=TASK_ACK, now=now, met=True
+        session, case_id=case.id, task_id=task.id, kinds=[TASK_ACK], now=now, met=True
     )
     _history(session, case, "task_accepted", task, actor, now)
     return task
@@ -253,10 +319,10 @@ def decline(
     task.outcome_note = reason
     session.add(task)
     deadline_service.close(
-        session, case_id=case.id, task_id=task.id, kind=TASK_ACK, now=now, met=True
+        session, case_id=case.id, task_id=task.id, kinds=[TASK_ACK], now=now, met=True
     )
     deadline_service.close(
-        session, case_id=case.id, task_id=task.id, kind=TASK_DUE, now=now, met=False
+        session, case_id=case.id, task_id=task.id, kinds=[TASK_DUE], now=now, met=False
     )
     escalation_service.raise_(
         session, case=case, reason=EscalationReason.task_declined, task_id=task.id, now=now, tz=tz
@@ -291,10 +357,9 @@ def complete(
     task.acknowledged_at = task.acknowledged_at or now
     task.outcome_note = outcome
     session.add(task)
-    for kind in (TASK_ACK, TASK_DUE):
-        deadline_service.close(
-            session, case_id=case.id, task_id=task.id, kind=kind, now=now, met=True
-        )
+    deadline_service.close(
+        session, case_id=case.id, task_id=task.id, kinds=TASK_CLOCKS, now=now, met=True
+    )
     _history(session, case, "task_completed", task, actor, now)
     return task
 
