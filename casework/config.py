@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     smtp_from: str = "Casework <casework@localhost>"
     smtp_timeout_seconds: float = Field(default=20, gt=0)
     smtp_connections: int = Field(default=2, ge=1, description="E-mails in flight at once")
+    smtp_validate_certs: bool = Field(
+        default=True, description="Check the SMTP server's TLS certificate (off: self-signed)"
+    )
     sms_provider: Literal["console", "esms", "webhook", "none"] = "console"
     sms_timeout_seconds: float = Field(default=15, gt=0)
     sms_concurrency: int = Field(default=4, ge=1, description="SMS requests in flight at once")

@@ -27,6 +27,7 @@ def smtp_config(settings: Settings) -> SmtpConfig:
         sender=settings.smtp_from,
         timeout=settings.smtp_timeout_seconds,
         connections=settings.smtp_connections,
+        validate_certs=settings.smtp_validate_certs,
     )
 
 

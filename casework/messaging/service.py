@@ -1,5 +1,5 @@
-"""Messages a workflow step causes besides its ladders and tasks, what happens when a message
-dies, and how a case shows its messages.
+"""Messages a workflow step causes besides its ladders and tasks, and what happens when a
+message dies.
 
 When a case becomes an emergency (its 12-hour clock starts), the commune police, the health
 station and the supervisor hear at once; when a plan is submitted, the supervisor hears

@@ -205,3 +205,78 @@ def test_console_prints_the_sms_and_its_cost():
     assert delivery.outcome == Outcome.sent
     assert "SMS -> +84912000101 [task.new; 1 SMS GSM-7, 33 units]" in out.getvalue()
     assert "Ho so CS-2026-00042: nhiem vu moi" in out.getvalue()
+
+
+def self_signed(tmp_path):
+    """A certificate for 127.0.0.1 made with the openssl command (skipped without it)."""
+    import shutil
+    import ssl
+    import subprocess
+
+    import pytest
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1"]
+        + ["-subj", "/CN=127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+def test_starttls_and_login_then_implicit_tls(tmp_path):
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    from tests.servers import SmtpServer
+
+    def check(server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == (
+            b"casework",
+            b"s3cret",
+        )
+        return AuthResult(success=ok)
+
+    context = self_signed(tmp_path)
+    sink = SmtpServer()
+    starttls = Controller(
+        sink,
+        hostname="127.0.0.1",
+        port=sink.port,
+        tls_context=context,
+        require_starttls=True,
+        auth_required=True,
+        authenticator=check,
+    )
+    starttls.start()
+    try:
+        config = {"host": "127.0.0.1", "port": sink.port, "validate_certs": False, "timeout": 5}
+        good = EmailSender(SmtpConfig(**config, username="casework", password="s3cret"))
+        bad = EmailSender(
+            SmtpConfig(**(config | {"timeout": 1}), username="casework", password="wrong")
+        )
+        [sent] = send(good, email(1))
+        [refused] = send(bad, email(2))
+    finally:
+        starttls.stop()
+    assert sent.outcome == Outcome.sent
+    # Refused credentials are an operator's to fix: retried later, the batch not hammered.
+    assert (refused.outcome, refused.channel_down) == (Outcome.retry, True)
+    assert sink.message_ids() == ["<casework-1@localhost>"]
+
+    implicit = Controller(sink, hostname="127.0.0.1", port=sink.port, ssl_context=context)
+    implicit.start()
+    try:
+        tls = SmtpConfig(
+            host="127.0.0.1", port=sink.port, security="tls", validate_certs=False, timeout=5
+        )
+        [sent] = send(EmailSender(tls), email(3))
+    finally:
+        implicit.stop()
+    assert sent.outcome == Outcome.sent
+    assert sink.message_ids()[-1] == "<casework-3@localhost>"
