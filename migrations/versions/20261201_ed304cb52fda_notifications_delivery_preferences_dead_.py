@@ -90,7 +90,7 @@ def upgrade() -> None:
         batch_op.alter_column("urgent", existing_type=sa.Boolean(), server_default=None)
         batch_op.create_index(
             "ix_outbox_message_due",
-            ["next_attempt_at"],
+            ["channel", "next_attempt_at"],
             unique=False,
             sqlite_where=sa.text("state IN ('pending', 'failed')"),
             postgresql_where=sa.text("state IN ('pending', 'failed')"),
