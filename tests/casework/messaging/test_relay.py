@@ -270,3 +270,16 @@ def test_a_person_without_an_address_still_gets_a_row_that_dies_visibly(story, s
     assert (message.state, message.last_error) == ("dead", "no e-mail address")
     queue = story.client.get("/api/v1/escalations").json()
     assert [e["case_code"] for e in queue if e["reason"] == "message_failed"] == [code]
+
+
+def test_messages_not_started_before_the_lease_nears_its_end_go_back_untried(
+    story, session, relay, smtp_server
+):
+    story.intake()
+    hurried = relay(outbox_lease_seconds=0.001)  # its batch's time is up before it starts
+    result = hurried.run_once()
+    assert result.claimed == 3
+    assert smtp_server.received == []
+    assert {(m.state, m.attempts, m.claimed_by) for m in outbox(session)} == {("pending", 0, None)}
+    relay().run_once()  # another round takes them at once, nothing counted against them
+    assert {(m.state, m.attempts) for m in outbox(session)} == {("sent", 1)}
