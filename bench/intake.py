@@ -19,17 +19,18 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from casework import models  # noqa: E402
+from casework.accounts import tokens  # noqa: E402
 from casework.app import create_app  # noqa: E402
 from casework.config import Settings  # noqa: E402
 from casework.db import make_engine, make_sessionmaker  # noqa: E402
@@ -167,9 +168,24 @@ def run(backend: str, requests: int) -> None:
         with factory() as session:
             commune = create_commune(session, now=datetime.now(UTC))
             session.add(models.CaseCounter(commune_id=commune.id, year=2026, last_seq=0))
+            caseworker = session.exec(
+                select(models.User).where(models.User.username == "td.caseworker")
+            ).one()
+            _, token = tokens.create(
+                session,
+                user=caseworker,
+                name="bench",
+                scopes=["intake:write"],
+                expires_at=datetime.now(UTC) + timedelta(days=1),
+                now=datetime.now(UTC),
+            )
             session.commit()
             commune_id = commune.id
-        real = TestClient(create_app(settings, session_factory=factory))
+        # as the 111 hotline posts: an API token (authentication and audit included)
+        real = TestClient(
+            create_app(settings, session_factory=factory),
+            headers={"Authorization": f"Bearer {token}"},
+        )
         bare = TestClient(baseline_app(engine, commune_id))
         now = datetime.now(UTC).isoformat()
 

@@ -45,9 +45,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.intake import database  # noqa: E402
+from casework import crypto  # noqa: E402
 from casework.clock import SystemClock  # noqa: E402
 from casework.config import Settings  # noqa: E402
 from casework.db import UnitOfWork, make_engine, make_sessionmaker  # noqa: E402
+from casework.keys import load_keys  # noqa: E402
 from casework.messaging import tasks as messaging_tasks  # noqa: E402
 from casework.migrate import upgrade  # noqa: E402
 from notifications.outbox import NewMessage, enqueue_many  # noqa: E402
@@ -283,10 +285,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as folder, database(backend) as url:
             server = SmtpProcess(Path(folder), delay_ms=args.server_ms)
             try:
-                upgrade(url=url)
                 settings = Settings(
                     _env_file=None,
                     database_url=url,
+                    secrets_file=Path(folder) / "secrets.json",  # throwaway development keys
                     smtp_host="127.0.0.1",
                     smtp_port=server.port,
                     smtp_security="none",
@@ -294,6 +296,8 @@ def main() -> None:
                     quiet_hours="",
                     outbox_batch=args.batch,
                 )
+                crypto.install(load_keys(settings))
+                upgrade(url=url)
                 results = throughput(url, args, settings, server)
                 names = ["bare aiosmtplib", "relay, 1 connection", "relay, 2 connections"]
                 for n, row in enumerate(results, 1):

@@ -12,6 +12,12 @@ class Actor:
     user_id: int | None
     role: Role | None
     commune_id: int | None
+    agency_id: int | None = None
+    username: str | None = None
+    # Set when the request came with an API token: its id and the scopes it was granted.
+    # A browser session has no scopes of its own: the role alone decides.
+    token_id: int | None = None
+    scopes: frozenset[str] | None = None
 
     @property
     def is_system(self) -> bool:

@@ -22,7 +22,9 @@ class ErrorBody(BaseModel):
 
 def errors(*codes: int) -> dict[int | str, dict[str, Any]]:
     descriptions = {
-        404: "Không tìm thấy / not found",
+        401: "Cần đăng nhập hoặc token API / log in or send an API token",
+        403: "Không có quyền (đã thấy hồ sơ) hoặc thiếu mã CSRF / not permitted, or no CSRF token",
+        404: "Không tìm thấy, hoặc không có quyền xem / not found, or not yours to see",
         409: "Xung đột: người khác vừa thay đổi / conflict",
         422: "Dữ liệu gửi lên có lỗi, mỗi lỗi một trường / invalid input, one entry per field",
     }

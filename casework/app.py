@@ -5,25 +5,35 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 import casework.models  # noqa: F401  (every table, so foreign keys resolve at flush)
+from casework import crypto
+from casework.accounts.auth import current_actor
+from casework.accounts.views import PUBLIC as ACCOUNT_PUBLIC
+from casework.accounts.views import router as accounts_router
+from casework.audit.views import router as audit_router
 from casework.cases.views import router as cases_router
 from casework.children.views import router as children_router
 from casework.clock import Clock, SystemClock
+from casework.communes.views import router as stats_router
 from casework.config import Settings, get_settings
 from casework.db import make_engine, make_sessionmaker
 from casework.deadlines.tasks import timer_job
 from casework.errors import install_error_handlers
 from casework.escalations.views import router as escalations_router
 from casework.intake.views import router as intake_router
+from casework.keys import load_keys
 from casework.messaging import tasks as messaging_tasks
 from casework.tasks.views import router as tasks_router
+from casework.web.headers import SecurityHeadersMiddleware
+from casework.web.sessions import SessionMiddleware
 from casework.web.templating import STATIC_DIR, make_templates
+from casework.web.views import PUBLIC as WEB_PUBLIC
 from casework.web.views import router as web_router
 from workflows import ticker as ticker_module
 
@@ -45,6 +55,8 @@ def create_app(
 ) -> FastAPI:
     """Build the application; tests pass their own session factory and clock."""
     settings = settings or get_settings()
+    keys = load_keys(settings)  # production without keys stops here, before serving
+    crypto.install(keys)
     engine: Engine | None = None
     if session_factory is None:
         engine = make_engine(settings)
@@ -83,15 +95,43 @@ def create_app(
     app.state.clock = clock or SystemClock()
     app.state.templates = make_templates()
     install_error_handlers(app)
-    routers = (
+    # Authentication is declared here, once per router: every API route needs a session
+    # or a token. Each route names its action (casework.authz.deps); a test walks
+    # app.routes and fails on a route that is neither in PUBLIC_ROUTES nor authorised.
+    api_routers = (
         intake_router,
         cases_router,
         tasks_router,
         escalations_router,
         children_router,
-        web_router,
+        audit_router,
+        stats_router,
     )
-    for router in routers:
-        app.include_router(router)
+    for router in api_routers:
+        app.include_router(router, dependencies=[Depends(current_actor)])
+    app.include_router(web_router)
+    app.include_router(accounts_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=keys.secret_key,
+        idle_seconds=settings.session_idle_minutes * 60,
+        secure=settings.cookie_secure,
+    )
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+# Routes anyone may reach without logging in: the home page, the health check, the login
+# form, the OpenAPI description and its pages, and the static files.
+PUBLIC_ROUTES = (
+    WEB_PUBLIC
+    | ACCOUNT_PUBLIC
+    | {
+        ("GET", "/openapi.json"),
+        ("GET", "/docs"),
+        ("GET", "/docs/oauth2-redirect"),
+        ("GET", "/redoc"),
+        ("GET", "/static"),
+    }
+)

@@ -40,3 +40,33 @@ def choice_field(enum: type[StrEnum], **kwargs: object) -> object:
     """A column holding an enum's value as plain text (no PostgreSQL ENUM types to migrate)."""
     length = max(len(member.value) for member in enum)
     return Field(sa_type=sa.String(max(length, 16)), **kwargs)  # type: ignore[arg-type]
+
+
+D33 = "NĐ56 Đ33"  # protected data about a child
+D24 = "NĐ56 Đ24"  # the reporter's identity
+
+
+def sensitive_info(law: str = D33) -> dict[str, object]:
+    """``sa_column_kwargs`` marking a column sensitive (for ``choice_field`` columns)."""
+    return {"info": {"sensitive": law}}
+
+
+def sensitive(law: str = D33, **kwargs: object) -> object:
+    """A field holding protected data about a child (NĐ56 Đ33) or a reporter (Đ24).
+
+    The marker travels with the column (``column.info["sensitive"]``): the access policy
+    masks these fields for whoever may not see them, and the log test checks that none of
+    their values reach an application log.
+    """
+    extra = dict(kwargs.pop("sa_column_kwargs", None) or {})  # type: ignore[call-overload]
+    return Field(sa_column_kwargs={**extra, "info": {"sensitive": law}}, **kwargs)  # type: ignore[arg-type]
+
+
+def sensitive_columns(metadata: sa.MetaData) -> list[sa.Column[object]]:
+    """Every column marked with ``sensitive``."""
+    return [
+        column
+        for table in metadata.sorted_tables
+        for column in table.columns
+        if column.info.get("sensitive")
+    ]

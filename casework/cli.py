@@ -8,12 +8,25 @@ from pathlib import Path
 
 import typer
 
+from casework.admin import cli as admin_cli
 from casework.clock import SystemClock
-from casework.config import get_settings
+from casework.config import Settings, get_settings
 
 app = typer.Typer(
     help="Casework: child-protection case management for communes.", no_args_is_help=True
 )
+
+
+def _install_keys(settings: Settings) -> None:
+    """Load the session and data keys (production: from the environment, or stop here)."""
+    from casework import crypto
+    from casework.keys import MissingKeys, load_keys
+
+    try:
+        crypto.install(load_keys(settings))
+    except MissingKeys as exc:
+        typer.echo(f"✗ {exc}", err=True)
+        raise typer.Exit(code=2) from None
 
 
 @app.command()
@@ -23,6 +36,7 @@ def migrate() -> None:
 
     settings = get_settings()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    _install_keys(settings)  # a migration may encrypt existing narrative fields
     upgrade(url=settings.database_url)
     typer.echo("Database is up to date.")
 
@@ -31,20 +45,23 @@ def migrate() -> None:
 def seed_demo() -> None:
     """Create the demo commune, its people, children and cases (once; safe to repeat)."""
     from casework.db import UnitOfWork, make_engine, make_sessionmaker
+    from casework.demo.seed import DEMO_PASSWORD
     from casework.demo.seed import seed_demo as seed
 
     settings = get_settings()
+    _install_keys(settings)
     engine = make_engine(settings)
     try:
         with UnitOfWork(make_sessionmaker(engine)) as uow:
-            result = seed(uow.session, now=SystemClock().now(), tz=settings.tz)
+            result = seed(uow.session, now=SystemClock().now(), tz=settings.tz, settings=settings)
             uow.commit()
     finally:
         engine.dispose()
     if result.created:
         typer.echo(
             f"Demo commune {result.commune_code} created: {result.children} children, "
-            f"{result.cases} cases, {result.users} users."
+            f"{result.cases} cases, {result.users} users. Demo password (demo only): "
+            f"{DEMO_PASSWORD}"
         )
     else:
         typer.echo(f"Demo commune {result.commune_code} already present; nothing changed.")
@@ -59,9 +76,11 @@ def serve(
     """Serve the web application and the API (run `casework migrate` first)."""
     import uvicorn
 
+    from casework.logs import uvicorn_log_config
     from casework.messaging.channels import describe
 
     settings = get_settings()
+    _install_keys(settings)  # fail here, clearly, when production settings lack keys
     if settings.outbox_in_serve:
         for line in describe(settings):
             typer.echo(line)
@@ -74,6 +93,7 @@ def serve(
         log_level=settings.log_level,
         server_header=False,
         proxy_headers=False,
+        log_config=uvicorn_log_config(),
     )
 
 
@@ -94,6 +114,7 @@ def worker(
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(message)s")
+    _install_keys(settings)
     engine = make_engine(settings)
     factory, clock = make_sessionmaker(engine), SystemClock()
     stopping = threading.Event()
@@ -104,10 +125,10 @@ def worker(
         typer.echo(f"Worker firing timers every {settings.tick_seconds}s.")
     if outbox:
         relay = messaging_tasks.relay(factory, settings, clock)
+        relay.stopping = stopping  # SIGTERM: messages not yet started are released
+        digest = messaging_tasks.digest_job(factory, settings, clock)
         ticks.append(ticker.Tick(relay.tick, settings.outbox_tick_seconds, "outbox"))
-        ticks.append(
-            ticker.Tick(messaging_tasks.digest_job(factory, settings, clock), 30.0, "digest")
-        )
+        ticks.append(ticker.Tick(digest, 30.0, "digest"))
         typer.echo(f"Worker sending messages every {settings.outbox_tick_seconds}s.")
         for line in describe(settings):
             typer.echo(f"  {line}")
@@ -151,6 +172,9 @@ def workflow_diagram(
     from workflows.definition import DEFINITIONS_DIR, load
 
     typer.echo(mermaid(load(path or DEFINITIONS_DIR / "child_protection.yaml")))
+
+
+admin_cli.register(app)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import time
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -37,6 +38,32 @@ class Settings(BaseSettings):
     timer_max_attempts: int = Field(default=5, ge=1, description="Then a timer is parked")
     log_level: str = "info"
     sql_echo: bool = False
+
+    # Accounts, sessions and confidentiality (see casework/secrets.py and the README).
+    env: Literal["development", "production"] = Field(
+        default="development",
+        description="production: refuse to start without an explicit secret key and data keys",
+    )
+    secret_key: SecretStr | None = Field(default=None, description="Signs session cookies")
+    data_keys: SecretStr | None = Field(
+        default=None,
+        description="Narrative encryption keys 'id:base64,id:base64'; the first encrypts",
+    )
+    secrets_file: Path = Field(
+        default=Path("var/secrets.json"),
+        description="development only: keys generated on first start when none are set",
+    )
+    session_idle_minutes: int = Field(default=30, ge=1)
+    cookie_secure: Literal["auto", "always", "never"] = Field(
+        default="auto", description="auto: Secure cookies when the request came over HTTPS"
+    )
+    password_min_length: int = Field(default=10, ge=8)
+    argon2_time_cost: int = Field(default=3, ge=1)
+    argon2_memory_kib: int = Field(default=65536, ge=8)
+    argon2_parallelism: int = Field(default=4, ge=1)
+    login_max_failures: int = Field(default=5, ge=1, description="per account, then a lockout")
+    login_ip_max_failures: int = Field(default=20, ge=1, description="per address, then a lockout")
+    login_lockout_minutes: int = Field(default=15, ge=1)
 
     # Notifications: the outbox relay, its channels, quiet hours and the daily digest.
     public_url: str = Field(

@@ -41,6 +41,7 @@ def make_engine(settings: Settings, *, url: str | None = None, **kwargs: Any) ->
         engine = sa.create_engine(
             url,
             echo=settings.sql_echo,
+            hide_parameters=not settings.sql_echo,
             connect_args={"check_same_thread": False},
             **kwargs,
         )
@@ -72,6 +73,8 @@ def make_engine(settings: Settings, *, url: str | None = None, **kwargs: Any) ->
     return sa.create_engine(
         url,
         echo=settings.sql_echo,
+        # An error's message would otherwise quote the row it failed on (personal data).
+        hide_parameters=not settings.sql_echo,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_pre_ping=True,

@@ -5,18 +5,23 @@ Every error response is ``{"detail": [{"loc", "field", "type", "msg", "msg_vi", 
 default). Payload problems answer 422 with one entry per field; business rules raise a
 ``CaseworkError`` subclass that carries its own status. No stack trace, SQL or internal
 name ever reaches the client.
+
+A browser asking for a page (``Accept: text/html``, outside ``/api/``) gets a friendly
+Vietnamese page instead of JSON, and is sent to the login page when not logged in.
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from casework.base import Lang
@@ -119,23 +124,69 @@ def _from_pydantic(raw: dict[str, Any]) -> FieldError:
     return FieldError(loc=loc, code=code, params=params, source=source)
 
 
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page, not a client of the JSON API."""
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+        "accept", ""
+    )
+
+
+PAGE_TITLES = {
+    401: "Cần đăng nhập",
+    403: "Không có quyền",
+    404: "Không tìm thấy",
+    500: "Có lỗi trong hệ thống",
+}
+
+
+def page_response(request: Request, status_code: int, errors: Iterable[FieldError]) -> Response:
+    """The friendly page for an error: what happened in Vietnamese, never a stack trace."""
+    if status_code == 401:
+        return RedirectResponse(f"/dang-nhap?next={quote(request.url.path)}", status_code=303)
+    lang = _lang(request)
+    messages = [_entry(error, lang)["msg"] for error in errors]
+    title = PAGE_TITLES.get(status_code, "Yêu cầu không thực hiện được")
+    return request.app.state.templates.TemplateResponse(
+        request,
+        "pages/error.html",
+        {"status_code": status_code, "title": title, "messages": messages},
+        status_code=status_code,
+    )
+
+
+def respond(request: Request, status_code: int, errors: Iterable[FieldError]) -> Response:
+    if wants_page(request):
+        return page_response(request, status_code, errors)
+    response = error_response(request, status_code, errors)
+    if status_code == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Turn every failure into the one error shape above."""
+    """Turn every failure into the one error shape above (or its page, for browsers)."""
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
-        return error_response(request, 422, [_from_pydantic(e) for e in exc.errors()])
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        return respond(request, 422, [_from_pydantic(e) for e in exc.errors()])
 
     @app.exception_handler(CaseworkError)
-    async def _business(request: Request, exc: CaseworkError) -> JSONResponse:
-        return error_response(request, exc.status_code, exc.errors())
+    async def _business(request: Request, exc: CaseworkError) -> Response:
+        return respond(request, exc.status_code, exc.errors())
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return error_response(request, exc.status_code, [FieldError((), code)])
+        return respond(request, exc.status_code, [FieldError((), code)])
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        log.exception("unhandled error on %s %s", request.method, request.url.path)
-        return error_response(request, 500, [FieldError((), "internal_error")])
+    async def _unexpected(request: Request, exc: Exception) -> Response:
+        # Where it failed, but not the exception's message: it may quote the data.
+        log.error(
+            "unhandled %s on %s %s\n%s",
+            type(exc).__name__,
+            request.method,
+            request.url.path,
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
+        return respond(request, 500, [FieldError((), "internal_error")])

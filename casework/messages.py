@@ -216,13 +216,67 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đánh giá ban đầu không kết luận thông tin là sai: không đóng với lý do này được",
         "The initial assessment did not find the report unsubstantiated",
     ),
-    "actor_required": (
-        "Cho biết người thực hiện (tiêu đề X-Casework-User)",
-        "Say who is acting (X-Casework-User header)",
+    # accounts and access
+    "not_authenticated": (
+        "Cần đăng nhập, hoặc gửi token API (Authorization: Bearer …)",
+        "Log in, or send an API token (Authorization: Bearer …)",
     ),
-    "actor_unknown": (
-        "Không có người dùng “{username}” đang hoạt động",
-        "No active user “{username}”",
+    "token_invalid": (
+        "Token API không đúng, đã hết hạn hoặc đã bị thu hồi",
+        "The API token is wrong, expired or revoked",
+    ),
+    "token_scope": (
+        "Token API này không được cấp quyền cho thao tác này",
+        "This API token is not granted this",
+    ),
+    "not_permitted": (
+        "Tài khoản của bạn không có quyền thực hiện thao tác này",
+        "Your account may not do this",
+    ),
+    "task_of_another_agency": (
+        "Nhiệm vụ này thuộc cơ quan khác",
+        "This task belongs to another agency",
+    ),
+    "csrf_failed": (
+        "Biểu mẫu đã hết hạn hoặc không hợp lệ. Tải lại trang rồi gửi lại",
+        "The form expired or is not valid. Reload the page and send it again",
+    ),
+    "login_failed": (
+        "Tên đăng nhập hoặc mật khẩu không đúng",
+        "Wrong username or password",
+    ),
+    "login_locked": (
+        "Đăng nhập sai quá nhiều lần. Thử lại sau {minutes} phút",
+        "Too many failed logins. Try again in {minutes} minutes",
+    ),
+    "password_too_short": (
+        "Mật khẩu cần ít nhất {min_length} ký tự",
+        "The password needs at least {min_length} characters",
+    ),
+    "password_too_common": (
+        "Mật khẩu quá dễ đoán: đừng dùng tên đăng nhập, dãy số hay ký tự lặp lại",
+        "The password is too easy to guess: no username, number runs or repeats",
+    ),
+    "password_wrong": ("Mật khẩu hiện tại không đúng", "The current password is wrong"),
+    "password_mismatch": (
+        "Hai lần nhập mật khẩu mới không giống nhau",
+        "The two new passwords differ",
+    ),
+    "user_not_found": ("Không có người dùng “{username}”", "No user “{username}”"),
+    "username_taken": (
+        "Tên đăng nhập “{username}” đã có người dùng",
+        "The username “{username}” is taken",
+    ),
+    "token_scope_unknown": (
+        "Phạm vi token không có: {scope}. Các phạm vi: {known}",
+        "Unknown token scope: {scope}. Scopes: {known}",
+    ),
+    "token_not_found": ("Không tìm thấy token {token_id}", "Token {token_id} not found"),
+    "consent_required": (
+        "Chuyển ra ngoài xã cần sự đồng ý của cha mẹ/người giám hộ và của trẻ từ đủ 7 tuổi, "
+        "hoặc ghi rõ căn cứ pháp lý",
+        "Referral outside the commune needs the guardian's consent and, from age 7, the "
+        "child's, or a recorded legal ground",
     ),
     "task_not_found": ("Không tìm thấy nhiệm vụ {task_id}", "Task {task_id} not found"),
     "task_not_open": (
@@ -255,6 +309,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # transport
     "not_found": ("Không tìm thấy trang hoặc hồ sơ này", "Not found"),
+    "forbidden": ("Bạn không có quyền xem trang này", "You may not see this page"),
     "method_not_allowed": ("Không hỗ trợ thao tác này", "Method not allowed"),
     "http_error": ("Yêu cầu không thực hiện được", "The request could not be completed"),
     "internal_error": (
@@ -307,6 +362,9 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "immediate_danger": ("trẻ đang gặp nguy hiểm", "immediate danger"),
     "Idempotency-Key": ("Idempotency-Key", "Idempotency-Key"),
     "page": ("số trang", "page"),
+    "guardian_consented": ("sự đồng ý của cha mẹ/người giám hộ", "the guardian's consent"),
+    "child_consented": ("sự đồng ý của trẻ", "the child's consent"),
+    "legal_ground": ("căn cứ pháp lý", "legal ground"),
     "page_size": ("số dòng mỗi trang", "page size"),
 }
 

@@ -1,7 +1,8 @@
 """Every table, imported in one place for Alembic and the test harness."""
 
-from casework.accounts.models import User
+from casework.accounts.models import ApiToken, LoginThrottle, User
 from casework.agencies.models import Agency
+from casework.audit.models import AuditEntry, AuditHead
 from casework.cases.models import CaseCounter, CaseEvent, ProtectionCase, Task
 from casework.children.models import Caregiver, Child, ChildCircumstance
 from casework.communes.models import Commune, CommuneDayOff, Village
@@ -12,6 +13,10 @@ from notifications.models import OutboxMessage
 
 __all__ = [
     "Agency",
+    "ApiToken",
+    "AuditEntry",
+    "AuditHead",
+    "LoginThrottle",
     "CaseDeadline",
     "CommuneDayOff",
     "DeadlineTimer",

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 
 def to_local(moment: datetime, tz: ZoneInfo) -> datetime:
     """The same instant in the commune's time zone (ISO output carries +07:00)."""
     return moment.astimezone(tz)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """An instant read back from the database, in UTC: SQLite returns stored datetimes
+    without their zone (they were stored in UTC), PostgreSQL with it."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def local_date(moment: datetime, tz: ZoneInfo) -> date:

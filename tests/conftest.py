@@ -4,6 +4,11 @@ Each backend gets a throwaway database built by the real Alembic migrations, onc
 run. Each test runs inside a transaction that is rolled back at the end; the code under
 test may commit freely (its commits release savepoints only).
 
+Tests act as a person of the commune with an API token of theirs (``act_as(username)``
+for the whole client, ``headers_for(username)`` for one request); the browser-session
+tests log in through the real login form. Passwords are hashed with a cheap argon2id
+cost here (``TEST_SETTINGS``) so the suite stays fast.
+
 PostgreSQL comes from ``CASEWORK_TEST_POSTGRES_URL`` (default: the local server, database
 ``test``). The suite creates its own database next to it so runs never interfere. On CI
 (``CI`` set) an unreachable server fails the run; on a developer's machine the
@@ -14,8 +19,8 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -23,16 +28,45 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import sessionmaker
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
+from casework import crypto
+from casework.accounts import tokens
+from casework.accounts.models import User
 from casework.app import create_app
+from casework.audit.models import GENESIS, AuditHead
 from casework.clock import FixedClock
 from casework.config import Settings
 from casework.db import make_engine, make_sessionmaker
+from casework.keys import load_keys
 from casework.migrate import upgrade
+
+# Shared fixtures: "world" (two communes, every role, cases with tasks) and "browser_for".
+pytest_plugins = ["tests.factories.world"]
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 BACKENDS = ("sqlite", "postgresql")
+TEST_PASSWORD = "mat-khau-thu-nghiem"
+TEST_KEYS = {
+    "secret_key": "test-secret-key-that-is-long-enough-for-signing",
+    # two keys: "t2" encrypts, "t1" is an older one still listed for reading
+    "data_keys": "t2:" + "A" * 43 + "=,t1:" + "B" * 43 + "=",
+}
+
+
+def make_test_settings(**overrides: object) -> Settings:
+    """Settings for the suite: fixed keys, a cheap argon2id cost, no ticker in the app (its
+    timers or relay would share the test's connection)."""
+    values: dict[str, object] = {
+        "timers_in_serve": False,
+        "outbox_in_serve": False,
+        "argon2_time_cost": 1,
+        "argon2_memory_kib": 8,
+        "argon2_parallelism": 1,
+        **TEST_KEYS,
+        **overrides,
+    }
+    return Settings(_env_file=None, **values)
 
 
 def postgres_admin_url() -> str:
@@ -57,7 +91,8 @@ class ThrowawayDatabases:
         self._tmp_dir = tmp_dir
         self._engines: dict[str, Engine] = {}
         self._cleanup: list[tuple[str, str]] = []
-        self.settings = Settings(_env_file=None, timers_in_serve=False, outbox_in_serve=False)
+        self.settings = make_test_settings()
+        crypto.install(load_keys(self.settings))
 
     def url_for(self, backend: str, *, name: str = "casework-test") -> str:
         """A new empty database (SQLite file ``name`` or a fresh PostgreSQL database)."""
@@ -154,9 +189,45 @@ def client(
 
 
 @pytest.fixture
+def headers_for(session: Session, clock: FixedClock) -> Callable[[str], dict[str, str]]:
+    """``headers_for("td.caseworker")``: an Authorization header acting as that person
+    (a token with every scope, so their role alone decides what they may do)."""
+    made: dict[str, dict[str, str]] = {}
+
+    def headers(username: str) -> dict[str, str]:
+        if username not in made:
+            user = session.exec(select(User).where(User.username == username)).one()
+            _, raw = tokens.create(
+                session,
+                user=user,
+                name="test",
+                scopes=list(tokens.SCOPES),
+                expires_at=clock.now() + timedelta(days=3650),
+                now=clock.now(),
+            )
+            session.commit()
+            made[username] = {"Authorization": f"Bearer {raw}"}
+        return made[username]
+
+    return headers
+
+
+@pytest.fixture
+def act_as(client: TestClient, headers_for: Callable[[str], dict[str, str]]):  # type: ignore[no-untyped-def]
+    """``act_as("td.caseworker")``: every later request of ``client`` acts as that person."""
+
+    def act(username: str) -> None:
+        client.headers.update(headers_for(username))
+
+    return act
+
+
+@pytest.fixture
 def live_factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
     """Sessions that really commit, for tests of concurrent transactions; rows wiped after."""
     yield make_sessionmaker(engine)
     with engine.begin() as conn:
         for table in reversed(SQLModel.metadata.sorted_tables):
             conn.execute(table.delete())
+        # the audit chain's head is schema, not data: the migration made it
+        conn.execute(AuditHead.__table__.insert().values(id=1, last_seq=0, last_hash=GENESIS))

@@ -8,17 +8,35 @@ import sys
 from pathlib import Path
 
 import sqlalchemy as sa
+from sqlalchemy.engine import make_url
 
 CASEWORK = str(Path(sys.executable).with_name("casework"))
 
 
-def run(*args: str, url: str) -> str:
-    env = {**os.environ, "CASEWORK_DATABASE_URL": url}
+def environment(url: str, **extra: str) -> dict[str, str]:
+    """As on a fresh machine: no keys configured, so development ones are generated (into
+    a file of this test run, not the developer's var/)."""
+    secrets_file = Path(make_url(url).database or "x").with_suffix(".secrets.json")
+    if make_url(url).get_backend_name() != "sqlite":
+        secrets_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"{make_url(url).database}.json"
+    env = {**os.environ, "CASEWORK_DATABASE_URL": url, "CASEWORK_SECRETS_FILE": str(secrets_file)}
+    for name in ("CASEWORK_SECRET_KEY", "CASEWORK_DATA_KEYS", "CASEWORK_ENV"):
+        env.pop(name, None)
+    return env | extra
+
+
+def run(*args: str, url: str, stdin: str | None = None, expect: int = 0, **extra: str) -> str:
     result = subprocess.run(
-        [CASEWORK, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+        [CASEWORK, *args],
+        env=environment(url, **extra),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    assert result.returncode == expect, result.stderr
+    return result.stdout if expect == 0 else result.stderr
 
 
 def test_migrate_then_seed_demo_twice_changes_nothing_the_second_time(databases, backend):
@@ -62,8 +80,25 @@ def test_served_app_records_an_intake_and_shows_the_case(databases, backend):
     url = databases.url_for(backend, name="serve")
     run("migrate", url=url)
     run("seed-demo", url=url)
+    made = run(
+        "token",
+        "create",
+        "--user",
+        "canbo.hoa",
+        "--scope",
+        "intake:write",
+        "--scope",
+        "cases:read",
+        "--expires",
+        "1d",
+        "--name",
+        "Tổng đài 111",
+        url=url,
+    )
+    token = made.strip().splitlines()[-1]
+    auth = {"Authorization": f"Bearer {token}"}
     port = _free_port()
-    env = {**os.environ, "CASEWORK_DATABASE_URL": url, "CASEWORK_PORT": str(port)}
+    env = environment(url, CASEWORK_PORT=str(port))
     server = subprocess.Popen(
         [CASEWORK, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
     )
@@ -92,17 +127,23 @@ def test_served_app_records_an_intake_and_shows_the_case(databases, backend):
             "perpetrator_relation": "parent",
             "immediate_danger": False,
         }
-        created = httpx.post(f"{base}/api/v1/intakes", json=intake, timeout=10)
+        assert httpx.post(f"{base}/api/v1/intakes", json=intake, timeout=10).status_code == 401
+        created = httpx.post(f"{base}/api/v1/intakes", json=intake, headers=auth, timeout=10)
         assert created.status_code == 201, created.text
         code = created.json()["case_code"]
-        case = httpx.get(f"{base}/api/v1/cases/{code}", timeout=10).json()
+        case = httpx.get(f"{base}/api/v1/cases/{code}", headers=auth, timeout=10).json()
         assert case["is_emergency"] is True
         assert case["child"]["village"] == "Thôn Nà Pàn"
         assert "server" not in created.headers
+        found = httpx.get(
+            f"{base}/api/v1/children", params={"q": "Hoàng Thị Thử"}, headers=auth, timeout=10
+        )
+        assert found.status_code == 200, found.text
         # The relay in `serve` prints the emergency's SMS on the console (the default SMS
         # channel); with no SMTP server configured the e-mails wait in the outbox.
         for _ in range(150):
-            messages = httpx.get(f"{base}/api/v1/cases/{code}", timeout=10).json()["messages"]
+            read = httpx.get(f"{base}/api/v1/cases/{code}", headers=auth, timeout=10)
+            messages = read.json()["messages"]
             if any(m["kind"] == "case.emergency" and m["state"] == "sent" for m in messages):
                 break
             time.sleep(0.1)
@@ -113,5 +154,62 @@ def test_served_app_records_an_intake_and_shows_the_case(databases, backend):
         server.terminate()
         output = server.communicate(timeout=10)[0]
     assert "Traceback" not in output, output
+    assert "GET /api/v1/children?…" in output  # the access log keeps no search words
+    for private in ("Thử", "Th%E1%BB%AD", token):
+        assert private not in output
     assert "E-mail: OFF - no SMTP server configured (set CASEWORK_SMTP_HOST)" in output
     assert f"KHAN: ho so {code} la truong hop khan cap" in output
+
+
+def test_admin_commands_manage_accounts_and_audit_verify_catches_an_edit(databases, backend):
+    url = databases.url_for(backend, name="admin")
+    run("migrate", url=url)
+    run("seed-demo", url=url)
+    made = run(
+        "user",
+        "create",
+        "--username",
+        "canbo.moi",
+        "--name",
+        "Cán bộ Mới",
+        "--role",
+        "caseworker",
+        "--commune",
+        "CHAUSON-DEMO",
+        "--password-stdin",
+        url=url,
+        stdin="mot-mat-khau-rat-dai\n",
+    )
+    assert "Created canbo.moi" in made
+    weak = run(
+        "user", "reset-password", "canbo.moi", "--password-stdin", url=url, stdin="123\n", expect=1
+    )
+    assert "ít nhất 10 ký tự" in weak
+    run(
+        "user",
+        "reset-password",
+        "canbo.moi",
+        "--password-stdin",
+        url=url,
+        stdin="mat-khau-moi-cung-dai\n",
+    )
+    token = run("token", "create", "--user", "canbo.moi", "--scope", "intake:write", url=url)
+    assert "Shown once" in token
+    assert "1 token(s) revoked" in run("user", "disable", "canbo.moi", url=url)
+    assert "revoked" in run("token", "list", url=url)
+    assert "chain intact" in run("audit", "verify", url=url)
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE audit_entry SET username = 'someone-else' WHERE seq = 2")
+    finally:
+        engine.dispose()
+    problems = run("audit", "verify", url=url, expect=1)
+    assert "entry 2 was altered after it was written" in problems
+
+
+def test_production_settings_without_keys_stop_with_a_clear_message(databases):
+    url = databases.url_for("sqlite", name="prod")
+    message = run("serve", url=url, expect=2, CASEWORK_ENV="production")
+    assert "CASEWORK_SECRET_KEY and CASEWORK_DATA_KEYS" in message
+    assert "Traceback" not in message

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlmodel import SQLModel
@@ -20,7 +21,62 @@ def test_migrations_from_empty_match_the_models(engine):
 
 
 def test_partial_unique_index_allows_one_open_case_per_child(engine):
-    import sqlalchemy as sa
-
     indexes = {ix["name"]: ix for ix in sa.inspect(engine).get_indexes("protection_case")}
     assert indexes["uq_protection_case_one_open_per_child"]["unique"]
+
+
+def test_upgrade_encrypts_narratives_already_recorded_and_downgrade_restores_them(
+    databases, backend
+):
+    from alembic import command
+
+    from casework.migrate import alembic_config
+
+    url = databases.url_for(backend, name="upgrade-data")
+    config = alembic_config(url=url)
+    command.upgrade(config, "614859ab5351")  # the schema before accounts and encryption
+    engine = sa.create_engine(url)
+    now = "2026-03-02 02:00:00"
+    rows = [
+        "INSERT INTO commune (id, code, name, province, case_prefix, created_at) "
+        f"VALUES (1, 'X', 'Xã X', 'Tỉnh', 'XX', '{now}')",
+        "INSERT INTO child (id, commune_id, full_name, name_key, birth_year, sex, ethnicity, "
+        "disability_level, poverty_status, created_at, updated_at, version) VALUES (1, 1, "
+        f"'Bé A', 'be a', 2016, 'female', 'Kinh', 'none', 'none', '{now}', '{now}', 1)",
+        "INSERT INTO protection_case (id, commune_id, code, year, seq, child_id, status, "
+        "is_emergency, workflow_name, workflow_version, opened_at, updated_at, version) "
+        f"VALUES (1, 1, 'XX-2026-00001', 2026, 1, 1, 'received', false, 'child_protection', "
+        f"1, '{now}', '{now}', 1)",
+        "INSERT INTO report (id, commune_id, case_id, child_id, channel, first_received_at, "
+        "recorded_at, reporter_anonymous, description, setting, perpetrator_relation, "
+        f"immediate_danger) VALUES (1, 1, 1, 1, 'phone', '{now}', '{now}', false, "
+        "'Trẻ bị đánh ở nhà', 'family', 'parent', false)",
+        "INSERT INTO app_user (id, commune_id, username, full_name, role, is_active, "
+        f"created_at) VALUES (1, 1, 'canbo.a', 'Cán bộ A', 'caseworker', true, '{now}')",
+        "INSERT INTO case_event (id, case_id, at, actor_id, event, payload) VALUES "
+        f"(1, 1, '{now}', 1, 'note', '{{\"note\": \"Mẹ kể lại\", \"deadline_id\": 7}}')",
+    ]
+    try:
+        with engine.begin() as conn:
+            for statement in rows:
+                conn.exec_driver_sql(statement)
+        command.upgrade(config, "head")
+        with engine.connect() as conn:
+            description = conn.exec_driver_sql("SELECT description FROM report").scalar_one()
+            payload = conn.exec_driver_sql("SELECT payload FROM case_event").scalar_one()
+        assert description.startswith("enc1:t2:")
+        assert "Mẹ kể lại" not in str(payload)
+        assert '"deadline_id": 7' in str(payload) or "'deadline_id': 7" in str(payload)
+        from sqlmodel import Session
+
+        from casework.models import CaseEvent, Report
+
+        with Session(engine) as session:
+            assert session.get(Report, 1).description == "Trẻ bị đánh ở nhà"
+            assert session.get(CaseEvent, 1).payload == {"note": "Mẹ kể lại", "deadline_id": 7}
+        command.downgrade(config, "614859ab5351")
+        with engine.connect() as conn:
+            restored = conn.exec_driver_sql("SELECT description FROM report").scalar_one()
+        assert restored == "Trẻ bị đánh ở nhà"
+    finally:
+        engine.dispose()

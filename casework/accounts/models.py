@@ -71,3 +71,38 @@ class User(SQLModel, table=True):
         NotifyVia, default=NotifyVia.both, sa_column_kwargs={"server_default": NotifyVia.both}
     )
     language: str = Field(default="vi", max_length=8, sa_column_kwargs={"server_default": "vi"})
+    password_hash: str | None = Field(default=None, max_length=255, description="argon2id")
+    password_changed_at: datetime | None = None
+    session_epoch: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="Sessions signed with an older epoch are over (log out everywhere)",
+    )
+
+
+class ApiToken(SQLModel, table=True):
+    """A token an integration sends as ``Authorization: Bearer``; only its hash is kept."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    name: str = Field(max_length=120, description="What it is for, e.g. Tổng đài 111")
+    prefix: str = Field(max_length=16, description="The first characters, to recognise it")
+    token_hash: str = Field(max_length=64, unique=True, description="SHA-256 of the token")
+    scopes: str = Field(max_length=300, description="Space-separated, e.g. intake:write")
+    created_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None = None
+    last_used_at: datetime | None = None
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Recent failed logins for one account or one address; a lockout when too many."""
+
+    __tablename__ = "login_throttle"
+
+    key: str = Field(primary_key=True, max_length=200, description="user:<name> or ip:<addr>")
+    failures: int = 0
+    window_started_at: datetime
+    locked_until: datetime | None = None

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, model_validator
 
+from casework.cases import consent
 from casework.cases.models import ProtectionCase, ProtectionLevel, RiskLevel
 from casework.children.schemas import STRICT
-from casework.schemas_common import Narrative, OptionalName, OptionalNarrative
+from casework.schemas_common import Narrative, OptionalLine, OptionalName, OptionalNarrative
 
 
 class EventPayload(BaseModel):
@@ -29,6 +30,10 @@ class EventPayload(BaseModel):
     def guard_facts(self) -> dict[str, Any]:
         """Facts the guards need that the case does not hold (e.g. the chosen close reason)."""
         return {}
+
+    def check(self, *, date_of_birth: date | None, birth_year: int, today: date) -> None:
+        """Refuse (422, per field) what the form cannot do for this child, once the workflow
+        has said the event may happen now."""
 
 
 class CompleteAssessment(EventPayload):
@@ -138,7 +143,19 @@ class Close(EventPayload):
 
 
 class Transfer(EventPayload):
+    """A referral outside the commune: it needs the guardian's consent and, from age 7, the
+    child's, or a legal ground (``casework.cases.consent`` checks it against the child)."""
+
     to: OptionalName = Field(description="Chuyển đến xã khác hoặc tỉnh / destination")
+    guardian_consented: bool | None = Field(
+        default=None, description="Cha mẹ/người giám hộ đồng ý chia sẻ / guardian consented"
+    )
+    child_consented: bool | None = Field(
+        default=None, description="Trẻ từ đủ 7 tuổi đồng ý / the child (aged 7+) consented"
+    )
+    legal_ground: OptionalLine = Field(
+        default=None, description="Căn cứ pháp lý khi không cần đồng ý / legal ground instead"
+    )
 
     @model_validator(mode="after")
     def _destination(self) -> Transfer:
@@ -146,8 +163,24 @@ class Transfer(EventPayload):
             raise ValueError("to is required")
         return self
 
+    def check(self, *, date_of_birth: date | None, birth_year: int, today: date) -> None:
+        consent.require(
+            date_of_birth=date_of_birth,
+            birth_year=birth_year,
+            guardian_consented=self.guardian_consented,
+            child_consented=self.child_consented,
+            legal_ground=self.legal_ground,
+            on=today,
+        )
+
     def changes(self, case: ProtectionCase) -> dict[str, Any]:
-        return {"transferred_to": self.to, "closure_reason": "transferred"}
+        return {
+            "transferred_to": self.to,
+            "closure_reason": "transferred",
+            "consent_guardian": self.guardian_consented,
+            "consent_child": self.child_consented,
+            "sharing_legal_ground": self.legal_ground,
+        }
 
 
 class ReasonRequired(EventPayload):

@@ -8,7 +8,7 @@ request rolls the whole change back, so nothing is ever half-applied.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -185,6 +185,8 @@ class _Known:
 
     ctx: Context
     place: ChildPlace
+    date_of_birth: date | None
+    birth_year: int
 
 
 def _read(
@@ -227,7 +229,7 @@ def _read(
         payload=payload or {},
         history=history,
     )
-    return _Known(ctx, known.place)
+    return _Known(ctx, known.place, known.date_of_birth, known.birth_year)
 
 
 def open_workflow(
@@ -312,6 +314,11 @@ def fire_event(
         step = engine.fire(case.status, event, known.ctx)
     except TransitionNotAllowed as refused:
         raise EventRefused(refused, engine) from None
+    payload.check(
+        date_of_birth=known.date_of_birth,
+        birth_year=known.birth_year,
+        today=now.astimezone(tz).date(),
+    )
     changes["updated_at"] = now
     if step.dest != step.source:
         changes["status"] = CaseStatus(step.dest)

@@ -9,7 +9,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
-from casework.base import choice_field, register_labels
+from casework.base import choice_field, register_labels, sensitive
+from casework.crypto import EncryptedFieldsJSON, EncryptedText
 
 
 class CaseStatus(StrEnum):
@@ -116,6 +117,11 @@ class ProtectionCase(SQLModel, table=True):
         default=None, description="Mẫu 06: no further risk and stable"
     )
     transferred_to: str | None = Field(default=None, max_length=200)
+    # Consent to share the case outside the commune (NĐ56 Đ33, Luật Trẻ em Đ33): the parent
+    # or guardian's, and the child's own from age 7; or the legal ground that replaces it.
+    consent_guardian: bool | None = None
+    consent_child: bool | None = None
+    sharing_legal_ground: str | None = Field(default=None, max_length=300)
     version: int = Field(default=1)
 
     @declared_attr  # type: ignore[misc]
@@ -133,6 +139,10 @@ class CaseCounter(SQLModel, table=True):
     last_seq: int = 0
 
 
+# The members of a history entry's payload that hold people's own words.
+NARRATIVE_KEYS = ("note", "reason", "conference_minutes", "tasks", "place", "arrangement")
+
+
 class CaseEvent(SQLModel, table=True):
     """One entry of a case's history; rows are only ever added."""
 
@@ -145,7 +155,11 @@ class CaseEvent(SQLModel, table=True):
     event: str = Field(max_length=64)
     from_status: str | None = Field(default=None, max_length=32)
     to_status: str | None = Field(default=None, max_length=32)
-    payload: dict[str, object] = Field(default_factory=dict, sa_type=sa.JSON)
+    # Notes, reasons, minutes and plan activities are narrative, so encrypted at rest; the
+    # rest (ids, kinds, steps, dates) stays plain JSON.
+    payload: dict[str, object] = sensitive(
+        default_factory=dict, sa_type=EncryptedFieldsJSON("case_event.payload", NARRATIVE_KEYS)
+    )
 
 
 # The kind of a task drafted by hand in a plan (Mẫu 04); its title is the caseworker's own
@@ -161,13 +175,13 @@ class Task(SQLModel, table=True):
     agency_id: int = Field(foreign_key="agency.id", index=True)
     assignee_id: int | None = Field(default=None, foreign_key="app_user.id")
     kind: str = Field(max_length=64, description="e.g. police.verify, health.examine")
-    title: str = Field(max_length=200)
+    title: str = sensitive(max_length=200, description="A plan activity's may name the child")
     starts_at: datetime
     due_at: datetime
     status: TaskStatus = choice_field(TaskStatus, default=TaskStatus.open)
     acknowledged_at: datetime | None = None
     done_at: datetime | None = None
-    outcome_note: str | None = Field(default=None, sa_type=sa.Text)
+    outcome_note: str | None = sensitive(default=None, sa_type=EncryptedText("task.outcome_note"))
     cost_vnd: int | None = Field(default=None, ge=0, description="Kinh phí dự kiến (Mẫu 04)")
     created_at: datetime
     version: int = Field(default=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -81,6 +81,9 @@ class EventOptionRead(BaseModel):
 
 
 class CaseRead(BaseModel):
+    """The whole case: what the commune's caseworkers and supervisor see."""
+
+    view: Literal["full"] = "full"
     code: str = Field(description="Mã hồ sơ / case code")
     status: CaseStatus
     status_label: str = Field(description="Tên bước theo NĐ56 / the step's name")
@@ -112,13 +115,37 @@ class CaseRead(BaseModel):
     )
 
 
+class ChildBrief(BaseModel):
+    """What an agency's task needs to know about the child (NĐ56 Đ33: nothing more)."""
+
+    full_name: str
+    age: int = Field(description="Tuổi / age in completed years")
+    village: str | None
+
+
+class AgencyCaseRead(BaseModel):
+    """A case as an agency with a task on it sees it: no reporter, no history, no other
+    agency's tasks or notes."""
+
+    view: Literal["task"] = "task"
+    code: str
+    status: CaseStatus
+    status_label: str
+    is_emergency: bool
+    child: ChildBrief
+    tasks: list[TaskRead] = Field(description="Nhiệm vụ của cơ quan bạn / your agency's tasks")
+    deadlines: list[DeadlineRead] = Field(default_factory=list)
+
+
 class CaseSummary(BaseModel):
+    """A row of the case list; an agency sees no risk level and no child id."""
+
     code: str
     status: CaseStatus
     status_label: str
     risk_level: RiskLevel | None
     is_emergency: bool
-    child_id: int
+    child_id: int | None
     child_name: str
     village: str | None
     opened_at: datetime

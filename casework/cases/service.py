@@ -22,10 +22,13 @@ from casework.cases.models import (
     ProtectionCase,
     RiskLevel,
     Task,
+    TaskStatus,
 )
 from casework.cases.schemas import (
+    AgencyCaseRead,
     CaseRead,
     CaseSummary,
+    ChildBrief,
     EventRead,
     ReporterRead,
     ReportRead,
@@ -39,7 +42,7 @@ from casework.errors import NotFound
 from casework.intake.models import PerpetratorRelation, Report, ReportHarmForm
 from casework.messaging import timeline
 from casework.pagination import Page, PageParams, count, pages
-from casework.timefmt import to_local
+from casework.timefmt import age_on, to_local
 
 # The workflow a new case runs under: the newest version of this definition.
 WORKFLOW_NAME = "child_protection"
@@ -258,13 +261,18 @@ def _reports(session: Session, case_id: int, tz: ZoneInfo) -> list[ReportRead]:
     ]
 
 
-def _tasks(session: Session, case_id: int, tz: ZoneInfo) -> list[TaskRead]:
-    rows = session.execute(
+def _tasks(
+    session: Session, case_id: int, tz: ZoneInfo, *, agency_id: int | None = None
+) -> list[TaskRead]:
+    statement = (
         sa.select(Task, Agency)
         .join(Agency, Agency.id == Task.agency_id)
         .where(Task.case_id == case_id)
         .order_by(Task.due_at, Task.id)
-    ).all()
+    )
+    if agency_id is not None:
+        statement = statement.where(Task.agency_id == agency_id, Task.status != TaskStatus.planned)
+    rows = session.execute(statement).all()
 
     def local(moment: datetime | None) -> datetime | None:
         return to_local(moment, tz) if moment else None
@@ -322,9 +330,34 @@ def read(session: Session, *, case: ProtectionCase, tz: ZoneInfo) -> CaseRead:
     )
 
 
+def read_for_agency(
+    session: Session, *, case: ProtectionCase, agency_id: int, now: datetime, tz: ZoneInfo
+) -> AgencyCaseRead:
+    """The case as an agency with a task on it sees it: the child's name, age and village,
+    and that agency's own tasks; nothing about the reporter, the history or other agencies."""
+    child = session.get_one(Child, case.child_id)
+    village = session.get(Village, child.village_id) if child.village_id else None
+    today = to_local(now, tz).date()
+    age = (
+        age_on(child.date_of_birth, today) if child.date_of_birth else today.year - child.birth_year
+    )
+    return AgencyCaseRead(
+        code=case.code,
+        status=case.status,
+        status_label=label(CaseStatus(case.status)),
+        is_emergency=case.is_emergency,
+        child=ChildBrief(
+            full_name=child.full_name, age=age, village=village.name if village else None
+        ),
+        tasks=_tasks(session, case.id, tz, agency_id=agency_id),
+    )
+
+
 def search(
     session: Session,
     *,
+    scope: sa.ColumnElement[bool],
+    masked: bool,
     commune_code: str | None,
     status: CaseStatus | None,
     risk: RiskLevel | None,
@@ -333,11 +366,14 @@ def search(
     params: PageParams,
     tz: ZoneInfo,
 ) -> Page[CaseSummary]:
-    """Cases filtered by status, risk, village (name) and a code or child-name search."""
+    """Cases within ``scope`` (the policy's visible cases), filtered by status, risk,
+    village (name) and a code or child-name search. ``masked``: an agency's list, without
+    the risk level or the child's id."""
     statement = (
         sa.select(ProtectionCase, Child.full_name, Village.name)
         .join(Child, Child.id == ProtectionCase.child_id)
         .outerjoin(Village, Village.id == Child.village_id)
+        .where(scope)
     )
     if commune_code is not None:
         statement = statement.where(ProtectionCase.commune_id == commune_id_of(commune_code))
@@ -366,9 +402,9 @@ def search(
             code=case.code,
             status=case.status,
             status_label=label(CaseStatus(case.status)),
-            risk_level=case.risk_level,
+            risk_level=None if masked else case.risk_level,
             is_emergency=case.is_emergency,
-            child_id=case.child_id,
+            child_id=None if masked else case.child_id,
             child_name=child_name,
             village=village_name,
             opened_at=to_local(case.opened_at, tz),

@@ -1,28 +1,30 @@
-"""The case API: read, list, and fire workflow events."""
+"""The case API: read, list, and fire workflow events (each read and write audited)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Query
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
+from sqlmodel import Session
 
+from casework.accounts.auth import origin_of, write_audit
 from casework.api_docs import errors
+from casework.audit import service as audit_service
+from casework.audit.models import AuditAction
+from casework.audit.service import Record
+from casework.authz import policy, scopes
+from casework.authz.deps import Allowed, CaseAccess, case_for
+from casework.authz.policy import Action, CaseView
 from casework.cases import flow
 from casework.cases import service as case_service
 from casework.cases.events import PAYLOADS, payload_model
-from casework.cases.models import CaseStatus, RiskLevel
-from casework.cases.schemas import CaseRead, CaseSummary
+from casework.cases.models import CaseStatus, ProtectionCase, RiskLevel
+from casework.cases.schemas import AgencyCaseRead, CaseRead, CaseSummary
 from casework.db import run_in_transaction
-from casework.deps import (
-    ActorDep,
-    ClockDep,
-    OptionalActorDep,
-    ReadSessionDep,
-    SessionFactoryDep,
-    SettingsDep,
-)
+from casework.deadlines import service as deadline_service
+from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
 from casework.pagination import Page, PageParams
 
 router = APIRouter(prefix="/api/v1", tags=["cases"])
@@ -32,29 +34,51 @@ EVENT_DOC = "\n".join(
 )
 
 
-@router.get("/cases/{code}", response_model=CaseRead, responses=errors(404))
+@router.get("/cases/{code}", response_model=CaseRead | AgencyCaseRead, responses=errors(401, 404))
 def get_case(
-    code: str,
+    request: Request,
+    access: Annotated[CaseAccess, case_for(Action.case_read)],
     session: ReadSessionDep,
     settings: SettingsDep,
     clock: ClockDep,
-    actor: OptionalActorDep,
-) -> CaseRead:
-    """One case with its child, reports, tasks, history, deadlines and the possible events."""
-    case = case_service.get_by_code(session, code=code.strip().upper())
-    return flow.read(session, case=case, actor=actor, now=clock.now(), tz=settings.tz)
+) -> CaseRead | AgencyCaseRead:
+    """One case with its child, reports, tasks, history, deadlines and the possible events.
+    An agency with a task on the case sees only the child's name, age and village and its
+    own tasks (``view: "task"``)."""
+    case = session.get_one(ProtectionCase, access.id)
+    now = clock.now()
+    if access.view == CaseView.full:
+        result: CaseRead | AgencyCaseRead = flow.read(
+            session, case=case, actor=access.actor, now=now, tz=settings.tz
+        )
+    else:
+        brief = case_service.read_for_agency(
+            session, case=case, agency_id=access.actor.agency_id, now=now, tz=settings.tz
+        )
+        own = {task.id for task in brief.tasks}
+        clocks = deadline_service.read_for_case(
+            session, case_id=case.id, engine=flow.engine_of(case), tz=settings.tz
+        )
+        result = brief.model_copy(update={"deadlines": [d for d in clocks if d.task_id in own]})
+    write_audit(
+        request,
+        access.actor,
+        Record(AuditAction.view, "case", case.code, detail={"view": access.view.value}),
+        after=session,
+    )
+    return result
 
 
 @router.post(
     "/cases/{code}/events/{event}",
     response_model=CaseRead,
-    responses=errors(404, 409, 422),
+    responses=errors(401, 403, 404, 409, 422),
     description="Fire a workflow event. Payload fields per event:\n\n" + EVENT_DOC,
 )
 def post_event(
-    code: str,
+    request: Request,
     event: str,
-    actor: ActorDep,
+    access: Annotated[CaseAccess, case_for(Action.case_event)],
     factory: SessionFactoryDep,
     clock: ClockDep,
     settings: SettingsDep,
@@ -67,20 +91,30 @@ def post_event(
         raise RequestValidationError(
             [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]
         ) from None
+    actor = access.actor
 
-    def work(session):  # type: ignore[no-untyped-def]
-        case = flow.lock(session, code=code.strip().upper())
+    def work(session: Session) -> CaseRead:
+        case = flow.lock(session, code=access.code)
         now = clock.now()
         flow.fire_event(
             session, actor, case=case, event=event, payload=payload, now=now, tz=settings.tz
+        )
+        audit_service.append(
+            session,
+            actor,
+            Record(AuditAction.event, "case", case.code, detail={"event": event}),
+            origin=origin_of(request),
+            now=now,
         )
         return flow.read(session, case=case, actor=actor, now=now, tz=settings.tz)
 
     return run_in_transaction(factory, work)
 
 
-@router.get("/cases", response_model=Page[CaseSummary], responses=errors(422))
+@router.get("/cases", response_model=Page[CaseSummary], responses=errors(401, 422))
 def list_cases(
+    request: Request,
+    actor: Allowed(Action.case_list),
     session: ReadSessionDep,
     settings: SettingsDep,
     params: Annotated[PageParams, Depends()],
@@ -90,9 +124,12 @@ def list_cases(
     q: Annotated[str | None, Query(description="Mã hồ sơ hoặc tên trẻ / code or name")] = None,
     commune: Annotated[str | None, Query(description="Mã xã / commune code")] = None,
 ) -> Page[CaseSummary]:
-    """Cases, newest first, filtered; name search ignores diacritics and case."""
-    return case_service.search(
+    """The cases the caller may see, newest first, filtered; name search ignores diacritics
+    and case. An agency sees only cases where it has a task, without risk or child id."""
+    page = case_service.search(
         session,
+        scope=scopes.visible_cases(actor),
+        masked=policy.list_view(actor) != CaseView.full,
         commune_code=commune,
         status=status,
         risk=risk,
@@ -101,3 +138,16 @@ def list_cases(
         params=params,
         tz=settings.tz,
     )
+    # The search words may be a child's name: the log keeps which cases were shown.
+    write_audit(
+        request,
+        actor,
+        Record(
+            AuditAction.view,
+            "case_list",
+            None,
+            detail={"cases": [item.code for item in page.items], "searched": bool(q)},
+        ),
+        after=session,
+    )
+    return page

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
-from casework.base import choice_field, register_labels
+from casework.base import choice_field, register_labels, sensitive, sensitive_info
 
 
 class Sex(StrEnum):
@@ -97,21 +97,26 @@ class Child(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     commune_id: int = Field(foreign_key="commune.id", index=True)
-    full_name: str = Field(max_length=120)
-    name_key: str = Field(max_length=120, description="Folded name: search and duplicates")
-    personal_id: str | None = Field(
+    # Every personal field is protected (NĐ56 Đ33); the name stays searchable (name_key).
+    full_name: str = sensitive(max_length=120)
+    name_key: str = sensitive(max_length=120, description="Folded name: search and duplicates")
+    personal_id: str | None = sensitive(
         default=None, max_length=12, unique=True, description="Số định danh cá nhân"
     )
-    date_of_birth: date | None = None
-    birth_year: int
+    date_of_birth: date | None = sensitive(default=None)
+    birth_year: int = sensitive()
     sex: Sex = choice_field(Sex)
-    ethnicity: str = Field(max_length=60)
-    village_id: int | None = Field(default=None, foreign_key="village.id", index=True)
-    address: str | None = Field(default=None, max_length=300)
-    school_name: str | None = Field(default=None, max_length=200)
-    grade: str | None = Field(default=None, max_length=20)
-    disability_level: DisabilityLevel = choice_field(DisabilityLevel, default=DisabilityLevel.none)
-    poverty_status: PovertyStatus = choice_field(PovertyStatus, default=PovertyStatus.none)
+    ethnicity: str = sensitive(max_length=60)
+    village_id: int | None = sensitive(default=None, foreign_key="village.id", index=True)
+    address: str | None = sensitive(default=None, max_length=300)
+    school_name: str | None = sensitive(default=None, max_length=200)
+    grade: str | None = sensitive(default=None, max_length=20)
+    disability_level: DisabilityLevel = choice_field(
+        DisabilityLevel, default=DisabilityLevel.none, sa_column_kwargs=sensitive_info()
+    )
+    poverty_status: PovertyStatus = choice_field(
+        PovertyStatus, default=PovertyStatus.none, sa_column_kwargs=sensitive_info()
+    )
     created_at: datetime
     updated_at: datetime
     version: int = Field(default=1)
@@ -126,9 +131,9 @@ class Caregiver(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     child_id: int = Field(foreign_key="child.id", index=True)
-    full_name: str = Field(max_length=120)
-    relation: str = Field(max_length=60, description="e.g. mẹ, bố, bà nội, dì")
-    phone: str | None = Field(default=None, max_length=20, description="E.164")
+    full_name: str = sensitive(max_length=120)
+    relation: str = sensitive(max_length=60, description="e.g. mẹ, bố, bà nội, dì")
+    phone: str | None = sensitive(default=None, max_length=20, description="E.164")
 
 
 class ChildCircumstance(SQLModel, table=True):
@@ -138,7 +143,7 @@ class ChildCircumstance(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     child_id: int = Field(foreign_key="child.id", index=True)
-    group: CircumstanceGroup = choice_field(CircumstanceGroup)
-    subgroup: str | None = Field(default=None, max_length=120)
+    group: CircumstanceGroup = choice_field(CircumstanceGroup, sa_column_kwargs=sensitive_info())
+    subgroup: str | None = sensitive(default=None, max_length=120)
     since: date
     until: date | None = None

@@ -171,10 +171,16 @@ def possible_duplicates(session: Session, *, child: Child) -> list[ChildSummary]
 
 
 def search(
-    session: Session, *, commune_code: str | None, q: str | None, params: PageParams
+    session: Session,
+    *,
+    scope: sa.ColumnElement[bool],
+    commune_code: str | None,
+    q: str | None,
+    params: PageParams,
 ) -> Page[ChildSummary]:
-    """Children whose folded name contains ``q`` (or whose personal id is ``q``)."""
-    statement = _summary_statement()
+    """Children within ``scope`` (the policy's condition) whose folded name contains ``q``
+    (or whose personal id is ``q``)."""
+    statement = _summary_statement().where(scope)
     if commune_code is not None:
         statement = statement.where(Child.commune_id == commune_id_of(commune_code))
     if q and text.fold(q):

@@ -1,12 +1,18 @@
-"""GET /api/v1/children: search the commune's children."""
+"""GET /api/v1/children: search the commune's children (caseworkers and supervisors)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 
+from casework.accounts.auth import write_audit
 from casework.api_docs import errors
+from casework.audit.models import AuditAction
+from casework.audit.service import Record
+from casework.authz import scopes
+from casework.authz.deps import Allowed
+from casework.authz.policy import Action
 from casework.children import service as child_service
 from casework.children.schemas import ChildSummary
 from casework.deps import ReadSessionDep
@@ -15,8 +21,10 @@ from casework.pagination import Page, PageParams
 router = APIRouter(prefix="/api/v1", tags=["children"])
 
 
-@router.get("/children", response_model=Page[ChildSummary], responses=errors(422))
+@router.get("/children", response_model=Page[ChildSummary], responses=errors(401, 404, 422))
 def list_children(
+    request: Request,
+    actor: Allowed(Action.child_list),
     session: ReadSessionDep,
     params: Annotated[PageParams, Depends()],
     q: Annotated[
@@ -25,4 +33,18 @@ def list_children(
     commune: Annotated[str | None, Query(description="Mã xã / commune code")] = None,
 ) -> Page[ChildSummary]:
     """Children by name (diacritics and case ignored) or personal id."""
-    return child_service.search(session, commune_code=commune, q=q, params=params)
+    page = child_service.search(
+        session, scope=scopes.visible_children(actor), commune_code=commune, q=q, params=params
+    )
+    write_audit(
+        request,
+        actor,
+        Record(
+            AuditAction.view,
+            "child_list",
+            None,
+            detail={"children": [child.id for child in page.items], "searched": bool(q)},
+        ),
+        after=session,
+    )
+    return page

@@ -30,3 +30,35 @@ def overview(session: Session) -> list[CommuneOverview]:
         sa.select(Commune.code, Commune.name, Commune.province, open_cases).order_by(Commune.name)
     ).all()
     return [CommuneOverview(*row) for row in rows]
+
+
+@dataclass(frozen=True)
+class CommuneCounts:
+    code: str
+    name: str
+    province: str
+    by_status: dict[str, int]
+
+
+def counts(session: Session, *, communes: sa.ColumnElement[bool]) -> list[CommuneCounts]:
+    """Cases per status for each commune matching ``communes``: numbers only, no record."""
+    rows = session.execute(
+        sa.select(
+            Commune.code,
+            Commune.name,
+            Commune.province,
+            ProtectionCase.status,
+            sa.func.count(ProtectionCase.id),
+        )
+        .select_from(Commune)
+        .outerjoin(ProtectionCase, ProtectionCase.commune_id == Commune.id)
+        .where(communes)
+        .group_by(Commune.code, Commune.name, Commune.province, ProtectionCase.status)
+        .order_by(Commune.name)
+    ).all()
+    found: dict[str, CommuneCounts] = {}
+    for code, name, province, status, n in rows:
+        entry = found.setdefault(code, CommuneCounts(code, name, province, {}))
+        if status is not None:
+            entry.by_status[status] = n
+    return list(found.values())

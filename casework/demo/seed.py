@@ -21,18 +21,22 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from casework import text
+from casework.accounts import passwords
 from casework.accounts.models import User
 from casework.agencies.models import Agency, AgencyKind
 from casework.cases.models import ProtectionCase
 from casework.children import service as child_service
 from casework.children.models import Child
 from casework.communes.models import Commune, Village
+from casework.config import Settings
 from casework.demo import data
 from casework.demo.data import DEMO_USERS, ChildSpec
 from casework.demo.walk import Demo, child_input, fire_due_timers, open_and_walk
 from casework.timefmt import local_date
 
 DEMO_COMMUNE_CODE = "CHAUSON-DEMO"  # not an NSO code: obviously a demo
+# Every demo account logs in with this password. Demo only: never on real data.
+DEMO_PASSWORD = "chauson-demo-2026"
 DEMO_CASE_PREFIX = "CS"
 RANDOM_SEED = 2026_0515
 AK = AgencyKind
@@ -47,10 +51,16 @@ class SeedResult:
     users: int
 
 
-def seed_demo(session: Session, *, now: datetime, tz: ZoneInfo) -> SeedResult:
-    """Create the demo commune once; a second call changes nothing. Flushes, never commits."""
+def seed_demo(
+    session: Session, *, now: datetime, tz: ZoneInfo, settings: Settings | None = None
+) -> SeedResult:
+    """Create the demo commune once; a second call changes nothing. Flushes, never commits.
+
+    The demo accounts share ``DEMO_PASSWORD``, hashed once with the settings' argon2id cost.
+    """
     existing = session.exec(select(Commune).where(Commune.code == DEMO_COMMUNE_CODE)).first()
     if existing is not None:
+        _give_passwords(session, existing, settings)
         return _result(session, existing, created=False)
     commune = Commune(
         code=DEMO_COMMUNE_CODE,
@@ -68,7 +78,8 @@ def seed_demo(session: Session, *, now: datetime, tz: ZoneInfo) -> SeedResult:
     session.add_all(villages.values())
     session.flush()
     agencies = _agencies(session, commune, villages)
-    users = _users(session, commune, agencies, now)
+    password_hash = passwords.hash_password(settings or Settings(_env_file=None), DEMO_PASSWORD)
+    users = _users(session, commune, agencies, now, password_hash)
     demo = Demo(session, commune, now, tz, random.Random(RANDOM_SEED), villages, agencies, users)
     children = {spec.key: _create_child(demo, spec) for spec in data.CHILDREN}
     for spec in sorted(data.CASES, key=lambda case: -case.hours_ago):
@@ -76,6 +87,19 @@ def seed_demo(session: Session, *, now: datetime, tz: ZoneInfo) -> SeedResult:
     fire_due_timers(demo)
     session.flush()
     return _result(session, commune, created=True)
+
+
+def _give_passwords(session: Session, commune: Commune, settings: Settings | None) -> None:
+    """A demo seeded before accounts had passwords: its people get the demo password."""
+    users = session.exec(
+        select(User).where(User.commune_id == commune.id, User.password_hash.is_(None))
+    ).all()
+    if users:
+        hashed = passwords.hash_password(settings or Settings(_env_file=None), DEMO_PASSWORD)
+        for user in users:
+            user.password_hash = hashed
+            session.add(user)
+        session.flush()
 
 
 def _result(session: Session, commune: Commune, *, created: bool) -> SeedResult:
@@ -110,7 +134,7 @@ def _agencies(session: Session, commune: Commune, villages: dict[str, Village]) 
 
 
 def _users(
-    session: Session, commune: Commune, agencies: list[Agency], now: datetime
+    session: Session, commune: Commune, agencies: list[Agency], now: datetime, password_hash: str
 ) -> dict[str, User]:
     def agency_id(kind: AgencyKind | None) -> int | None:
         if kind is None:
@@ -129,6 +153,8 @@ def _users(
             email=f"{person.username}@example.org",
             phone=f"+84912000{101 + index}",
             created_at=now,
+            password_hash=password_hash,
+            password_changed_at=now,
         )
         for index, person in enumerate(DEMO_USERS)
     }

@@ -8,7 +8,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from casework.base import choice_field, register_labels
+from casework.base import choice_field, register_labels, sensitive
+from casework.crypto import EncryptedText
 
 
 class EscalationReason(StrEnum):
@@ -76,4 +77,4 @@ class Escalation(SQLModel, table=True):
     acknowledged_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     acknowledged_at: datetime | None = None
     resolved_at: datetime | None = None
-    note: str | None = Field(default=None, sa_type=sa.Text)
+    note: str | None = sensitive(default=None, sa_type=EncryptedText("escalation.note"))

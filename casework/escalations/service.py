@@ -11,9 +11,9 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from casework import notices
-from casework.accounts.models import Role
 from casework.actors import Actor
 from casework.agencies.directory import CaseRef, Directory
+from casework.authz import policy
 from casework.base import label
 from casework.cases import service as case_service
 from casework.cases.models import CaseStatus, ProtectionCase, Task
@@ -139,15 +139,17 @@ def raise_(
     tz: ZoneInfo,
     deadline_id: int | None = None,
     task_id: int | None = None,
-) -> None:
-    """Put one thing in the queue (a deadline once) and tell the supervisors."""
-    raise_many(
+) -> Escalation | None:
+    """Put one thing in the queue (a deadline once) and tell the supervisors; the new
+    escalation, or None if the deadline was already in the queue."""
+    ids = raise_many(
         session,
         items=[NewEscalation(case, reason, deadline_id, task_id)],
         directory=Directory.load(session, commune_ids=[case.commune_id]),
         now=now,
         tz=tz,
     )
+    return session.get(Escalation, ids[0]) if ids else None
 
 
 def lock_with_case(session: Session, *, escalation_id: int) -> tuple[Escalation, ProtectionCase]:
@@ -171,8 +173,9 @@ class SupervisorsOnly(CaseworkError):
 
 
 def require_supervisor(actor: Actor) -> None:
-    """Only the commune's supervisor works the escalation queue."""
-    if actor.role != Role.supervisor:
+    """Only the commune's supervisor works the escalation queue (the access policy's rule,
+    checked again here for callers other than the API)."""
+    if not policy.role_may(actor.role, policy.Action.escalation_act):
         raise SupervisorsOnly()
 
 
@@ -239,8 +242,10 @@ def queue(
     include_acknowledged: bool,
     now: datetime,
     tz: ZoneInfo,
+    scope: sa.ColumnElement[bool] | None = None,
 ) -> list[EscalationRead]:
-    """Most urgent first: emergencies, then the most overdue, then by risk."""
+    """Most urgent first: emergencies, then the most overdue, then by risk. ``scope``: the
+    cases the reader sees in full (the policy's condition)."""
     statuses = [EscalationStatus.open]
     if include_acknowledged:
         statuses.append(EscalationStatus.acknowledged)
@@ -254,6 +259,8 @@ def queue(
     )
     if commune_code is not None:
         statement = statement.where(ProtectionCase.commune_id == commune_id_of(commune_code))
+    if scope is not None:
+        statement = statement.where(scope)
     rows = session.execute(statement).all()
     risk_rank = {"high": 0, "medium": 1, "low": 2}
 

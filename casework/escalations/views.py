@@ -1,24 +1,38 @@
-"""The supervisor's escalation queue over the API."""
+"""The supervisor's escalation queue over the API (caseworkers may read it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request
 from sqlmodel import Session
 
+from casework.accounts.auth import origin_of, write_audit
 from casework.api_docs import errors
+from casework.audit import service as audit_service
+from casework.audit.models import AuditAction
+from casework.audit.service import Record
+from casework.authz import scopes
+from casework.authz.deps import Allowed, CaseAccess, escalation_for
+from casework.authz.policy import Action
+from casework.cases.models import ProtectionCase
 from casework.db import run_in_transaction
-from casework.deps import ActorDep, ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
+from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
 from casework.escalations import actions
 from casework.escalations import service as escalation_service
+from casework.escalations.models import Escalation
 from casework.escalations.schemas import EscalationRead, Extend, Reassign
 
 router = APIRouter(prefix="/api/v1/escalations", tags=["escalations"])
 
+EscalationDep = Annotated[CaseAccess, escalation_for(Action.escalation_act)]
 
-@router.get("", response_model=list[EscalationRead])
+
+@router.get("", response_model=list[EscalationRead], responses=errors(401, 404))
 def queue(
+    request: Request,
+    actor: Allowed(Action.escalation_list),
     session: ReadSessionDep,
     clock: ClockDep,
     settings: SettingsDep,
@@ -26,73 +40,137 @@ def queue(
     include_acknowledged: Annotated[bool, Query(description="Cả mục đang xử lý")] = True,
 ) -> list[EscalationRead]:
     """Hàng đợi leo thang: emergencies first, then the most overdue, then by risk."""
-    return escalation_service.queue(
+    rows = escalation_service.queue(
         session,
         commune_code=commune,
         include_acknowledged=include_acknowledged,
         now=clock.now(),
         tz=settings.tz,
+        scope=scopes.full_cases(actor),
     )
+    write_audit(
+        request,
+        actor,
+        Record(
+            AuditAction.view,
+            "escalation_queue",
+            None,
+            detail={"cases": sorted({row.case_code for row in rows})},
+        ),
+        after=session,
+    )
+    return rows
 
 
-@router.post("/{escalation_id}/acknowledge", status_code=204, responses=errors(404, 409))
-def acknowledge(
-    escalation_id: int, actor: ActorDep, factory: SessionFactoryDep, clock: ClockDep
+def _work(
+    request: Request,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    access: CaseAccess,
+    escalation_id: int,
+    verb: str,
+    act: Callable[[Session, Escalation, ProtectionCase], object],
 ) -> None:
-    """Nhận xử lý: mark it as being handled by this supervisor."""
+    """Lock the case and the escalation, apply ``act``, audit it; one commit."""
 
     def work(session: Session) -> None:
         escalation, case = escalation_service.lock_with_case(session, escalation_id=escalation_id)
-        escalation_service.acknowledge(
-            session, actor, escalation=escalation, case=case, now=clock.now()
+        act(session, escalation, case)
+        audit_service.append(
+            session,
+            access.actor,
+            Record(
+                AuditAction.update,
+                "escalation",
+                str(escalation_id),
+                detail={"case": case.code, "action": verb},
+            ),
+            origin=origin_of(request),
+            now=clock.now(),
         )
 
     run_in_transaction(factory, work)
 
 
-@router.post("/{escalation_id}/reassign", status_code=204, responses=errors(404, 409, 422))
-def reassign(
+@router.post("/{escalation_id}/acknowledge", status_code=204, responses=errors(401, 403, 404, 409))
+def acknowledge(
+    request: Request,
     escalation_id: int,
+    access: EscalationDep,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+) -> None:
+    """Nhận xử lý: mark it as being handled by this supervisor."""
+    _work(
+        request,
+        factory,
+        clock,
+        access,
+        escalation_id,
+        "acknowledge",
+        lambda s, escalation, case: escalation_service.acknowledge(
+            s, access.actor, escalation=escalation, case=case, now=clock.now()
+        ),
+    )
+
+
+@router.post(
+    "/{escalation_id}/reassign", status_code=204, responses=errors(401, 403, 404, 409, 422)
+)
+def reassign(
+    request: Request,
+    escalation_id: int,
+    access: EscalationDep,
     body: Reassign,
-    actor: ActorDep,
     factory: SessionFactoryDep,
     clock: ClockDep,
     settings: SettingsDep,
 ) -> None:
     """Giao lại: the task goes to another agency with fresh clocks."""
-
-    def work(session: Session) -> None:
-        escalation, case = escalation_service.lock_with_case(session, escalation_id=escalation_id)
-        actions.reassign(
-            session,
-            actor,
+    _work(
+        request,
+        factory,
+        clock,
+        access,
+        escalation_id,
+        "reassign",
+        lambda s, escalation, case: actions.reassign(
+            s,
+            access.actor,
             escalation=escalation,
             case=case,
             agency_id=body.agency_id,
             reason=body.reason,
             now=clock.now(),
             tz=settings.tz,
-        )
+        ),
+    )
 
-    run_in_transaction(factory, work)
 
-
-@router.post("/{escalation_id}/extend", status_code=204, responses=errors(404, 409, 422))
+@router.post("/{escalation_id}/extend", status_code=204, responses=errors(401, 403, 404, 409, 422))
 def extend(
-    escalation_id: int, body: Extend, actor: ActorDep, factory: SessionFactoryDep, clock: ClockDep
+    request: Request,
+    escalation_id: int,
+    access: EscalationDep,
+    body: Extend,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
 ) -> None:
     """Gia hạn: a new deadline, with a reason (required), on the case's record."""
-
-    def work(session: Session) -> None:
-        escalation, case = escalation_service.lock_with_case(session, escalation_id=escalation_id)
-        actions.extend(
-            session,
-            actor,
+    _work(
+        request,
+        factory,
+        clock,
+        access,
+        escalation_id,
+        "extend",
+        lambda s, escalation, case: actions.extend(
+            s,
+            access.actor,
             escalation=escalation,
             case=case,
             due_at=body.due_at,
             reason=body.reason,
             now=clock.now(),
-        )
-
-    run_in_transaction(factory, work)
+        ),
+    )

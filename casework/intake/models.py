@@ -8,7 +8,8 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from casework.base import choice_field, register_labels
+from casework.base import D24, choice_field, register_labels, sensitive
+from casework.crypto import EncryptedText
 
 
 class Channel(StrEnum):
@@ -109,14 +110,14 @@ class Report(SQLModel, table=True):
     recorded_at: datetime
     recorded_by_id: int | None = Field(default=None, foreign_key="app_user.id")
     reporter_anonymous: bool = False
-    reporter_name: str | None = Field(default=None, max_length=120)
-    reporter_phone: str | None = Field(default=None, max_length=20, description="E.164")
-    reporter_relation: str | None = Field(default=None, max_length=60)
-    location: str | None = Field(default=None, max_length=300)
-    description: str = Field(sa_type=sa.Text)
+    reporter_name: str | None = sensitive(D24, default=None, max_length=120)
+    reporter_phone: str | None = sensitive(D24, default=None, max_length=20, description="E.164")
+    reporter_relation: str | None = sensitive(D24, default=None, max_length=60)
+    location: str | None = sensitive(default=None, max_length=300)
+    description: str = sensitive(sa_type=EncryptedText("report.description"))
     setting: Setting = choice_field(Setting)
     perpetrator_relation: PerpetratorRelation = choice_field(PerpetratorRelation)
-    child_state: str | None = Field(default=None, sa_type=sa.Text)
+    child_state: str | None = sensitive(default=None, sa_type=EncryptedText("report.child_state"))
     immediate_danger: bool
 
 

@@ -77,6 +77,14 @@ class IntakeCreate(BaseModel):
         return value
 
 
+class IntakeReceipt(BaseModel):
+    """What a reporter who may not read cases (a collaborator, an agency) gets back: that
+    the report was received, and nothing about the child or any case."""
+
+    report_id: int
+    received: bool = True
+
+
 class IntakeResult(BaseModel):
     case_code: str = Field(description="Mã hồ sơ / case code")
     child_id: int

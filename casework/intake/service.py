@@ -22,9 +22,11 @@ from casework.intake.schemas import IntakeCreate, IntakeResult
 from casework.intake.validation import check_intake
 
 
-def _commune(session: Session, code: str) -> Commune:
+def _commune(session: Session, code: str, only: int | None) -> Commune:
+    """The commune named by the report; one the reporter may not report to (``only``: their
+    own) is refused exactly as an unknown one."""
     commune = session.exec(select(Commune).where(Commune.code == code)).first()
-    if commune is None:
+    if commune is None or (only is not None and commune.id != only):
         raise InvalidInput(
             [FieldError(("commune_code",), "commune_not_found", {"commune_code": code})]
         )
@@ -61,13 +63,14 @@ def record_intake(
     now: datetime,
     tz: ZoneInfo,
     recorded_by_id: int | None = None,
+    commune_id: int | None = None,
 ) -> IntakeResult:
     """Record a report (Mẫu 01) and open the child's case, or join the case already open.
 
     A report whose suspected perpetrator is a parent, step-parent or caregiver, or whose
     child is in immediate danger, makes the case an emergency (NĐ56 Đ31).
     """
-    commune = _commune(session, data.commune_code)
+    commune = _commune(session, data.commune_code, commune_id)
     check_intake(data, now=now, tz=tz)
     child = _child(session, commune=commune, data=data, now=now)
     emergency = case_service.is_emergency_report(
@@ -159,16 +162,24 @@ def submit(
     now: datetime,
     tz: ZoneInfo,
     recorded_by_id: int | None = None,
+    commune_id: int | None = None,
 ) -> Submission:
-    """``record_intake`` behind an optional idempotency key: a retry replays the first answer."""
+    """``record_intake`` behind an optional idempotency key: a retry replays the first answer.
+
+    The commune is checked first: a stored answer is never replayed to someone who may not
+    report to that commune (it names the case and possible duplicate children).
+    """
     fingerprint = idempotency.request_hash(data.model_dump(mode="json"))
     if idempotency_key is not None:
+        _commune(session, data.commune_code, commune_id)
         previous = idempotency.replay(
             session, scope=INTAKE_SCOPE, key=idempotency_key, fingerprint=fingerprint
         )
         if previous is not None:
             return Submission(previous.status_code, previous.body, replayed=True)
-    result = record_intake(session, data=data, now=now, tz=tz, recorded_by_id=recorded_by_id)
+    result = record_intake(
+        session, data=data, now=now, tz=tz, recorded_by_id=recorded_by_id, commune_id=commune_id
+    )
     body = result.model_dump(mode="json")
     if idempotency_key is not None:
         idempotency.remember(

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header
+from fastapi import APIRouter, Header, Request
 from fastapi.responses import JSONResponse
+from sqlmodel import Session
 
+from casework.accounts.auth import origin_of
 from casework.api_docs import errors
+from casework.audit import service as audit_service
+from casework.audit.models import AuditAction
+from casework.audit.service import Record
+from casework.authz import policy
+from casework.authz.deps import Allowed
+from casework.authz.policy import Action, CaseView
 from casework.db import run_in_transaction
 from casework.deps import ClockDep, SessionFactoryDep, SettingsDep
 from casework.intake import service as intake_service
-from casework.intake.schemas import IntakeCreate, IntakeResult
+from casework.intake.schemas import IntakeCreate, IntakeReceipt, IntakeResult
 
 router = APIRouter(prefix="/api/v1", tags=["intake"])
 
@@ -19,11 +27,13 @@ router = APIRouter(prefix="/api/v1", tags=["intake"])
 @router.post(
     "/intakes",
     status_code=201,
-    response_model=IntakeResult,
-    responses=errors(422),
+    response_model=IntakeResult | IntakeReceipt,
+    responses=errors(401, 404, 422),
     summary="Tiếp nhận thông tin trẻ em (Mẫu 01) / record a report",
 )
 def create_intake(
+    request: Request,
+    actor: Allowed(Action.intake_create),
     data: IntakeCreate,
     factory: SessionFactoryDep,
     clock: ClockDep,
@@ -39,18 +49,44 @@ def create_intake(
         ),
     ] = None,
 ) -> JSONResponse:
-    """Record the report, find or create the child, and open the case or join the open one."""
-    submission = run_in_transaction(
-        factory,
-        lambda session: intake_service.submit(
+    """Record the report, find or create the child, and open the case or join the open one.
+    Reports go to the reporter's own commune only. Someone who may not read cases in full
+    (a collaborator, an agency) gets only a receipt (``IntakeReceipt``)."""
+
+    def work(session: Session) -> intake_service.Submission:
+        submission = intake_service.submit(
             session,
             data=data,
             idempotency_key=idempotency_key,
             now=clock.now(),
             tz=settings.tz,
-        ),
-    )
+            recorded_by_id=actor.user_id,
+            commune_id=actor.commune_id,
+        )
+        audit_service.append(
+            session,
+            actor,
+            Record(
+                AuditAction.create,
+                "case",
+                submission.body.get("case_code"),
+                detail={
+                    "report": submission.body.get("report_id"),
+                    "replayed": submission.replayed,
+                },
+            ),
+            origin=origin_of(request),
+            now=clock.now(),
+        )
+        return submission
+
+    submission = run_in_transaction(factory, work)
     headers = {"Idempotent-Replayed": "true"} if submission.replayed else {}
+    if policy.list_view(actor) != CaseView.full:
+        receipt = IntakeReceipt(report_id=submission.body["report_id"])
+        return JSONResponse(
+            receipt.model_dump(), status_code=submission.status_code, headers=headers
+        )
     if submission.status_code == 201:
         headers["Location"] = f"/api/v1/cases/{submission.body['case_code']}"
     return JSONResponse(submission.body, status_code=submission.status_code, headers=headers)

@@ -1,7 +1,7 @@
 """notifications: delivery state on the outbox, people's channel choice, dead messages
 
 Revision ID: ed304cb52fda
-Revises: 614859ab5351
+Revises: c29e6e07da00
 Create Date: 2026-12-01 01:06:55.521295
 """
 
@@ -12,13 +12,15 @@ import sqlmodel
 from alembic import op
 
 revision: str = "ed304cb52fda"
-down_revision: str | None = "614859ab5351"
+down_revision: str | None = "c29e6e07da00"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("app_user", schema=None) as batch_op:
+    # Plain ALTER TABLE … ADD COLUMN: a batch copy of app_user would trip SQLite's foreign
+    # keys once other rows refer to its people.
+    with op.batch_alter_table("app_user", schema=None, recreate="never") as batch_op:
         batch_op.add_column(
             sa.Column("notify_via", sa.String(length=16), server_default="both", nullable=False)
         )
@@ -162,6 +164,5 @@ def downgrade() -> None:
         ):
             batch_op.drop_column(column)
 
-    with op.batch_alter_table("app_user", schema=None) as batch_op:
-        batch_op.drop_column("language")
-        batch_op.drop_column("notify_via")
+    for column in ("language", "notify_via"):
+        op.drop_column("app_user", column)  # plain DROP COLUMN (SQLite 3.35+), as for add

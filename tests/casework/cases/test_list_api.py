@@ -16,10 +16,11 @@ CHILDREN = [
 
 
 @pytest.fixture
-def cases(session, now, client):
+def cases(session, now, client, act_as):
     create_commune(session, now=now)
     create_commune(session, now=now, code="OTHER", name="Xã Khác", prefix="KH", villages=())
     session.commit()
+    act_as("td.caseworker")
     codes = []
     for name, village in CHILDREN:
         payload = intake_payload(**{"child.full_name": name, "child.village": village})

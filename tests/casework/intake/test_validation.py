@@ -11,9 +11,10 @@ from tests.factories.intakes import DELETE, intake_payload
 
 
 @pytest.fixture
-def commune(session, now):
+def commune(session, now, act_as):
     commune = create_commune(session, now=now)
     session.commit()
+    act_as("td.caseworker")
     return commune
 
 

@@ -93,7 +93,7 @@ def test_a_bad_phone_is_dead_at_once_and_the_supervisor_sees_it(story, session, 
     [sms] = outbox(session, channel="sms")
     assert (sms.state, sms.attempts) == ("dead", 1)
     assert sms.last_error == "eSMS refused: CodeResult 108: Phone number is not in correct format"
-    queue = story.client.get("/api/v1/escalations").json()
+    queue = story.client.get("/api/v1/escalations", headers=story.auth("supervisor")).json()
     [entry] = [e for e in queue if e["reason"] == "message_failed"]
     assert entry["case_code"] == code
     assert entry["reason_label"] == "Thông báo không gửi được"
@@ -170,7 +170,7 @@ def test_a_message_that_keeps_failing_is_dead_after_the_limit(story, session, re
     assert {(m.state, m.attempts) for m in dead} == {("dead", 3)}
     # The supervisor is also told by message that the queue has a new entry.
     assert [m.kind for m in outbox(session, state="pending")] == ["escalation.new"]
-    queue = story.client.get("/api/v1/escalations").json()
+    queue = story.client.get("/api/v1/escalations", headers=story.auth("supervisor")).json()
     failures = [e for e in queue if e["reason"] == "message_failed"]
     assert [e["case_code"] for e in failures] == [code]  # one entry per case, not per message
 
@@ -268,7 +268,7 @@ def test_a_person_without_an_address_still_gets_a_row_that_dies_visibly(story, s
     police = story_user_id(session, "police.officer")
     [message] = outbox(session, recipient=f"user:{police}")
     assert (message.state, message.last_error) == ("dead", "no e-mail address")
-    queue = story.client.get("/api/v1/escalations").json()
+    queue = story.client.get("/api/v1/escalations", headers=story.auth("supervisor")).json()
     assert [e["case_code"] for e in queue if e["reason"] == "message_failed"] == [code]
 
 

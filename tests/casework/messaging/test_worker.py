@@ -13,6 +13,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from tests.conftest import TEST_KEYS
+
 CASEWORK = str(Path(sys.executable).with_name("casework"))
 
 
@@ -29,6 +31,8 @@ def test_worker_sends_the_backlog_once_and_stops_cleanly(databases, backend, smt
     env = {
         **os.environ,
         "CASEWORK_DATABASE_URL": url,
+        "CASEWORK_SECRET_KEY": TEST_KEYS["secret_key"],  # the suite's keys, not var/secrets
+        "CASEWORK_DATA_KEYS": TEST_KEYS["data_keys"],
         "CASEWORK_SMTP_HOST": "127.0.0.1",
         "CASEWORK_SMTP_PORT": str(smtp_server.port),
         "CASEWORK_SMTP_SECURITY": "none",

@@ -37,7 +37,7 @@ def test_unexpected_failure_shows_no_stack_trace_or_sql(client, session_factory,
         raise RuntimeError("SELECT secret FROM child -- boom")
 
     client.app.state.session_factory = broken
-    response = client.get("/api/v1/cases")
+    response = client.get("/api/v1/cases", headers={"Authorization": "Bearer cwk_anything"})
     assert response.status_code == 500
     assert "SELECT" not in response.text
     assert "Traceback" not in response.text

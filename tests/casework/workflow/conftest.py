@@ -35,21 +35,27 @@ def agencies(session, commune):
 class Story:
     """Drive a case through the API as the people of the commune would."""
 
-    def __init__(self, client, clock, session_factory, people, databases):
+    def __init__(self, client, clock, session_factory, people, databases, headers_for):
         self.client = client
+        self.headers_for = headers_for
         self.clock = clock
         self.factory = session_factory
         self.people = people
         self.settings = databases.settings
 
+    def auth(self, who):
+        """Headers acting as one of the commune's people ("caseworker", "police.officer")."""
+        return self.headers_for(self.people[who])
+
     def intake(self, **overrides):
-        response = self.client.post("/api/v1/intakes", json=intake_payload(**overrides))
+        response = self.client.post(
+            "/api/v1/intakes", json=intake_payload(**overrides), headers=self.auth("caseworker")
+        )
         assert response.status_code == 201, response.text
         return response.json()["case_code"]
 
-    def case(self, code, as_=None):
-        headers = {"X-Casework-User": self.people[as_]} if as_ else {}
-        response = self.client.get(f"/api/v1/cases/{code}", headers=headers)
+    def case(self, code, as_="caseworker"):
+        response = self.client.get(f"/api/v1/cases/{code}", headers=self.auth(as_))
         assert response.status_code == 200, response.text
         return response.json()
 
@@ -57,7 +63,7 @@ class Story:
         response = self.client.post(
             f"/api/v1/cases/{code}/events/{event}",
             json=payload,
-            headers={"X-Casework-User": self.people[as_]},
+            headers=self.auth(as_),
         )
         assert response.status_code == expect, response.text
         return response.json()
@@ -66,7 +72,7 @@ class Story:
         response = self.client.post(
             f"/api/v1/tasks/{task_id}/{action}",
             json=body or None,
-            headers={"X-Casework-User": self.people[as_]},
+            headers=self.auth(as_),
         )
         assert response.status_code == expect, response.text
         return response.json()
@@ -100,5 +106,5 @@ class Story:
 
 
 @pytest.fixture
-def story(client, clock, session_factory, people, databases):
-    return Story(client, clock, session_factory, people, databases)
+def story(client, clock, session_factory, people, databases, headers_for):
+    return Story(client, clock, session_factory, people, databases, headers_for)

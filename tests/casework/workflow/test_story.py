@@ -68,7 +68,7 @@ def test_missed_emergency_clock_reaches_the_supervisor_queue(story, session, peo
     code = story.intake(perpetrator_relation="parent")
     assert story.pass_time(hours=5, minutes=59) >= 0
     story.pass_time(hours=7)  # 13 h after receipt: the 12-hour clock is past due
-    queue = story.client.get("/api/v1/escalations").json()
+    queue = story.client.get("/api/v1/escalations", headers=story.auth("supervisor")).json()
     mine = [row for row in queue if row["case_code"] == code]
     assert {row["deadline_kind"] for row in mine} >= {"emergency_measures"}
     row = next(r for r in mine if r["deadline_kind"] == "emergency_measures")
@@ -90,7 +90,7 @@ def test_plan_cannot_be_submitted_without_a_task_and_says_why(story):
     response = story.client.post(
         f"/api/v1/cases/{code}/events/submit_plan",
         json={"tasks": []},
-        headers={"X-Casework-User": story.people["caseworker"]},
+        headers=story.auth("caseworker"),
     )
     assert response.status_code == 409
     [error] = response.json()["detail"]
@@ -105,7 +105,7 @@ def test_illegal_event_answers_409_with_what_is_possible(story):
     response = story.client.post(
         f"/api/v1/cases/{code}/events/approve_plan",
         json={},
-        headers={"X-Casework-User": story.people["supervisor"]},
+        headers=story.auth("supervisor"),
     )
     assert response.status_code == 409
     [error] = response.json()["detail"]
@@ -121,7 +121,7 @@ def test_bad_event_payload_is_422_per_field(story):
     response = story.client.post(
         f"/api/v1/cases/{code}/events/complete_assessment",
         json={"risk_level": "extreme", "emergency": True},
-        headers={"X-Casework-User": story.people["caseworker"]},
+        headers=story.auth("caseworker"),
     )
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["detail"]}
@@ -136,7 +136,7 @@ def test_stale_version_is_refused_not_overwritten(story):
     response = story.client.post(
         f"/api/v1/cases/{code}/events/transfer",
         json={"to": "Xã bên", "expected_version": seen},
-        headers={"X-Casework-User": story.people["caseworker"]},
+        headers=story.auth("caseworker"),
     )
     assert response.status_code == 409
     assert response.json()["detail"][0]["type"] == "concurrent_change"
@@ -147,29 +147,31 @@ def test_declined_task_goes_to_the_caseworker_and_the_queue(story, session, agen
     code = story.intake()
     police = next(t for t in story.case(code)["tasks"] if t["agency_kind"] == "police")
     story.task_action(police["id"], "decline", as_="police.officer", reason="Đang trực bão lũ")
-    queue = story.client.get("/api/v1/escalations").json()
+    queue = story.client.get("/api/v1/escalations", headers=story.auth("supervisor")).json()
     [row] = [r for r in queue if r["task_id"] == police["id"]]
     assert row["reason"] == "task_declined"
     assert any(m.kind == "task.declined" for m in outbox(session))
     response = story.client.post(
         f"/api/v1/escalations/{row['id']}/reassign",
         json={"agency_id": agencies["womens_union"], "reason": "Hội Phụ nữ hỗ trợ thay"},
-        headers={"X-Casework-User": story.people["supervisor"]},
+        headers=story.auth("supervisor"),
     )
     assert response.status_code == 204, response.text
     tasks = story.case(code)["tasks"]
     assert any(t["agency_kind"] == "womens_union" and t["kind"] == police["kind"] for t in tasks)
-    assert story.client.get("/api/v1/escalations").json() == [
-        r for r in story.client.get("/api/v1/escalations").json() if r["id"] != row["id"]
+    assert story.client.get("/api/v1/escalations", headers=story.auth("supervisor")).json() == [
+        r
+        for r in story.client.get("/api/v1/escalations", headers=story.auth("supervisor")).json()
+        if r["id"] != row["id"]
     ]
 
 
 def test_extension_needs_a_reason_and_moves_the_deadline(story):
     code = story.intake(perpetrator_relation="parent")
     story.pass_time(hours=13)
-    queue = story.client.get("/api/v1/escalations").json()
+    queue = story.client.get("/api/v1/escalations", headers=story.auth("supervisor")).json()
     row = next(r for r in queue if r["deadline_kind"] == "emergency_measures")
-    headers = {"X-Casework-User": story.people["supervisor"]}
+    headers = story.auth("supervisor")
     missing = story.client.post(
         f"/api/v1/escalations/{row['id']}/extend",
         json={"due_at": "2026-03-03T12:00:00+07:00"},
@@ -224,14 +226,20 @@ def test_separation_must_end_before_closing_and_is_reviewed_after_15_days(story,
 def test_only_a_supervisor_works_the_queue(story):
     story.intake(perpetrator_relation="parent")
     story.pass_time(hours=13)
-    row = story.client.get("/api/v1/escalations").json()[0]
-    for who, expected in (("caseworker", 403), ("police.head", 403), ("supervisor", 204)):
+    row = story.client.get("/api/v1/escalations", headers=story.auth("supervisor")).json()[0]
+    # The caseworker sees the queue but may not work it (403); an agency head does not see
+    # it at all, so it answers as if it did not exist (404).
+    for who, expected in (("caseworker", 403), ("police.head", 404), ("supervisor", 204)):
         response = story.client.post(
             f"/api/v1/escalations/{row['id']}/acknowledge",
-            headers={"X-Casework-User": story.people[who]},
+            headers=story.auth(who),
         )
         assert response.status_code == expected, (who, response.text)
-    [after] = [r for r in story.client.get("/api/v1/escalations").json() if r["id"] == row["id"]]
+    [after] = [
+        r
+        for r in story.client.get("/api/v1/escalations", headers=story.auth("supervisor")).json()
+        if r["id"] == row["id"]
+    ]
     assert after["status"] == "acknowledged"
 
 
@@ -283,7 +291,7 @@ def test_no_message_carries_the_childs_name_address_or_what_happened(story, sess
 def test_unknown_escalation_is_404(story):
     response = story.client.post(
         "/api/v1/escalations/999999/acknowledge",
-        headers={"X-Casework-User": story.people["supervisor"]},
+        headers=story.auth("supervisor"),
     )
     assert response.status_code == 404
     assert response.json()["detail"][0]["type"] == "escalation_not_found"

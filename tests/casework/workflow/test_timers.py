@@ -33,7 +33,7 @@ def test_initial_assessment_ladder_reminds_warns_and_escalates_on_time(story, se
     assert steps_fired(session, "initial_assessment") == ["remind", "warn"]
     story.pass_time(hours=3)  # 20:15: due; the emergency ladder escalates with no grace
     assert steps_fired(session, "initial_assessment") == ["remind", "warn", "overdue", "escalate"]
-    queue = story.client.get("/api/v1/escalations").json()
+    queue = story.client.get("/api/v1/escalations", headers=story.auth("supervisor")).json()
     assert [r["deadline_kind"] for r in queue] == ["initial_assessment"]
 
 
@@ -115,6 +115,9 @@ def test_task_not_accepted_in_time_is_escalated_as_such(story, session):
     code = story.intake()
     story.pass_time(hours=2, minutes=1)  # police had 2 hours to accept
     story.pass_time(hours=24)
-    reasons = {r["reason"] for r in story.client.get("/api/v1/escalations").json()}
+    reasons = {
+        r["reason"]
+        for r in story.client.get("/api/v1/escalations", headers=story.auth("supervisor")).json()
+    }
     assert "task_not_accepted" in reasons
     assert code

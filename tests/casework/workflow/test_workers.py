@@ -29,6 +29,7 @@ from casework.deadlines.runner import claim
 from casework.intake.schemas import IntakeCreate
 from casework.intake.service import record_intake
 from casework.migrate import upgrade
+from tests.conftest import TEST_KEYS
 from tests.factories.communes import create_commune
 from tests.factories.intakes import intake_payload
 
@@ -197,6 +198,9 @@ class Worker:
             "CASEWORK_DATABASE_URL": url,
             "CASEWORK_TICK_SECONDS": "0.2",
             "CASEWORK_TIMER_BATCH": "100",
+            # the suite's keys: the worker reads what the tests wrote (and writes no var/)
+            "CASEWORK_SECRET_KEY": TEST_KEYS["secret_key"],
+            "CASEWORK_DATA_KEYS": TEST_KEYS["data_keys"],
         } | {f"CASEWORK_{key.upper()}": str(value) for key, value in settings.items()}
         self.log = log
         with log.open("w") as out:

@@ -1,0 +1,176 @@
+"""Who is acting: a logged-in browser session or an API token; and logging in and out.
+
+``current_actor`` is the one authentication dependency: the API routers and the web pages
+declare it once at router level (``casework.app``), views take the resulting ``Actor``
+through ``casework.authz.deps.allowed``. A session-authenticated request that changes
+something must carry the CSRF token (``casework.web.csrf``).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import sqlalchemy as sa
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import Session, select
+
+from casework.accounts.models import ApiToken, Role, User
+from casework.accounts.tokens import find_usable
+from casework.actors import Actor
+from casework.audit import service as audit_service
+from casework.audit.models import AuditAction
+from casework.audit.service import Origin, Record
+from casework.db import run_in_transaction
+from casework.errors import CaseworkError
+from casework.timefmt import as_utc
+from casework.web import csrf
+
+# A token's use is written to the audit log at most this often (each request it makes
+# that reads or changes a record is audited anyway, with the token's id).
+TOKEN_USE_EVERY = timedelta(minutes=1)
+
+
+class NotAuthenticated(CaseworkError):
+    status_code = 401
+    code = "not_authenticated"
+
+
+class TokenInvalid(NotAuthenticated):
+    code = "token_invalid"
+
+
+def origin_of(request: Request) -> Origin:
+    client = request.client.host if request.client else None
+    return Origin(ip=client, user_agent=request.headers.get("user-agent"))
+
+
+def actor_of(user: User, **extra: object) -> Actor:
+    return Actor(
+        user_id=user.id,
+        role=Role(user.role),
+        commune_id=user.commune_id,
+        agency_id=user.agency_id,
+        username=user.username,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+# Declared as a security scheme so the OpenAPI (and /docs' "Authorize") shows bearer tokens.
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    description="Token API do quản trị cấp (`casework token create`) / an API token",
+)
+
+
+def _from_token(request: Request, raw: str) -> Actor:
+    now = request.app.state.clock.now()
+    with request.app.state.session_factory() as session:
+        found = find_usable(session, raw=raw, now=now)
+    if found is None:
+        record = Record(AuditAction.token_use, "token", raw[:12], outcome="failed")
+        write_audit(request, None, record)
+        raise TokenInvalid()
+    token, user = found
+    actor = actor_of(user, token_id=token.id, scopes=frozenset(token.scopes.split()))
+    last = token.last_used_at
+    if last is None or now - as_utc(last) >= TOKEN_USE_EVERY:
+
+        def note_use(session: Session) -> None:
+            session.execute(
+                sa.update(ApiToken).where(ApiToken.id == token.id).values(last_used_at=now)
+            )
+            audit_service.append(
+                session,
+                actor,
+                Record(AuditAction.token_use, "token", str(token.id)),
+                origin=origin_of(request),
+                now=now,
+            )
+
+        run_in_transaction(request.app.state.session_factory, note_use)
+    return actor
+
+
+def write_audit(
+    request: Request,
+    actor: Actor | None,
+    records: Record | list[Record],
+    *,
+    after: Session | None = None,
+) -> None:
+    """Append to the audit log in a transaction of its own (for reads and refusals, which
+    have no transaction to share). A failure here fails the request: nothing is shown
+    that was not recorded. ``after``: the read's session, ended first, so no read
+    transaction stays open while the audit lock is awaited."""
+    if after is not None:
+        after.close()
+    origin, now = origin_of(request), request.app.state.clock.now()
+    run_in_transaction(
+        request.app.state.session_factory,
+        lambda session: audit_service.append(session, actor, records, origin=origin, now=now),
+    )
+
+
+def session_user(session: Session, request: Request) -> User | None:
+    """The logged-in user, if the session's epoch is still the account's and it is active."""
+    uid, epoch = request.session.get("uid"), request.session.get("epoch")
+    if not isinstance(uid, int) or not isinstance(epoch, int):
+        return None
+    user = session.exec(select(User).where(User.id == uid, User.is_active)).first()
+    if user is None or user.session_epoch != epoch:
+        return None
+    return user
+
+
+def resolve_actor(
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
+) -> Actor | None:
+    """The actor from an ``Authorization: Bearer`` token, else from the session cookie."""
+    if bearer is not None and bearer.credentials.strip():
+        return _from_token(request, bearer.credentials.strip())
+    if "uid" not in request.session:
+        return None
+    # A short session of its own: the request's unit of work must not run inside a
+    # transaction this lookup left open.
+    with request.app.state.session_factory() as session:
+        user = session_user(session, request)
+    if user is None:
+        end_browser_session(request)  # over: logged out everywhere, or disabled
+        return None
+    return actor_of(user)
+
+
+async def current_actor(
+    request: Request, actor: Annotated[Actor | None, Depends(resolve_actor)]
+) -> Actor:
+    """The authenticated actor (401 otherwise); changes from a browser need the CSRF token."""
+    if actor is None:
+        raise NotAuthenticated()
+    if actor.token_id is None:
+        await csrf.require(request)
+    return actor
+
+
+def optional_actor(
+    actor: Annotated[Actor | None, Depends(resolve_actor)],
+) -> Actor | None:
+    """For public pages that show more to someone logged in."""
+    return actor
+
+
+def start_browser_session(request: Request, user: User) -> None:
+    """Log ``user`` in: a fresh session (new CSRF token) bound to their current epoch."""
+    request.session.clear()
+    request.session.update({"uid": user.id, "epoch": user.session_epoch})
+    csrf.token(request)
+
+
+def end_browser_session(request: Request) -> None:
+    request.session.clear()
+
+
+CurrentActor = Annotated[Actor, Depends(current_actor)]
+OptionalActor = Annotated[Actor | None, Depends(optional_actor)]

@@ -1,0 +1,221 @@
+"""The policy as FastAPI dependencies: every route names its action here.
+
+``allowed(action)`` authenticates (``current_actor``) and applies the role gate;
+``case_for``, ``task_for`` and ``escalation_for`` also find the record in the path
+through the scoped queries, so a record the person may not see answers 404 before any
+body is read, exactly as a missing one. Each refusal is written to the audit log.
+The route inventory test finds the action of every route through ``ACTION_ATTR``.
+"""
+
+# No "from __future__ import annotations": the dependencies below annotate with local
+# values (the action), which FastAPI must see evaluated.
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlmodel import Session, select
+
+from casework.accounts.auth import CurrentActor, write_audit
+from casework.actors import Actor
+from casework.audit.models import AuditAction
+from casework.audit.service import Record
+from casework.authz import policy, scopes
+from casework.authz.policy import Action, CaseView, Decision, Outcome
+from casework.cases.models import ProtectionCase, Task, TaskStatus
+from casework.cases.service import CaseNotFound
+from casework.errors import CaseworkError, NotFound
+from casework.escalations.models import Escalation
+from casework.escalations.service import EscalationNotFound
+from casework.tasks.service import TaskNotFound
+
+ACTION_ATTR = "casework_action"
+
+
+class NotPermitted(CaseworkError):
+    status_code = 403
+    code = "not_permitted"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__()
+        self.code = reason
+
+
+def refuse(
+    request: Request,
+    actor: Actor,
+    action: Action,
+    decision: Decision,
+    *,
+    hidden: CaseworkError | None = None,
+    subject: tuple[str, str] | None = None,
+) -> None:
+    """Record the refusal, then answer 404 (as if absent) or 403 (visible, not allowed)."""
+    subject_type, subject_id = subject or (None, None)
+    write_audit(
+        request,
+        actor,
+        Record(
+            AuditAction.permission_denied,
+            subject_type,
+            subject_id,
+            outcome=decision.outcome.value,
+            detail={"action": action.value, "path": request.url.path, "reason": decision.reason},
+        ),
+    )
+    if decision.outcome == Outcome.hidden:
+        raise hidden or NotFound()
+    raise NotPermitted(decision.reason)
+
+
+def _tagged(action: Action, dependency: Callable[..., Any]) -> Any:
+    setattr(dependency, ACTION_ATTR, action)
+    return Depends(dependency)
+
+
+def allowed(action: Action) -> Any:
+    """``Depends``: the authenticated actor, if their role may attempt ``action``."""
+
+    def dependency(request: Request, actor: CurrentActor) -> Actor:
+        decision = policy.gate(actor, action)
+        if not decision.allowed:
+            refuse(request, actor, action, decision)
+        return actor
+
+    return _tagged(action, dependency)
+
+
+def Allowed(action: Action) -> Any:  # noqa: N802  (reads as a type in signatures)
+    """``actor: Allowed(Action.x)`` in a view's signature."""
+    return Annotated[Actor, allowed(action)]
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """A case the actor may see, and how much of it."""
+
+    id: int
+    code: str
+    commune_id: int
+    view: CaseView
+    actor: Actor
+
+
+def _live_agencies(session: Session, case_id: int) -> set[int]:
+    return set(
+        session.exec(
+            select(Task.agency_id).where(Task.case_id == case_id, Task.status != TaskStatus.planned)
+        ).all()
+    )
+
+
+def _case_access(session: Session, actor: Actor, case: ProtectionCase) -> CaseAccess | None:
+    view = policy.case_view(
+        actor, commune_id=case.commune_id, task_agency_ids=_live_agencies(session, case.id)
+    )
+    if view is None:
+        return None
+    return CaseAccess(
+        id=case.id, code=case.code, commune_id=case.commune_id, view=view, actor=actor
+    )
+
+
+def case_for(action: Action) -> Any:
+    """``Depends``: the case named by the path's ``code``, if the actor may see it (else 404)."""
+
+    def dependency(request: Request, code: str, actor: Annotated[Actor, allowed(action)]):  # type: ignore[no-untyped-def]
+        code = code.strip().upper()
+        with request.app.state.session_factory() as session:
+            case = session.exec(
+                select(ProtectionCase).where(
+                    ProtectionCase.code == code, scopes.visible_cases(actor)
+                )
+            ).first()
+            access = _case_access(session, actor, case) if case is not None else None
+        if access is None:
+            refuse(
+                request,
+                actor,
+                action,
+                policy.HIDE,
+                hidden=CaseNotFound(code=code),
+                subject=("case", code),
+            )
+        assert access is not None
+        if action == Action.case_event and access.view != CaseView.full:
+            refuse(request, actor, action, policy.deny("not_permitted"), subject=("case", code))
+        return access
+
+    return _tagged(action, dependency)
+
+
+@dataclass(frozen=True)
+class TaskAccess:
+    task_id: int
+    case: CaseAccess
+
+
+def task_for(action: Action) -> Any:
+    """``Depends``: the task in the path, if it is the actor's agency's (404 if unseen,
+    403 if seen but another agency's)."""
+
+    def dependency(request: Request, task_id: int, actor: Annotated[Actor, allowed(action)]):  # type: ignore[no-untyped-def]
+        with request.app.state.session_factory() as session:
+            row = session.exec(
+                select(Task, ProtectionCase)
+                .join(ProtectionCase, ProtectionCase.id == Task.case_id)
+                .where(Task.id == task_id, scopes.visible_tasks(actor))
+            ).first()
+            access = _case_access(session, actor, row[1]) if row is not None else None
+        decision = (
+            policy.task_decision(
+                actor, view=access.view if access else None, task_agency_id=row[0].agency_id
+            )
+            if row is not None
+            else policy.HIDE
+        )
+        if not decision.allowed:
+            refuse(
+                request,
+                actor,
+                action,
+                decision,
+                hidden=TaskNotFound(task_id=task_id),
+                subject=("task", str(task_id)),
+            )
+        assert access is not None
+        return TaskAccess(task_id=task_id, case=access)
+
+    return _tagged(action, dependency)
+
+
+def escalation_for(action: Action) -> Any:
+    """``Depends``: the escalation in the path, if its case is in the actor's full view."""
+
+    def dependency(  # type: ignore[no-untyped-def]
+        request: Request, escalation_id: int, actor: Annotated[Actor, allowed(action)]
+    ):
+        with request.app.state.session_factory() as session:
+            case = session.exec(
+                select(ProtectionCase)
+                .join(Escalation, Escalation.case_id == ProtectionCase.id)
+                .where(Escalation.id == escalation_id, scopes.full_cases(actor))
+            ).first()
+            access = _case_access(session, actor, case) if case is not None else None
+        if access is None or not policy.escalation_visible(access.view):
+            refuse(
+                request,
+                actor,
+                action,
+                policy.HIDE,
+                hidden=EscalationNotFound(escalation_id=escalation_id),
+                subject=("escalation", str(escalation_id)),
+            )
+        return access
+
+    return _tagged(action, dependency)
+
+
+def action_of(call: Callable[..., Any]) -> Action | None:
+    return getattr(call, ACTION_ATTR, None)

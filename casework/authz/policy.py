@@ -1,0 +1,198 @@
+"""Who may do what to which record: the one place Casework decides access.
+
+Two questions, answered for the API, the web pages and the exports alike:
+
+- *May this person attempt this kind of action at all?* ``gate(actor, action)`` reads
+  ``RULES``: the roles allowed, the token scope it needs, and, for a role that may not
+  act but may see such records, a 403 instead of a 404.
+- *May they see or act on this record?* ``case_view`` says how much of a case a person
+  sees (all of it, only what their agency's task needs, or nothing), ``task_decision``
+  and ``escalation_visible`` do the same for tasks and escalations; ``casework.authz.scopes``
+  turns the same rules into SQL for lists.
+
+A record someone may not see answers 404, exactly as one that does not exist (NĐ56
+confidentiality: not even its existence is confirmed); a record they see but may not act
+on answers 403. Which workflow events only the supervisor may fire (approve a plan,
+decide a separation, close) is not repeated here: the workflow definition's
+``actor_is_supervisor`` guard says so, and ``supervisor_events`` reads it from there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from enum import StrEnum
+
+from casework.accounts.models import Role
+from casework.actors import Actor
+from workflows.definition import Definition
+
+
+class Action(StrEnum):
+    intake_create = "intake.create"
+    case_list = "case.list"
+    case_read = "case.read"
+    case_event = "case.event"
+    task_act = "task.act"
+    child_list = "child.list"
+    escalation_list = "escalation.list"
+    escalation_act = "escalation.act"
+    stats_read = "stats.read"
+    audit_read = "audit.read"
+    audit_export = "audit.export"
+    account_self = "account.self"
+
+
+R = Role
+# Caseworkers and supervisors see their commune's cases in full (reporter included).
+FULL_CASE_ROLES = frozenset({R.caseworker, R.supervisor})
+# Agency officers and heads see a case only while their agency has a task on it.
+AGENCY_CASE_ROLES = frozenset({R.agency_officer, R.agency_head})
+# Who answers an agency's tasks: its officers and head; caseworkers are the focal points
+# of the culture and social office, whose tasks they answer.
+TASK_ROLES = frozenset({R.agency_officer, R.agency_head, R.caseworker})
+EVERYONE = frozenset(Role)
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role]
+    scope: str | None  # the API token scope it needs (None: no token may)
+    seen_with: Action | None = None  # roles allowed this one get 403 instead of 404
+    session_only: bool = False  # only from a logged-in browser, never with a token
+    summary: str = ""
+
+
+RULES: dict[Action, Rule] = {
+    Action.intake_create: Rule(
+        FULL_CASE_ROLES | AGENCY_CASE_ROLES | {R.collaborator},
+        "intake:write",
+        summary="Anyone who must report may submit a report (collaborators: nothing else)",
+    ),
+    Action.case_list: Rule(
+        FULL_CASE_ROLES | AGENCY_CASE_ROLES, "cases:read", summary="Cases they may see"
+    ),
+    Action.case_read: Rule(
+        FULL_CASE_ROLES | AGENCY_CASE_ROLES, "cases:read", summary="A case, as much as they may"
+    ),
+    Action.case_event: Rule(
+        FULL_CASE_ROLES,
+        "cases:write",
+        seen_with=Action.case_read,
+        summary="Move a case on (the definition's guards keep some events for supervisors)",
+    ),
+    Action.task_act: Rule(
+        TASK_ROLES,
+        "tasks:write",
+        seen_with=Action.case_read,
+        summary="Accept, decline or complete a task of one's own agency",
+    ),
+    Action.child_list: Rule(FULL_CASE_ROLES, "cases:read", summary="Search the children"),
+    Action.escalation_list: Rule(
+        FULL_CASE_ROLES, "escalations:read", summary="The commune's escalation queue"
+    ),
+    Action.escalation_act: Rule(
+        frozenset({R.supervisor}),
+        "escalations:write",
+        seen_with=Action.escalation_list,
+        summary="Only the supervisor works the queue",
+    ),
+    Action.stats_read: Rule(
+        frozenset({R.province_viewer, R.supervisor, R.caseworker}),
+        "stats:read",
+        summary="Counts only, never a record",
+    ),
+    Action.audit_read: Rule(frozenset({R.auditor}), "audit:read", summary="Read the audit log"),
+    Action.audit_export: Rule(frozenset({R.auditor}), "audit:read", summary="Export the audit log"),
+    Action.account_self: Rule(
+        EVERYONE, None, session_only=True, summary="One's own password and sessions"
+    ),
+}
+
+
+class Outcome(StrEnum):
+    allowed = "allowed"
+    hidden = "hidden"  # 404: as if it did not exist
+    denied = "denied"  # 403: visible, but not for this person to do
+
+
+@dataclass(frozen=True)
+class Decision:
+    outcome: Outcome
+    reason: str = ""
+
+    @property
+    def allowed(self) -> bool:
+        return self.outcome == Outcome.allowed
+
+
+ALLOW = Decision(Outcome.allowed)
+HIDE = Decision(Outcome.hidden, "not_found")
+
+
+def deny(reason: str) -> Decision:
+    return Decision(Outcome.denied, reason)
+
+
+def role_may(role: Role | None, action: Action) -> bool:
+    return role is not None and role in RULES[action].roles
+
+
+def gate(actor: Actor, action: Action) -> Decision:
+    """Whether ``actor`` may attempt ``action`` at all (before any record is looked at)."""
+    rule = RULES[action]
+    if role_may(actor.role, action):
+        if actor.scopes is not None and (rule.session_only or rule.scope not in actor.scopes):
+            return deny("token_scope")
+        return ALLOW
+    if rule.seen_with is not None and role_may(actor.role, rule.seen_with):
+        return deny("not_permitted")
+    return HIDE
+
+
+class CaseView(StrEnum):
+    full = "full"  # everything, the reporter included (caseworker, supervisor)
+    task = "task"  # the child's name, age and village and their agency's own tasks
+
+
+def case_view(
+    actor: Actor, *, commune_id: int, task_agency_ids: Collection[int]
+) -> CaseView | None:
+    """How much of a case ``actor`` sees; ``task_agency_ids``: agencies with a live task
+    on it (tasks of a plan still awaiting approval do not count)."""
+    if actor.commune_id is None or actor.commune_id != commune_id:
+        return None
+    if actor.role in FULL_CASE_ROLES:
+        return CaseView.full
+    if actor.role in AGENCY_CASE_ROLES and actor.agency_id in task_agency_ids:
+        return CaseView.task
+    return None
+
+
+def list_view(actor: Actor) -> CaseView | None:
+    """How much of each listed case ``actor`` sees (lists apply ``scopes.visible_cases``)."""
+    if actor.role in FULL_CASE_ROLES:
+        return CaseView.full
+    if actor.role in AGENCY_CASE_ROLES:
+        return CaseView.task
+    return None
+
+
+def task_decision(actor: Actor, *, view: CaseView | None, task_agency_id: int) -> Decision:
+    """Answering a task: the person's agency must own it. A task they cannot see is 404."""
+    own = actor.agency_id is not None and actor.agency_id == task_agency_id
+    if view is None or (view == CaseView.task and not own):
+        return HIDE
+    if not own or not role_may(actor.role, Action.task_act):
+        return deny("task_of_another_agency")
+    return ALLOW
+
+
+def escalation_visible(view: CaseView | None) -> bool:
+    """The queue belongs to the commune's caseworkers and supervisor (full view)."""
+    return view == CaseView.full
+
+
+def supervisor_events(definition: Definition) -> frozenset[str]:
+    """The events only a supervisor may fire, as the workflow definition guards them."""
+    return frozenset(t.event for t in definition.transitions if "actor_is_supervisor" in t.guards)

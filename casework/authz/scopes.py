@@ -1,0 +1,72 @@
+"""The policy's rules as SQL: which cases, tasks, children and escalations a person may list.
+
+Every list and every record lookup starts from one of these conditions, so a query
+cannot forget the commune or the agency. They mirror ``policy.case_view``: full view
+for the commune's caseworkers and supervisor, task view for an agency with a live task.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from casework.actors import Actor
+from casework.authz.policy import AGENCY_CASE_ROLES, FULL_CASE_ROLES
+from casework.cases.models import ProtectionCase, Task, TaskStatus
+from casework.children.models import Child
+
+NOTHING: ColumnElement[bool] = sa.false()
+
+
+def live_task_of(agency_id: int | None) -> ColumnElement[bool]:
+    """The case has a task of this agency that its agency can see (not a plan draft)."""
+    return (
+        sa.select(Task.id)
+        .where(
+            Task.case_id == ProtectionCase.id,
+            Task.agency_id == agency_id,
+            Task.status != TaskStatus.planned,
+        )
+        .exists()
+    )
+
+
+def visible_cases(actor: Actor) -> ColumnElement[bool]:
+    """Condition on ``ProtectionCase``: the cases ``actor`` may see at all."""
+    if actor.commune_id is None:
+        return NOTHING
+    in_commune = ProtectionCase.commune_id == actor.commune_id
+    if actor.role in FULL_CASE_ROLES:
+        return in_commune
+    if actor.role in AGENCY_CASE_ROLES and actor.agency_id is not None:
+        return sa.and_(in_commune, live_task_of(actor.agency_id))
+    return NOTHING
+
+
+def full_cases(actor: Actor) -> ColumnElement[bool]:
+    """Condition on ``ProtectionCase``: the cases ``actor`` sees in full."""
+    if actor.commune_id is None or actor.role not in FULL_CASE_ROLES:
+        return NOTHING
+    return ProtectionCase.commune_id == actor.commune_id
+
+
+def visible_children(actor: Actor) -> ColumnElement[bool]:
+    """Condition on ``Child``: the children register is for caseworkers and supervisors."""
+    if actor.commune_id is None or actor.role not in FULL_CASE_ROLES:
+        return NOTHING
+    return Child.commune_id == actor.commune_id
+
+
+def visible_tasks(actor: Actor) -> ColumnElement[bool]:
+    """Condition on ``Task`` (joined to its case): all of a fully seen case's tasks, or an
+    agency's own live tasks."""
+    if actor.commune_id is None:
+        return NOTHING
+    in_commune = ProtectionCase.commune_id == actor.commune_id
+    if actor.role in FULL_CASE_ROLES:
+        return in_commune
+    if actor.role in AGENCY_CASE_ROLES and actor.agency_id is not None:
+        return sa.and_(
+            in_commune, Task.agency_id == actor.agency_id, Task.status != TaskStatus.planned
+        )
+    return NOTHING

@@ -1,0 +1,82 @@
+"""The browser session: a signed cookie holding only who is logged in and their epoch.
+
+The cookie is signed (itsdangerous), not encrypted, so it carries nothing personal:
+``uid`` (the user id), ``epoch`` (the account's session epoch when they logged in) and
+``csrf`` (the form token). Every request checks the signature's age against the idle
+timeout, and every answer signs it afresh, so a session ends after
+``CASEWORK_SESSION_IDLE_MINUTES`` without a request. The account's epoch is checked on
+each request too (``casework.accounts.auth``): "log out everywhere", a password change or
+disabling the account end every session at once.
+
+Cookie flags: HttpOnly, SameSite=Lax, and Secure when the request came over HTTPS (or
+always, with ``CASEWORK_COOKIE_SECURE=always`` behind a TLS-terminating proxy).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from itsdangerous import BadSignature, TimestampSigner
+from starlette.datastructures import MutableHeaders
+from starlette.requests import HTTPConnection
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+COOKIE = "casework_session"
+SALT = "casework.session"
+
+
+def signer(secret_key: str) -> TimestampSigner:
+    return TimestampSigner(secret_key, salt=SALT)
+
+
+def encode(secret_key: str, data: dict[str, Any]) -> str:
+    """The cookie value for ``data`` (what the middleware sets; tests use it to act as a
+    logged-in browser without a login round trip)."""
+    return signer(secret_key).sign(json.dumps(data, separators=(",", ":"))).decode()
+
+
+class SessionMiddleware:
+    def __init__(
+        self, app: ASGIApp, *, secret_key: str, idle_seconds: int, secure: str = "auto"
+    ) -> None:
+        self.app = app
+        self.secret_key = secret_key
+        self.signer = signer(secret_key)
+        self.idle_seconds = idle_seconds
+        self.secure = secure
+
+    def _load(self, raw: str | None) -> dict[str, Any]:
+        if not raw:
+            return {}
+        try:
+            data = json.loads(self.signer.unsign(raw, max_age=self.idle_seconds))
+        except (BadSignature, ValueError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        raw = HTTPConnection(scope).cookies.get(COOKIE)
+        scope["session"] = self._load(raw)
+        secure = self.secure == "always" or (
+            self.secure == "auto" and scope.get("scheme") == "https"
+        )
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                flags = "Path=/; HttpOnly; SameSite=Lax" + ("; Secure" if secure else "")
+                session = scope["session"]
+                if session:
+                    signed = encode(self.secret_key, session)
+                    headers.append(
+                        "Set-Cookie", f"{COOKIE}={signed}; Max-Age={self.idle_seconds}; {flags}"
+                    )
+                elif raw:
+                    headers.append("Set-Cookie", f"{COOKIE}=; Max-Age=0; {flags}")
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)

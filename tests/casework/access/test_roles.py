@@ -1,0 +1,160 @@
+"""What each role sees, written out by hand (the matrix checks the code against the policy;
+these check the policy against the issue)."""
+
+from __future__ import annotations
+
+import pytest
+
+from casework.authz.policy import supervisor_events
+from casework.cases import workflow
+from tests.casework.access.routes import endpoints
+from tests.factories.intakes import intake_payload
+
+REPORTER_TRACES = ("Lò Văn Tính", "Lo Van Tinh", "+84912345678", "0912 345 678", "hàng xóm")
+
+
+def get(client, browser_for, user, path):
+    response = client.get(path, headers=browser_for(user))
+    client.cookies.clear()
+    return response
+
+
+def test_caseworker_and_supervisor_see_the_case_in_full_with_the_reporter(
+    client, world, browser_for
+):
+    for who in ("caseworker", "supervisor"):
+        user = world.own.people[who]
+        case = get(client, browser_for, user, f"/api/v1/cases/{world.own.case.code}").json()
+        assert case["view"] == "full"
+        assert case["reports"][0]["reporter"]["name"] == "Lò Văn Tính"
+        assert {t["agency_kind"] for t in case["tasks"]} >= {"police", "health_station"}
+        other = get(client, browser_for, user, f"/api/v1/cases/{world.other.case.code}")
+        assert other.status_code == 404
+        assert other.json()["detail"][0]["type"] == "case_not_found"
+
+
+@pytest.mark.parametrize("who", ["police.officer", "police.head"])
+def test_an_agency_sees_only_the_child_basics_and_its_own_tasks(client, world, browser_for, who):
+    user = world.own.people[who]
+    response = get(client, browser_for, user, f"/api/v1/cases/{world.own.case.code}")
+    case = response.json()
+    assert set(case) == {
+        "view",
+        "code",
+        "status",
+        "status_label",
+        "is_emergency",
+        "child",
+        "tasks",
+        "deadlines",
+    }
+    assert case["view"] == "task"
+    assert set(case["child"]) == {"full_name", "age", "village"}
+    assert case["child"] == {"full_name": "Nguyễn Thị Hoa", "age": 9, "village": "Thôn Đồng Tâm"}
+    assert {t["agency_kind"] for t in case["tasks"]} == {"police"}
+    assert {d["task_id"] for d in case["deadlines"]} <= {t["id"] for t in case["tasks"]}
+    for trace in REPORTER_TRACES + ("Hàng xóm nghe tiếng trẻ khóc", "Nguyễn Văn Bình"):
+        assert trace not in response.text
+    listed = get(client, browser_for, user, "/api/v1/cases").json()
+    assert [item["code"] for item in listed["items"]] == [world.own.case.code]
+    assert listed["items"][0]["child_id"] is None
+    assert listed["items"][0]["risk_level"] is None
+
+
+def test_an_agency_without_a_task_sees_no_case(client, world, browser_for):
+    user = world.own.people["economic_office.officer"]
+    assert get(client, browser_for, user, f"/api/v1/cases/{world.own.case.code}").status_code == 404
+    assert get(client, browser_for, user, "/api/v1/cases").json()["total"] == 0
+
+
+def test_a_collaborator_may_report_and_sees_nothing_else(client, world, browser_for):
+    user = world.own.people["collaborator"]
+    response = client.post(
+        "/api/v1/intakes",
+        json=intake_payload(**{"child.full_name": "Lường Thị Én"}),
+        headers=browser_for(user),
+    )
+    assert response.status_code == 201, response.text
+    assert set(response.json()) == {"report_id", "received"}
+    for path in (
+        "/api/v1/cases",
+        f"/api/v1/cases/{world.own.case.code}",
+        "/api/v1/children",
+        "/api/v1/escalations",
+        "/api/v1/stats",
+        "/api/v1/audit",
+    ):
+        assert get(client, browser_for, user, path).status_code == 404, path
+
+
+def test_a_province_viewer_gets_counts_and_never_a_record(client, world, browser_for):
+    user = world.own.people["province_viewer"]
+    stats = get(client, browser_for, user, "/api/v1/stats").json()
+    assert {row["code"] for row in stats} == {"TD-TEST", "OTHER"}  # the whole province
+    assert all(row["total"] == 1 for row in stats)
+    for path in (
+        "/api/v1/cases",
+        f"/api/v1/cases/{world.own.case.code}",
+        "/api/v1/children",
+        "/api/v1/escalations",
+        "/api/v1/audit",
+    ):
+        assert get(client, browser_for, user, path).status_code == 404, path
+
+
+def test_an_auditor_reads_the_log_and_no_case(client, world, browser_for):
+    user = world.own.people["auditor"]
+    assert get(client, browser_for, user, "/api/v1/audit").status_code == 200
+    assert get(client, browser_for, user, "/api/v1/cases").status_code == 404
+
+
+def test_an_admin_sees_no_case_content(client, world, browser_for):
+    user = world.own.people["admin"]
+    for path in (
+        "/api/v1/cases",
+        f"/api/v1/cases/{world.own.case.code}",
+        "/api/v1/children",
+        "/api/v1/escalations",
+        "/api/v1/audit",
+    ):
+        assert get(client, browser_for, user, path).status_code == 404, path
+
+
+def test_only_the_supervisor_approves_separates_closes_and_reopens():
+    definition = workflow.latest("child_protection")
+    assert supervisor_events(definition) == {
+        "record_separation",
+        "approve_plan",
+        "reject_plan",
+        "close",
+        "reopen",
+    }
+
+
+def test_reporter_identity_is_in_no_answer_to_an_agency(client, world, browser_for):
+    """Every route, GET or POST, for every agency person of both communes."""
+    routes = [e for e in endpoints(client.app) if not e.public and "{event}" not in e.path]
+    agency_people = [
+        user
+        for place in (world.own, world.other)
+        for name, user in place.people.items()
+        if name.endswith((".officer", ".head"))
+    ]
+    for user in agency_people:
+        for endpoint in routes:
+            for place in (world.own, world.other):
+                path = (
+                    endpoint.path.replace("{code}", place.case.code)
+                    .replace("{task_id}", str(place.tasks[next(iter(place.tasks))].id))
+                    .replace("{escalation_id}", str(place.escalation.id))
+                )
+                response = client.request(
+                    endpoint.method,
+                    path,
+                    headers=browser_for(user),
+                    json={} if endpoint.method != "GET" else None,
+                    follow_redirects=False,
+                )
+                client.cookies.clear()
+                for trace in REPORTER_TRACES:
+                    assert trace not in response.text, (user.username, endpoint.path)
