@@ -28,6 +28,7 @@ from casework.errors import install_error_handlers
 from casework.escalations.views import router as escalations_router
 from casework.intake.views import router as intake_router
 from casework.keys import load_keys
+from casework.messaging import tasks as messaging_tasks
 from casework.tasks.views import router as tasks_router
 from casework.web.headers import SecurityHeadersMiddleware
 from casework.web.sessions import SessionMiddleware
@@ -63,10 +64,20 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        ticker = None
+        factory, clock = app.state.session_factory, app.state.clock
+        ticks = []
         if settings.timers_in_serve:
-            job = timer_job(app.state.session_factory, settings, app.state.clock)
-            ticker = ticker_module.background(job, seconds=settings.tick_seconds, name="timers")
+            job = timer_job(factory, settings, clock)
+            ticks.append(ticker_module.Tick(job, settings.tick_seconds, "timers"))
+        relay = None
+        if settings.outbox_in_serve:
+            relay = messaging_tasks.relay(factory, settings, clock)
+            ticks.append(ticker_module.Tick(relay.tick, settings.outbox_tick_seconds, "outbox"))
+            digest = messaging_tasks.digest_job(factory, settings, clock)
+            ticks.append(ticker_module.Tick(digest, 30.0, "digest"))
+        ticker = ticker_module.Background(ticks) if ticks else None
+        if relay is not None and ticker is not None:
+            relay.stopping = ticker.stopping
         yield
         if ticker is not None:
             ticker.shutdown()

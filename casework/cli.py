@@ -77,9 +77,13 @@ def serve(
     import uvicorn
 
     from casework.logs import uvicorn_log_config
+    from casework.messaging.channels import describe
 
     settings = get_settings()
     _install_keys(settings)  # fail here, clearly, when production settings lack keys
+    if settings.outbox_in_serve:
+        for line in describe(settings):
+            typer.echo(line)
     uvicorn.run(
         "casework.app:create_app",
         factory=True,
@@ -94,21 +98,45 @@ def serve(
 
 
 @app.command()
-def worker() -> None:
-    """Fire due deadline timers (reminders, escalations) until stopped; run as many as you like."""
+def worker(
+    timers: bool = typer.Option(True, help="Fire due deadline timers"),
+    outbox: bool = typer.Option(True, help="Send queued e-mail and SMS, and the daily digest"),
+) -> None:
+    """Fire due deadline timers and send queued messages until stopped; run as many as you like."""
+    import threading
+
     from casework.clock import SystemClock
     from casework.db import make_engine, make_sessionmaker
     from casework.deadlines.tasks import timer_job
+    from casework.messaging import tasks as messaging_tasks
+    from casework.messaging.channels import describe
     from workflows import ticker
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(message)s")
     _install_keys(settings)
     engine = make_engine(settings)
-    job = timer_job(make_sessionmaker(engine), settings, SystemClock())
-    typer.echo(f"Worker firing timers every {settings.tick_seconds}s. Ctrl+C stops it.")
+    factory, clock = make_sessionmaker(engine), SystemClock()
+    stopping = threading.Event()
+    ticks = []
+    if timers:
+        job = timer_job(factory, settings, clock)
+        ticks.append(ticker.Tick(job, settings.tick_seconds, "timers"))
+        typer.echo(f"Worker firing timers every {settings.tick_seconds}s.")
+    if outbox:
+        relay = messaging_tasks.relay(factory, settings, clock)
+        relay.stopping = stopping  # SIGTERM: messages not yet started are released
+        digest = messaging_tasks.digest_job(factory, settings, clock)
+        ticks.append(ticker.Tick(relay.tick, settings.outbox_tick_seconds, "outbox"))
+        ticks.append(ticker.Tick(digest, 30.0, "digest"))
+        typer.echo(f"Worker sending messages every {settings.outbox_tick_seconds}s.")
+        for line in describe(settings):
+            typer.echo(f"  {line}")
+    if not ticks:
+        raise typer.BadParameter("nothing to do: both --no-timers and --no-outbox")
+    typer.echo("Ctrl+C stops it.")
     try:
-        ticker.blocking(job, seconds=settings.tick_seconds, name="timers")
+        ticker.blocking_all(ticks, stopping=stopping)
     finally:
         engine.dispose()
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -64,6 +65,79 @@ class Settings(BaseSettings):
     login_ip_max_failures: int = Field(default=20, ge=1, description="per address, then a lockout")
     login_lockout_minutes: int = Field(default=15, ge=1)
 
+    # Notifications: the outbox relay, its channels, quiet hours and the daily digest.
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Where people open Casework; messages link to <public_url>/cases/<code>",
+    )
+    outbox_in_serve: bool = Field(default=True, description="Run the relay in `serve` too")
+    outbox_tick_seconds: float = Field(default=0.5, gt=0)
+    outbox_batch: int = Field(default=200, ge=1, description="Messages claimed per round")
+    outbox_lease_seconds: float = Field(default=120, gt=0)
+    outbox_max_attempts: int = Field(default=8, ge=1, description="Then the message is dead")
+    outbox_backoff_seconds: float = Field(default=30, gt=0, description="First retry's wait")
+    outbox_backoff_max_seconds: float = Field(default=3600, gt=0)
+    outbox_key_prefix: str = Field(
+        default="casework", max_length=30, description="Idempotency keys: <prefix>-<outbox id>"
+    )
+    quiet_hours: str = Field(
+        default="21:00-06:00", description="Local HH:MM-HH:MM; routine messages wait; empty: none"
+    )
+    digest_at: str = Field(default="07:30", description="Daily digest, local HH:MM; empty: none")
+    smtp_host: str = Field(default="", description="Empty: e-mail is off (messages wait)")
+    smtp_port: int = 587
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_from: str = "Casework <casework@localhost>"
+    smtp_timeout_seconds: float = Field(default=20, gt=0)
+    smtp_connections: int = Field(default=2, ge=1, description="E-mails in flight at once")
+    smtp_validate_certs: bool = Field(
+        default=True, description="Check the SMTP server's TLS certificate (off: self-signed)"
+    )
+    sms_provider: Literal["console", "esms", "webhook", "none"] = "console"
+    sms_timeout_seconds: float = Field(default=15, gt=0)
+    sms_concurrency: int = Field(default=4, ge=1, description="SMS requests in flight at once")
+    esms_url: str = "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/"
+    esms_api_key: str = ""
+    esms_secret_key: SecretStr = SecretStr("")
+    esms_brandname: str = ""
+    esms_sms_type: str = "2"
+    esms_sandbox: bool = False
+    sms_webhook_url: str = ""
+    sms_webhook_token: SecretStr = SecretStr("")
+    sms_kinds: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description='Per SMS kind, JSON: {"task.new": {"template_id": "…", "max_segments": 2,'
+        ' "unaccented": true}}; overrides the built-in table',
+    )
+
+    @field_validator("quiet_hours")
+    @classmethod
+    def _span(cls, value: str) -> str:
+        if value.strip():
+            start, end = value.split("-")
+            _clock_time(start), _clock_time(end)
+        return value.strip()
+
+    @field_validator("digest_at")
+    @classmethod
+    def _clock(cls, value: str) -> str:
+        if value.strip():
+            _clock_time(value)
+        return value.strip()
+
+    @property
+    def quiet_span(self) -> tuple[time, time] | None:
+        if not self.quiet_hours:
+            return None
+        start, end = self.quiet_hours.split("-")
+        return _clock_time(start), _clock_time(end)
+
+    @property
+    def digest_time(self) -> time | None:
+        return _clock_time(self.digest_at) if self.digest_at else None
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -71,6 +145,12 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _clock_time(value: str) -> time:
+    """ "21:00" -> time(21, 0); a ValueError says what is wrong."""
+    hours, minutes = value.strip().split(":")
+    return time(int(hours), int(minutes))
 
 
 @lru_cache

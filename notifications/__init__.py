@@ -1,2 +1,3 @@
-"""Notifications: the transactional outbox and (next) its relay and channels. It knows
-nothing about children: a message is a kind, a recipient and a context without personal data."""
+"""Notifications: the transactional outbox, its relay and channels (SMTP, SMS gateways, the
+console) and message rendering. It knows nothing about children: a message is a kind, a
+recipient's address and a context without personal data; Casework supplies the words."""

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from notifications.models import OutboxMessage, OutboxState
+from notifications.models import Channel, OutboxMessage, OutboxState
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,10 @@ class NewMessage:
     subject_ref: str
     dedupe_key: str
     context: Mapping[str, Any] = field(default_factory=dict)
+    channel: str = Channel.email
+    address: str | None = None  # none: the relay marks it dead at once (a supervisor sees it)
+    language: str = "vi"
+    urgent: bool = False  # emergencies: never held back by quiet hours
 
 
 def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datetime) -> int:
@@ -35,6 +39,10 @@ def enqueue_many(session: Session, messages: Sequence[NewMessage], *, now: datet
             "recipient": m.recipient,
             "subject_ref": m.subject_ref,
             "context": dict(m.context),
+            "channel": m.channel,
+            "address": m.address,
+            "language": m.language,
+            "urgent": m.urgent,
             "dedupe_key": m.dedupe_key,
             "state": OutboxState.pending,
             "attempts": 0,

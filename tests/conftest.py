@@ -55,9 +55,11 @@ TEST_KEYS = {
 
 
 def make_test_settings(**overrides: object) -> Settings:
-    """Settings for the suite: fixed keys, a cheap argon2id cost, no ticker in the app."""
+    """Settings for the suite: fixed keys, a cheap argon2id cost, no ticker in the app (its
+    timers or relay would share the test's connection)."""
     values: dict[str, object] = {
         "timers_in_serve": False,
+        "outbox_in_serve": False,
         "argon2_time_cost": 1,
         "argon2_memory_kib": 8,
         "argon2_parallelism": 1,
@@ -229,3 +231,10 @@ def live_factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
             conn.execute(table.delete())
         # the audit chain's head is schema, not data: the migration made it
         conn.execute(AuditHead.__table__.insert().values(id=1, last_seq=0, last_hash=GENESIS))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests run last: Playwright's sync API keeps an event loop running in
+    this thread until the session ends, and tests after it could not start their own
+    (``asyncio.run``), as the e-mail and SMS channel tests do."""
+    items.sort(key=lambda item: Path(item.path).parent.name == "e2e")

@@ -139,6 +139,17 @@ def test_served_app_records_an_intake_and_shows_the_case(databases, backend):
             f"{base}/api/v1/children", params={"q": "Hoàng Thị Thử"}, headers=auth, timeout=10
         )
         assert found.status_code == 200, found.text
+        # The relay in `serve` prints the emergency's SMS on the console (the default SMS
+        # channel); with no SMTP server configured the e-mails wait in the outbox.
+        for _ in range(150):
+            read = httpx.get(f"{base}/api/v1/cases/{code}", headers=auth, timeout=10)
+            messages = read.json()["messages"]
+            if any(m["kind"] == "case.emergency" and m["state"] == "sent" for m in messages):
+                break
+            time.sleep(0.1)
+        states = {(m["kind"], m["channel"], m["state"]) for m in messages}
+        assert ("case.emergency", "sms", "sent") in states
+        assert ("case.emergency", "email", "pending") in states
     finally:
         server.terminate()
         output = server.communicate(timeout=10)[0]
@@ -146,6 +157,8 @@ def test_served_app_records_an_intake_and_shows_the_case(databases, backend):
     assert "GET /api/v1/children?…" in output  # the access log keeps no search words
     for private in ("Thử", "Th%E1%BB%AD", token):
         assert private not in output
+    assert "E-mail: OFF - no SMTP server configured (set CASEWORK_SMTP_HOST)" in output
+    assert f"KHAN: ho so {code} la truong hop khan cap" in output
 
 
 def test_admin_commands_manage_accounts_and_audit_verify_catches_an_edit(databases, backend):

@@ -11,7 +11,8 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -55,13 +56,29 @@ def schedule(
     )
 
 
+@dataclass(frozen=True)
+class Tick:
+    """One job the ticker runs every ``seconds`` (timers, the outbox relay, the digest)."""
+
+    job: Callable[[], bool]
+    seconds: float
+    name: str
+
+
 class Background:
     """A started background ticker (for `casework serve`)."""
 
-    def __init__(self, job: Callable[[], bool], *, seconds: float, name: str) -> None:
+    def __init__(self, ticks: Sequence[Tick]) -> None:
         self.stopping = threading.Event()
         self.scheduler = BackgroundScheduler(daemon=True)
-        schedule(self.scheduler, job, seconds=seconds, name=name, stopping=self.stopping)
+        for tick in ticks:
+            schedule(
+                self.scheduler,
+                tick.job,
+                seconds=tick.seconds,
+                name=tick.name,
+                stopping=self.stopping,
+            )
         self.scheduler.start()
 
     def shutdown(self) -> None:
@@ -71,14 +88,21 @@ class Background:
 
 
 def background(job: Callable[[], bool], *, seconds: float, name: str) -> Background:
-    return Background(job, seconds=seconds, name=name)
+    return Background([Tick(job, seconds, name)])
 
 
 def blocking(job: Callable[[], bool], *, seconds: float, name: str) -> None:
-    """Run the ticker in the foreground until interrupted (for `casework worker`)."""
+    """Run one job in the foreground until interrupted."""
+    blocking_all([Tick(job, seconds, name)])
+
+
+def blocking_all(ticks: Sequence[Tick], *, stopping: threading.Event | None = None) -> None:
+    """Run the ticker in the foreground until interrupted (for `casework worker`); jobs may
+    watch ``stopping`` to cut a long round short."""
     scheduler = BlockingScheduler()
-    stopping = threading.Event()
-    schedule(scheduler, job, seconds=seconds, name=name, stopping=stopping)
+    stopping = stopping or threading.Event()
+    for tick in ticks:
+        schedule(scheduler, tick.job, seconds=tick.seconds, name=tick.name, stopping=stopping)
 
     def stop(_signum: int, _frame: object) -> None:
         # Finish the batch in hand (each timer commits or rolls back alone), then leave;

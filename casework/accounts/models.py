@@ -35,6 +35,23 @@ register_labels(
 )
 
 
+class NotifyVia(StrEnum):
+    """How a person wants to hear about their work."""
+
+    email = "email"
+    sms = "sms"
+    both = "both"
+
+
+register_labels(
+    {
+        NotifyVia.email: ("Thư điện tử", "E-mail"),
+        NotifyVia.sms: ("Tin nhắn SMS", "SMS"),
+        NotifyVia.both: ("Thư điện tử và SMS", "E-mail and SMS"),
+    }
+)
+
+
 class User(SQLModel, table=True):
     """A person with one role in one commune, optionally a member of one agency."""
 
@@ -50,6 +67,10 @@ class User(SQLModel, table=True):
     phone: str | None = Field(default=None, max_length=20, description="E.164")
     is_active: bool = True
     created_at: datetime
+    notify_via: NotifyVia = choice_field(
+        NotifyVia, default=NotifyVia.both, sa_column_kwargs={"server_default": NotifyVia.both}
+    )
+    language: str = Field(default="vi", max_length=8, sa_column_kwargs={"server_default": "vi"})
     password_hash: str | None = Field(default=None, max_length=255, description="argon2id")
     password_changed_at: datetime | None = None
     session_epoch: int = Field(

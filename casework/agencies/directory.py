@@ -54,6 +54,11 @@ class Person:
     role: str
     agency_id: int | None
     commune_id: int
+    # How messages reach them (``casework.notices.deliveries``).
+    email: str | None = None
+    phone: str | None = None
+    notify_via: str = "both"
+    language: str = "vi"
 
 
 @dataclass(frozen=True)
@@ -66,7 +71,16 @@ class AgencyRow:
 
 
 _PEOPLE = (
-    sa.select(User.id, User.role, User.agency_id, User.commune_id)
+    sa.select(
+        User.id,
+        User.role,
+        User.agency_id,
+        User.commune_id,
+        User.email,
+        User.phone,
+        User.notify_via,
+        User.language,
+    )
     .where(User.commune_id.in_(sa.bindparam("communes", expanding=True)), User.is_active)
     .order_by(User.id)
 )

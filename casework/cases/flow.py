@@ -30,6 +30,7 @@ from casework.deadlines import service as deadline_service
 from casework.deadlines.service import NewClock
 from casework.errors import Conflict, FieldError
 from casework.messages import render
+from casework.messaging import service as messaging_service
 from casework.tasks import service as task_service
 from casework.tasks.service import ChildPlace
 from workflows.calendar import WorkingCalendar
@@ -145,6 +146,7 @@ def persist(
             )
     if engine.definition.states[step.dest].final:
         deadline_service.cancel_all(session, case_id=case.id, now=now)
+    messaging_service.on_step(session, case=case, step=step, now=now, tz=tz)
 
 
 _CASE = ProtectionCase.__table__

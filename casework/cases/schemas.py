@@ -12,6 +12,7 @@ from casework.cases.models import CaseStatus, ProtectionLevel, RiskLevel, TaskSt
 from casework.children.schemas import ChildRead
 from casework.deadlines.schemas import DeadlineRead
 from casework.intake.models import Channel, HarmForm, PerpetratorRelation, Setting
+from casework.messaging.schemas import MessageRead
 
 
 class WorkflowRef(BaseModel):
@@ -100,6 +101,10 @@ class CaseRead(BaseModel):
     reports: list[ReportRead]
     tasks: list[TaskRead]
     events: list[EventRead]
+    messages: list[MessageRead] = Field(
+        default_factory=list,
+        description="Thông báo đã gửi (e-mail, SMS) / notifications: to whom, channel, state",
+    )
     deadlines: list[DeadlineRead] = Field(
         default_factory=list,
         description="Thời hạn của hồ sơ và các nhiệm vụ / the case's and its tasks' clocks",

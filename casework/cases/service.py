@@ -40,6 +40,7 @@ from casework.children.models import Child
 from casework.communes.models import Commune, Village, commune_id_of
 from casework.errors import NotFound
 from casework.intake.models import PerpetratorRelation, Report, ReportHarmForm
+from casework.messaging import timeline
 from casework.pagination import Page, PageParams, count, pages
 from casework.timefmt import age_on, to_local
 
@@ -325,6 +326,7 @@ def read(session: Session, *, case: ProtectionCase, tz: ZoneInfo) -> CaseRead:
             )
             for e in events
         ],
+        messages=timeline.timeline(session, case_code=case.code, tz=tz),
     )
 
 

@@ -17,6 +17,7 @@ class EscalationReason(StrEnum):
     task_not_accepted = "task_not_accepted"
     task_overdue = "task_overdue"
     task_declined = "task_declined"
+    message_failed = "message_failed"
 
 
 class EscalationStatus(StrEnum):
@@ -31,6 +32,10 @@ register_labels(
         EscalationReason.task_not_accepted: ("Cơ quan chưa nhận việc", "Task not accepted"),
         EscalationReason.task_overdue: ("Nhiệm vụ quá hạn", "Task overdue"),
         EscalationReason.task_declined: ("Cơ quan không thực hiện được", "Task declined"),
+        EscalationReason.message_failed: (
+            "Thông báo không gửi được",
+            "A notification could not be delivered",
+        ),
         EscalationStatus.open: ("Chưa ai nhận", "Open"),
         EscalationStatus.acknowledged: ("Đang xử lý", "Being handled"),
         EscalationStatus.resolved: ("Đã xử lý", "Resolved"),
@@ -49,12 +54,23 @@ class Escalation(SQLModel, table=True):
             sqlite_where=sa.text("status != 'resolved' AND deadline_id IS NOT NULL"),
             postgresql_where=sa.text("status != 'resolved' AND deadline_id IS NOT NULL"),
         ),
+        # Messages that could not be delivered: one open entry per case, however many died.
+        sa.Index(
+            "uq_escalation_one_open_message_failure",
+            "case_id",
+            unique=True,
+            sqlite_where=sa.text("status != 'resolved' AND reason = 'message_failed'"),
+            postgresql_where=sa.text("status != 'resolved' AND reason = 'message_failed'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="protection_case.id", index=True)
     deadline_id: int | None = Field(default=None, foreign_key="case_deadline.id")
     task_id: int | None = Field(default=None, foreign_key="task.id")
+    message_id: int | None = Field(
+        default=None, foreign_key="outbox_message.id", description="The first message that died"
+    )
     reason: EscalationReason = choice_field(EscalationReason)
     status: EscalationStatus = choice_field(EscalationStatus, default=EscalationStatus.open)
     created_at: datetime

@@ -12,6 +12,17 @@ from casework.escalations.models import EscalationReason, EscalationStatus
 from casework.schemas_common import Narrative
 
 
+class UndeliveredRead(BaseModel):
+    """The message that could not be delivered (reason ``message_failed``)."""
+
+    id: int
+    kind: str
+    channel: str
+    recipient: str = Field(description="user:<id>")
+    attempts: int
+    last_error: str | None
+
+
 class EscalationRead(BaseModel):
     id: int
     case_code: str
@@ -29,6 +40,9 @@ class EscalationRead(BaseModel):
     agency_id: int | None
     created_at: datetime
     acknowledged_by_id: int | None
+    message: UndeliveredRead | None = Field(
+        default=None, description="Thông báo không gửi được / the undelivered message"
+    )
 
 
 class Reassign(BaseModel):

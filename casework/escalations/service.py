@@ -21,8 +21,9 @@ from casework.communes.models import commune_id_of
 from casework.deadlines.models import CaseDeadline
 from casework.errors import CaseworkError, Conflict, NotFound
 from casework.escalations.models import Escalation, EscalationReason, EscalationStatus
-from casework.escalations.schemas import EscalationRead
+from casework.escalations.schemas import EscalationRead, UndeliveredRead
 from casework.timefmt import to_local
+from notifications.models import OutboxMessage
 from notifications.outbox import enqueue_many
 
 
@@ -40,11 +41,18 @@ class NewEscalation:
     reason: EscalationReason
     deadline_id: int | None = None
     task_id: int | None = None
+    message_id: int | None = None  # the undelivered message (reason ``message_failed``)
 
 
 _E = Escalation.__table__
 _OPEN_FOR_DEADLINES = sa.select(_E.c.deadline_id).where(
     _E.c.deadline_id.in_(sa.bindparam("ids", expanding=True)),
+    _E.c.status != EscalationStatus.resolved,
+)
+# Undelivered messages: one open entry per case, however many messages died.
+_OPEN_MESSAGE_FAILURES = sa.select(_E.c.case_id).where(
+    _E.c.case_id.in_(sa.bindparam("ids", expanding=True)),
+    _E.c.reason == EscalationReason.message_failed,
     _E.c.status != EscalationStatus.resolved,
 )
 _INSERT = _E.insert().returning(_E.c.id, sort_by_parameter_order=True)
@@ -58,9 +66,10 @@ def raise_many(
     now: datetime,
     tz: ZoneInfo,
 ) -> list[int]:
-    """Put things in the queue (a deadline at most once while open) and tell the commune's
-    supervisors; returns the new escalations' ids. Callers hold the cases' locks, which is
-    what keeps two raisers from adding the same deadline twice."""
+    """Put things in the queue (a deadline at most once while open, a case's undelivered
+    messages once while open) and tell the commune's supervisors; returns the new
+    escalations' ids. Callers hold the cases' locks, which is what keeps two raisers from
+    adding the same deadline twice."""
     conn = session.connection()
     deadline_ids = [item.deadline_id for item in items if item.deadline_id is not None]
     already = (
@@ -68,8 +77,16 @@ def raise_many(
         if deadline_ids
         else set()
     )
+    failing = [item.case.id for item in items if item.reason == EscalationReason.message_failed]
+    failed_cases = (
+        set(conn.execute(_OPEN_MESSAGE_FAILURES, {"ids": failing}).scalars()) if failing else set()
+    )
     fresh: list[NewEscalation] = []
     for item in items:
+        if item.reason == EscalationReason.message_failed:
+            if item.case.id in failed_cases:
+                continue
+            failed_cases.add(item.case.id)
         if item.deadline_id is None or item.deadline_id not in already:
             fresh.append(item)
             already.add(item.deadline_id)
@@ -83,6 +100,7 @@ def raise_many(
                     "case_id": item.case.id,
                     "deadline_id": item.deadline_id,
                     "task_id": item.task_id,
+                    "message_id": item.message_id,
                     "reason": item.reason,
                     "status": EscalationStatus.open,
                     "created_at": now,
@@ -232,10 +250,11 @@ def queue(
     if include_acknowledged:
         statuses.append(EscalationStatus.acknowledged)
     statement = (
-        sa.select(Escalation, ProtectionCase, CaseDeadline, Task)
+        sa.select(Escalation, ProtectionCase, CaseDeadline, Task, OutboxMessage)
         .join(ProtectionCase, ProtectionCase.id == Escalation.case_id)
         .outerjoin(CaseDeadline, CaseDeadline.id == Escalation.deadline_id)
         .outerjoin(Task, Task.id == Escalation.task_id)
+        .outerjoin(OutboxMessage, OutboxMessage.id == Escalation.message_id)
         .where(Escalation.status.in_(statuses), ProtectionCase.status != CaseStatus.closed)
     )
     if commune_code is not None:
@@ -246,7 +265,7 @@ def queue(
     risk_rank = {"high": 0, "medium": 1, "low": 2}
 
     def urgency(row: sa.Row) -> tuple:
-        escalation, case, deadline, _task = row
+        escalation, case, deadline, _task, _message = row
         due = deadline.due_at if deadline is not None else escalation.created_at
         return (not case.is_emergency, due, risk_rank.get(case.risk_level or "", 3), escalation.id)
 
@@ -270,6 +289,16 @@ def queue(
             agency_id=task.agency_id if task else None,
             created_at=to_local(escalation.created_at, tz),
             acknowledged_by_id=escalation.acknowledged_by_id,
+            message=UndeliveredRead(
+                id=message.id,
+                kind=message.kind,
+                channel=message.channel,
+                recipient=message.recipient,
+                attempts=message.attempts,
+                last_error=message.last_error,
+            )
+            if message is not None
+            else None,
         )
-        for escalation, case, deadline, task in sorted(rows, key=urgency)
+        for escalation, case, deadline, task, message in sorted(rows, key=urgency)
     ]
