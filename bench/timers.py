@@ -51,12 +51,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.intake import database  # noqa: E402
+from casework import crypto  # noqa: E402
 from casework.clock import SystemClock  # noqa: E402
 from casework.config import Settings  # noqa: E402
 from casework.db import UnitOfWork, make_engine, make_sessionmaker  # noqa: E402
 from casework.deadlines.tasks import run_due  # noqa: E402
 from casework.intake.schemas import IntakeCreate  # noqa: E402
 from casework.intake.service import record_intake  # noqa: E402
+from casework.keys import load_keys  # noqa: E402
 from casework.migrate import upgrade  # noqa: E402
 from tests.factories.communes import create_commune  # noqa: E402
 from tests.factories.intakes import intake_payload  # noqa: E402
@@ -272,8 +274,9 @@ CLAIM = sa.text(
     " LIMIT :batch FOR UPDATE SKIP LOCKED) RETURNING id"
 )
 OUTBOX = sa.text(
-    "INSERT INTO outbox_message (kind, recipient, subject_ref, context, dedupe_key, state,"
-    " attempts, next_attempt_at, created_at) VALUES ('deadline.' || :step, 'user:1',"
+    "INSERT INTO outbox_message (kind, recipient, channel, address, language, urgent,"
+    " subject_ref, context, dedupe_key, state, attempts, next_attempt_at, created_at)"
+    " VALUES ('deadline.' || :step, 'user:1', 'email', 'person@example.org', 'vi', false,"
     " 'case:X', '{}', :key, 'pending', 0, now(), now()) ON CONFLICT (dedupe_key) DO NOTHING"
 )
 
@@ -535,6 +538,7 @@ def main() -> None:
     parser.add_argument("--skip-steady", action="store_true")
     args = parser.parse_args()
     settings = Settings(_env_file=None)
+    crypto.install(load_keys(settings))
     with database("postgresql") as url:
         upgrade(url=url)
         engine = make_engine(settings, url=url)

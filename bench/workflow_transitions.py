@@ -47,7 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.intake import database  # noqa: E402
-from casework import models  # noqa: E402, F401
+from casework import crypto, models  # noqa: E402, F401
 from casework.accounts.models import Role, User  # noqa: E402
 from casework.actors import Actor  # noqa: E402
 from casework.agencies.models import Agency, AgencyKind  # noqa: E402
@@ -64,6 +64,7 @@ from casework.config import Settings  # noqa: E402
 from casework.db import UnitOfWork, make_engine, make_sessionmaker, run_in_transaction  # noqa: E402
 from casework.intake.schemas import IntakeCreate  # noqa: E402
 from casework.intake.service import record_intake  # noqa: E402
+from casework.keys import load_keys  # noqa: E402
 from casework.migrate import upgrade  # noqa: E402
 from tests.factories.communes import create_commune  # noqa: E402
 from tests.factories.intakes import intake_payload  # noqa: E402
@@ -330,6 +331,10 @@ class Baseline:
                         {
                             "kind": "task.new",
                             "recipient": f"user:{r}",
+                            "channel": "email",
+                            "address": f"person{r}@example.org",
+                            "language": "vi",
+                            "urgent": False,
                             "subject_ref": f"case:{case_id}",
                             "context": {"case_id": case_id, "task_id": opened},
                             "dedupe_key": f"bench:{case_id}:{n}:{r}",
@@ -541,6 +546,7 @@ def main() -> None:
         "--quick", action="store_true", help="50 cases; memory (if asked) 1,000 x 10,000"
     )
     args = parser.parse_args()
+    crypto.install(load_keys(Settings(_env_file=None)))
     if args.quick:
         args.cases, args.memory_cases, args.memory_transitions = 50, 1000, 10_000
     if not args.skip_throughput:

@@ -28,7 +28,6 @@ SMS_KINDS: dict[str, SmsKind] = {
     "deadline.remind": SmsKind(),
     "deadline.warn": SmsKind(),
     "deadline.overdue": SmsKind(),
-    "deadline.escalate": SmsKind(),
     "task.declined": SmsKind(),
     "case.emergency": SmsKind(),
     "plan.awaiting_approval": SmsKind(),
