@@ -16,19 +16,27 @@ from casework import crypto
 from casework.accounts.auth import current_actor
 from casework.accounts.views import PUBLIC as ACCOUNT_PUBLIC
 from casework.accounts.views import router as accounts_router
+from casework.admin.pages import router as admin_pages
+from casework.audit.pages import router as audit_pages
 from casework.audit.views import router as audit_router
+from casework.cases.pages import router as case_pages
 from casework.cases.views import router as cases_router
+from casework.children.pages import router as children_pages
 from casework.children.views import router as children_router
 from casework.clock import Clock, SystemClock
 from casework.communes.views import router as stats_router
 from casework.config import Settings, get_settings
+from casework.dashboard.pages import router as dashboard_pages
 from casework.db import make_engine, make_sessionmaker
 from casework.deadlines.tasks import timer_job
 from casework.errors import install_error_handlers
+from casework.escalations.pages import router as escalation_pages
 from casework.escalations.views import router as escalations_router
+from casework.intake.pages import router as intake_pages
 from casework.intake.views import router as intake_router
 from casework.keys import load_keys
 from casework.messaging import tasks as messaging_tasks
+from casework.tasks.pages import router as task_pages
 from casework.tasks.views import router as tasks_router
 from casework.web.headers import SecurityHeadersMiddleware
 from casework.web.sessions import SessionMiddleware
@@ -107,7 +115,18 @@ def create_app(
         audit_router,
         stats_router,
     )
-    for router in api_routers:
+    # The pages: a person not logged in is sent to the login page (casework.errors).
+    page_routers = (
+        dashboard_pages,
+        intake_pages,
+        case_pages,
+        task_pages,
+        escalation_pages,
+        children_pages,
+        audit_pages,
+        admin_pages,
+    )
+    for router in (*api_routers, *page_routers):
         app.include_router(router, dependencies=[Depends(current_actor)])
     app.include_router(web_router)
     app.include_router(accounts_router)

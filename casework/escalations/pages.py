@@ -1,0 +1,7 @@
+"""Hàng đợi leo thang: the supervisor's escalation queue."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+router = APIRouter(include_in_schema=False)
