@@ -79,10 +79,17 @@ class Renderer:
                 continue
         raise MissingTemplate(f"no template for message kind {kind!r}")
 
-    def _block(self, template: Template, name: str, values: dict[str, Any]) -> str:
-        if name not in template.blocks:
-            raise MissingTemplate(f"{template.name} has no block {name!r}")
-        return "".join(template.blocks[name](template.new_context(values)))
+    def _blocks(
+        self, template: Template, names: tuple[str, ...], values: dict[str, Any]
+    ) -> list[str]:
+        """The named blocks rendered from one context (one set of values, one lookup)."""
+        context = template.new_context(values)
+        found = []
+        for name in names:
+            if name not in template.blocks:
+                raise MissingTemplate(f"{template.name} has no block {name!r}")
+            found.append("".join(template.blocks[name](context)))
+        return found
 
     def values(self, kind: str, language: str, context: Mapping[str, Any]) -> dict[str, Any]:
         return {**context, **self.enrich(kind, language, context), "kind": kind}
@@ -90,8 +97,9 @@ class Renderer:
     def email(self, *, kind: str, language: str, context: Mapping[str, Any]) -> Rendered:
         template = self._template(kind, language)
         values = self.values(kind, language, context)
-        subject = _SPACES.sub(" ", self._block(template, "subject", values)).strip()
-        text = _BLANK_LINES.sub("\n\n", self._block(template, "body", values)).strip() + "\n"
+        subject, body = self._blocks(template, ("subject", "body"), values)
+        subject = _SPACES.sub(" ", subject).strip()
+        text = _BLANK_LINES.sub("\n\n", body).strip() + "\n"
         return Rendered(
             template_id=f"{language}/{kind}",
             subject=subject,
@@ -108,7 +116,8 @@ class Renderer:
     def sms(self, *, kind: str, language: str, context: Mapping[str, Any]) -> RenderedSms:
         spec = self.sms_kinds.get(kind, SmsKind())
         template = self._template(kind, language)
-        text = _SPACES.sub(" ", self._block(template, "sms", self.values(kind, language, context)))
+        [sms] = self._blocks(template, ("sms",), self.values(kind, language, context))
+        text = _SPACES.sub(" ", sms)
         text = text.strip()
         if spec.unaccented:
             text = unaccent(text)
