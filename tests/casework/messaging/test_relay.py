@@ -30,8 +30,8 @@ def test_new_tasks_arrive_by_email_with_utf8_subject_and_body(story, session, re
     assert police.message["Subject"] == f"Hồ sơ {code}: nhiệm vụ mới, hạn 21:00 ngày 02/03/2026"
     assert police.mail_from == "casework@thanhdinh.example"
     assert "Việc cần làm: Xác minh, ngăn chặn hành vi bạo lực trong gia đình" in police.text
-    assert f"https://casework.thanhdinh.example/cases/{code}" in police.text
-    assert f'href="https://casework.thanhdinh.example/cases/{code}"' in police.html
+    assert f"https://casework.thanhdinh.example/ho-so/{code}" in police.text
+    assert f'href="https://casework.thanhdinh.example/ho-so/{code}"' in police.html
     for message in outbox(session, kind="task.new"):
         assert message.state == "sent"
         assert message.sent_at == story.clock.now()
