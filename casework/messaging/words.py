@@ -94,7 +94,8 @@ def enrich_for(*, public_url: str, tz: ZoneInfo) -> Enrich:
     def values(kind: str, language: str, context: Mapping[str, Any]) -> dict[str, Any]:
         lang: Lang = "en" if language == "en" else "vi"
         code = context.get("case_code")
-        out: dict[str, Any] = {"link": f"{base}/ho-so/{code}" if code else f"{base}/"}
+        # A case's page, or for the digest the agency's task list; both ask for a login.
+        out: dict[str, Any] = {"link": f"{base}/ho-so/{code}" if code else f"{base}/nhiem-vu"}
         if context.get("due_at"):
             due = datetime.fromisoformat(str(context["due_at"])).astimezone(tz)
             out["due"], out["due_short"] = when(due, lang)
