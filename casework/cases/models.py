@@ -140,7 +140,15 @@ class CaseCounter(SQLModel, table=True):
 
 
 # The members of a history entry's payload that hold people's own words.
-NARRATIVE_KEYS = ("note", "reason", "conference_minutes", "tasks", "place", "arrangement")
+NARRATIVE_KEYS = (
+    "note",
+    "reason",
+    "conference_minutes",
+    "tasks",
+    "place",
+    "arrangement",
+    "assessment",
+)
 
 
 class CaseEvent(SQLModel, table=True):
