@@ -61,6 +61,12 @@ register_labels(
         RiskLevel.high: ("Cao", "High"),
         RiskLevel.medium: ("Trung bình", "Medium"),
         RiskLevel.low: ("Thấp", "Low"),
+    }
+)
+# A separate call: this enum shares values with the one above, and equal members would
+# collapse into one key of a single dict literal.
+register_labels(
+    {
         ProtectionLevel.support: ("Hỗ trợ", "Support"),
         ProtectionLevel.intervention: ("Can thiệp", "Intervention"),
         TaskStatus.planned: ("Trong kế hoạch chờ duyệt", "In a plan awaiting approval"),
