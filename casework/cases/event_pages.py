@@ -22,8 +22,9 @@ from casework.accounts.auth import origin_of, write_audit
 from casework.actors import Actor
 from casework.authz.deps import CaseAccess, case_for
 from casework.authz.policy import Action
-from casework.cases import event_forms, flow, lookups, use_cases
-from casework.cases.event_forms import EventForm, FormInvalid, Submitted
+from casework.cases import event_forms, event_input, flow, lookups, use_cases
+from casework.cases.event_forms import EventForm, Submitted
+from casework.cases.event_input import FormInvalid
 from casework.cases.flow import ConcurrentChange
 from casework.cases.models import ProtectionCase
 from casework.cases.wording import FORM_ANSWERS, event_title, state_label
@@ -192,15 +193,15 @@ def event_post(
             )
 
     shown = screen()
-    submitted = event_forms.read(shown.form, posted)
+    submitted = event_input.read(shown.form, posted)
     if submitted.adding_row:
         _audited_read(request, access, event)
         return _page(request, actor, shown, submitted)
     try:
-        payload = event_forms.validate(shown.form, submitted, tz=settings.tz)
+        payload = event_input.validate(shown.form, submitted, tz=settings.tz)
     except FormInvalid as refused:
         _audited_read(request, access, event)
-        errors = event_forms.page_errors(shown.form, refused.problems, lang)
+        errors = event_input.page_errors(shown.form, refused.problems, lang)
         return _page(request, actor, shown, submitted, errors=errors, status_code=422)
     try:
         run_in_transaction(
@@ -225,7 +226,7 @@ def event_post(
         return _page(request, actor, fresh, submitted, conflict=True, status_code=409)
     except CaseworkError as refused:
         fresh = replace(screen(), draft=[])
-        errors = event_forms.page_errors(fresh.form, refused.errors(), lang)
+        errors = event_input.page_errors(fresh.form, refused.errors(), lang)
         _audited_read(request, access, event)
         return _page(
             request, actor, fresh, submitted, errors=errors, status_code=refused.status_code
