@@ -23,16 +23,18 @@ SQLModel.metadata.naming_convention = {
 
 Lang = Literal["vi", "en"]
 
-_LABELS: dict[StrEnum, tuple[str, str]] = {}
+# Keyed by the enum as well as the value: a StrEnum member equals its plain value, so
+# TaskStatus.open and EscalationStatus.open would otherwise share (and overwrite) a label.
+_LABELS: dict[tuple[type[StrEnum], str], tuple[str, str]] = {}
 
 
 def register_labels(choices: dict[StrEnum, tuple[str, str]]) -> None:
     """Record the Vietnamese and English label of each choice (the UI and errors use them)."""
-    _LABELS.update(choices)
+    _LABELS.update({(type(choice), choice.value): words for choice, words in choices.items()})
 
 
 def label(choice: StrEnum, lang: Lang = "vi") -> str:
-    vi, en = _LABELS.get(choice, (choice.value, choice.value))
+    vi, en = _LABELS.get((type(choice), choice.value), (choice.value, choice.value))
     return vi if lang == "vi" else en
 
 

@@ -87,6 +87,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The request body is not valid JSON",
     ),
     "value_error": ("Kiểm tra lại {label}: {detail}", "Check {label}: {detail}"),
+    # a web form's own wording (a missing choice, a date typed in three fields)
+    "choice_missing": ("Chọn {label}", "Choose {label}"),
+    "yes_no_missing": (
+        "Chọn “Có” nếu {label}, nếu không chọn “Không”",
+        "Choose “Yes” if {label}, otherwise “No”",
+    ),
+    "date_part_missing": ("{label_cap} phải có {part}", "{label_cap} must include the {part_en}"),
+    "time_invalid": (
+        "Giờ của {label} phải theo dạng giờ:phút, ví dụ 14:05",
+        "The time of {label} must be hours:minutes, e.g. 14:05",
+    ),
+    "assessment_empty": (
+        "Ghi ít nhất một mục của đánh giá (a–h)",
+        "Fill in at least one item of the assessment (a–h)",
+    ),
     # field rules of our own
     "phone_invalid": (
         "{label_cap} phải là số điện thoại Việt Nam, ví dụ số di động 10 chữ số bắt đầu bằng 0",
@@ -366,6 +381,29 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "child_consented": ("sự đồng ý của trẻ", "the child's consent"),
     "legal_ground": ("căn cứ pháp lý", "legal ground"),
     "page_size": ("số dòng mỗi trang", "page size"),
+    # the forms of the workflow's events (casework.cases.events)
+    "note": ("ghi chú", "note"),
+    "risk_level": ("mức độ nguy cơ", "risk level"),
+    "emergency": ("trẻ cần can thiệp khẩn cấp", "the child needs emergency protection"),
+    "substantiated": ("thông tin đã được xác minh là đúng", "the report was found to be true"),
+    "protection_level": ("cấp độ bảo vệ", "level of protection"),
+    "started_at": ("thời điểm bắt đầu", "start time"),
+    "ended_at": ("thời điểm kết thúc", "end time"),
+    "place": ("nơi chăm sóc tạm thời", "temporary placement"),
+    "arrangement": ("hình thức chăm sóc thay thế", "care arrangement"),
+    "assessment": ("đánh giá nguy cơ cụ thể", "detailed assessment"),
+    "tasks": ("hoạt động của kế hoạch", "plan activities"),
+    "tasks.agency_id": ("cơ quan thực hiện", "responsible agency"),
+    "tasks.title": ("nội dung hoạt động", "activity"),
+    "tasks.starts_at": ("ngày bắt đầu", "start date"),
+    "tasks.due_at": ("ngày kết thúc dự kiến", "expected end date"),
+    "tasks.cost_vnd": ("kinh phí", "cost"),
+    "conference_minutes": ("biên bản họp liên ngành", "case-conference minutes"),
+    "reason": ("lý do", "reason"),
+    "stable": ("trẻ không còn nguy cơ và đã ổn định", "the child is no longer at risk and stable"),
+    "score": ("kết quả rà soát", "review score"),
+    "to": ("nơi chuyển đến", "destination"),
+    "visited_at": ("thời điểm thăm", "visit time"),
 }
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from casework.cases import consent
 from casework.cases.models import ProtectionCase, ProtectionLevel, RiskLevel
@@ -63,8 +71,63 @@ class RecordSeparation(EventPayload):
         return {"separation_started_at": self.started_at, "separation_ended_at": None}
 
 
+class DetailedAssessment(BaseModel):
+    """Mẫu 03: the detailed assessment of the child's situation, items a–h (DOMAIN.md §2,
+    step 7). Each item is the caseworker's own words; none is required, but an assessment
+    says something."""
+
+    model_config = STRICT
+
+    physical_mental: OptionalNarrative = Field(
+        default=None,
+        description="a) Tình trạng thể chất, tinh thần của trẻ / the child's physical and "
+        "mental state",
+    )
+    family_capacity: OptionalNarrative = Field(
+        default=None,
+        description="b) Hoàn cảnh gia đình, khả năng bảo vệ của cha mẹ, người chăm sóc / the "
+        "family and its capacity to protect the child",
+    )
+    risk_factors: OptionalNarrative = Field(
+        default=None, description="c) Các yếu tố nguy cơ / risk factors"
+    )
+    schooling: OptionalNarrative = Field(
+        default=None,
+        description="d) Việc học tập, kỹ năng tự bảo vệ của trẻ / schooling and "
+        "self-protection skills",
+    )
+    community_safety: OptionalNarrative = Field(
+        default=None,
+        description="đ) Mức độ an toàn của nơi ở, cộng đồng / safety of the home and community",
+    )
+    needs: OptionalNarrative = Field(
+        default=None,
+        description="e) Nhu cầu của trẻ: y tế, xã hội, giáo dục, pháp lý, tâm lý / the "
+        "child's needs: health, social, education, legal, psychosocial",
+    )
+    child_views: OptionalNarrative = Field(
+        default=None, description="g) Ý kiến của trẻ / the child's views"
+    )
+    caregiver_views: OptionalNarrative = Field(
+        default=None,
+        description="h) Ý kiến của cha mẹ, người chăm sóc (trừ khi họ là người gây tổn hại) / "
+        "the parents' or caregivers' views (unless they caused the harm)",
+    )
+
+    @model_validator(mode="after")
+    def _says_something(self) -> DetailedAssessment:
+        if not any(getattr(self, name) for name in type(self).model_fields):
+            raise PydanticCustomError("assessment_empty", "an assessment needs an item")
+        return self
+
+
 class EndSeparation(EventPayload):
+    """The separation ends after the family's safety was assessed again (Mẫu 03)."""
+
     ended_at: AwareDatetime = Field(description="Thời điểm kết thúc cách ly / end")
+    assessment: DetailedAssessment | None = Field(
+        default=None, description="Đánh giá lại sự an toàn (Mẫu 03) / the reassessment"
+    )
 
     def changes(self, case: ProtectionCase) -> dict[str, Any]:
         return {"separation_ended_at": self.ended_at}
@@ -98,16 +161,22 @@ class PlanTask(BaseModel):
     due_at: AwareDatetime = Field(description="Dự kiến kết thúc / expected end")
     cost_vnd: int | None = Field(default=None, ge=0, description="Kinh phí (đồng) / cost")
 
-    @model_validator(mode="after")
-    def _end_after_start(self) -> PlanTask:
-        if self.due_at <= self.starts_at:
-            raise ValueError("due_at must be after starts_at")
-        return self
+    @field_validator("due_at")
+    @classmethod
+    def _end_after_start(cls, due_at: datetime, info: ValidationInfo) -> datetime:
+        starts_at = info.data.get("starts_at")
+        if starts_at is not None and due_at <= starts_at:
+            raise PydanticCustomError("end_before_start", "due_at must be after starts_at")
+        return due_at
 
 
 class SubmitPlan(EventPayload):
-    """Mẫu 04: the support and intervention plan, with its tasks."""
+    """Mẫu 04: the support and intervention plan, with its tasks, drawn up from the detailed
+    assessment (Mẫu 03) and the case conference."""
 
+    assessment: DetailedAssessment | None = Field(
+        default=None, description="Đánh giá nguy cơ cụ thể (Mẫu 03) / detailed assessment"
+    )
     tasks: list[PlanTask] = Field(default_factory=list, max_length=50)
     conference_minutes: OptionalNarrative = Field(
         default=None, description="Biên bản họp liên ngành / case-conference minutes"
@@ -157,11 +226,12 @@ class Transfer(EventPayload):
         default=None, description="Căn cứ pháp lý khi không cần đồng ý / legal ground instead"
     )
 
-    @model_validator(mode="after")
-    def _destination(self) -> Transfer:
-        if not self.to:
-            raise ValueError("to is required")
-        return self
+    @field_validator("to")
+    @classmethod
+    def _destination(cls, to: str | None) -> str:
+        if not to:
+            raise PydanticCustomError("missing", "to is required")
+        return to
 
     def check(self, *, date_of_birth: date | None, birth_year: int, today: date) -> None:
         consent.require(

@@ -61,6 +61,12 @@ register_labels(
         RiskLevel.high: ("Cao", "High"),
         RiskLevel.medium: ("Trung bình", "Medium"),
         RiskLevel.low: ("Thấp", "Low"),
+    }
+)
+# A separate call: this enum shares values with the one above, and equal members would
+# collapse into one key of a single dict literal.
+register_labels(
+    {
         ProtectionLevel.support: ("Hỗ trợ", "Support"),
         ProtectionLevel.intervention: ("Can thiệp", "Intervention"),
         TaskStatus.planned: ("Trong kế hoạch chờ duyệt", "In a plan awaiting approval"),
@@ -140,7 +146,15 @@ class CaseCounter(SQLModel, table=True):
 
 
 # The members of a history entry's payload that hold people's own words.
-NARRATIVE_KEYS = ("note", "reason", "conference_minutes", "tasks", "place", "arrangement")
+NARRATIVE_KEYS = (
+    "note",
+    "reason",
+    "conference_minutes",
+    "tasks",
+    "place",
+    "arrangement",
+    "assessment",
+)
 
 
 class CaseEvent(SQLModel, table=True):

@@ -56,6 +56,7 @@ class TaskRead(BaseModel):
     acknowledged_at: datetime | None
     done_at: datetime | None
     outcome_note: str | None
+    cost_vnd: int | None = Field(default=None, description="Kinh phí dự kiến (Mẫu 04) / cost")
 
 
 class EventRead(BaseModel):

@@ -292,6 +292,7 @@ def _tasks(
             acknowledged_at=local(task.acknowledged_at),
             done_at=local(task.done_at),
             outcome_note=task.outcome_note,
+            cost_vnd=task.cost_vnd,
         )
         for task, agency in rows
     ]
@@ -365,10 +366,11 @@ def search(
     q: str | None,
     params: PageParams,
     tz: ZoneInfo,
+    emergency: bool | None = None,
 ) -> Page[CaseSummary]:
     """Cases within ``scope`` (the policy's visible cases), filtered by status, risk,
-    village (name) and a code or child-name search. ``masked``: an agency's list, without
-    the risk level or the child's id."""
+    village (name), emergency and a code or child-name search. ``masked``: an agency's
+    list, without the risk level or the child's id."""
     statement = (
         sa.select(ProtectionCase, Child.full_name, Village.name)
         .join(Child, Child.id == ProtectionCase.child_id)
@@ -381,6 +383,8 @@ def search(
         statement = statement.where(ProtectionCase.status == status)
     if risk is not None:
         statement = statement.where(ProtectionCase.risk_level == risk)
+    if emergency is not None:
+        statement = statement.where(ProtectionCase.is_emergency == emergency)
     if village:
         statement = statement.where(Village.name_key == text.fold(village))
     if q and q.strip():

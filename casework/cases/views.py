@@ -11,19 +11,15 @@ from sqlmodel import Session
 
 from casework.accounts.auth import origin_of, write_audit
 from casework.api_docs import errors
-from casework.audit import service as audit_service
-from casework.audit.models import AuditAction
-from casework.audit.service import Record
 from casework.authz import policy, scopes
 from casework.authz.deps import Allowed, CaseAccess, case_for
 from casework.authz.policy import Action, CaseView
-from casework.cases import flow
+from casework.cases import flow, use_cases
 from casework.cases import service as case_service
 from casework.cases.events import PAYLOADS, payload_model
 from casework.cases.models import CaseStatus, ProtectionCase, RiskLevel
 from casework.cases.schemas import AgencyCaseRead, CaseRead, CaseSummary
 from casework.db import run_in_transaction
-from casework.deadlines import service as deadline_service
 from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
 from casework.pagination import Page, PageParams
 
@@ -46,25 +42,16 @@ def get_case(
     An agency with a task on the case sees only the child's name, age and village and its
     own tasks (``view: "task"``)."""
     case = session.get_one(ProtectionCase, access.id)
-    now = clock.now()
-    if access.view == CaseView.full:
-        result: CaseRead | AgencyCaseRead = flow.read(
-            session, case=case, actor=access.actor, now=now, tz=settings.tz
-        )
-    else:
-        brief = case_service.read_for_agency(
-            session, case=case, agency_id=access.actor.agency_id, now=now, tz=settings.tz
-        )
-        own = {task.id for task in brief.tasks}
-        clocks = deadline_service.read_for_case(
-            session, case_id=case.id, engine=flow.engine_of(case), tz=settings.tz
-        )
-        result = brief.model_copy(update={"deadlines": [d for d in clocks if d.task_id in own]})
+    result = use_cases.read_as(
+        session,
+        case=case,
+        view=access.view,
+        actor=access.actor,
+        now=clock.now(),
+        tz=settings.tz,
+    )
     write_audit(
-        request,
-        access.actor,
-        Record(AuditAction.view, "case", case.code, detail={"view": access.view.value}),
-        after=session,
+        request, access.actor, use_cases.case_viewed(case.code, access.view.value), after=session
     )
     return result
 
@@ -94,17 +81,16 @@ def post_event(
     actor = access.actor
 
     def work(session: Session) -> CaseRead:
-        case = flow.lock(session, code=access.code)
         now = clock.now()
-        flow.fire_event(
-            session, actor, case=case, event=event, payload=payload, now=now, tz=settings.tz
-        )
-        audit_service.append(
+        case = use_cases.fire(
             session,
             actor,
-            Record(AuditAction.event, "case", case.code, detail={"event": event}),
+            code=access.code,
+            event=event,
+            payload=payload,
             origin=origin_of(request),
             now=now,
+            tz=settings.tz,
         )
         return flow.read(session, case=case, actor=actor, now=now, tz=settings.tz)
 
@@ -138,16 +124,10 @@ def list_cases(
         params=params,
         tz=settings.tz,
     )
-    # The search words may be a child's name: the log keeps which cases were shown.
     write_audit(
         request,
         actor,
-        Record(
-            AuditAction.view,
-            "case_list",
-            None,
-            detail={"cases": [item.code for item in page.items], "searched": bool(q)},
-        ),
+        use_cases.list_viewed([item.code for item in page.items], searched=bool(q)),
         after=session,
     )
     return page

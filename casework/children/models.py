@@ -57,6 +57,12 @@ register_labels(
         DisabilityLevel.mild: ("Khuyết tật nhẹ", "Mild"),
         DisabilityLevel.severe: ("Khuyết tật nặng", "Severe"),
         DisabilityLevel.especially_severe: ("Khuyết tật đặc biệt nặng", "Especially severe"),
+    }
+)
+# A separate call: this enum shares values with the one above, and equal members would
+# collapse into one key of a single dict literal.
+register_labels(
+    {
         PovertyStatus.none: ("Không thuộc hộ nghèo, cận nghèo", "Neither"),
         PovertyStatus.near_poor: ("Hộ cận nghèo", "Near-poor household"),
         PovertyStatus.poor: ("Hộ nghèo", "Poor household"),

@@ -80,6 +80,12 @@ register_labels(
         HarmForm.online_abuse: ("Xâm hại trên môi trường mạng", "Online abuse"),
         HarmForm.dropout_risk: ("Nguy cơ bỏ học", "Risk of dropping out"),
         HarmForm.other: ("Khác", "Other"),
+    }
+)
+# A separate call: this enum shares values with the one above, and equal members would
+# collapse into one key of a single dict literal.
+register_labels(
+    {
         Setting.family: ("Gia đình", "Family"),
         Setting.school: ("Trường học", "School"),
         Setting.community: ("Cộng đồng", "Community"),

@@ -1,0 +1,255 @@
+"""The case page's parts, from what ``flow.read`` returned: clocks with their words, tasks by
+agency, one timeline of history and messages, the workflow drawn from its definition, and
+the actions the person may take now (or why not). Pure: no session, nothing to audit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from casework.base import Lang, label
+from casework.cases.events import DetailedAssessment
+from casework.cases.lookups import Person
+from casework.cases.models import ProtectionLevel, RiskLevel
+from casework.cases.schemas import CaseRead, TaskRead
+from casework.cases.wording import (
+    CHANNELS,
+    CLOCKS,
+    DETAILS,
+    FORM_ANSWERS,
+    MESSAGE_KINDS,
+    MESSAGE_STATES,
+    Translate,
+    deadline_label,
+    event_title,
+    history_title,
+    state_label,
+)
+from casework.deadlines.models import DeadlineStatus
+from casework.deadlines.schemas import DeadlineRead
+from casework.web.i18n import N_
+from workflows.definition import Definition
+
+DATETIME = "%d/%m/%Y %H:%M"
+_CHOICES: dict[str, type[StrEnum]] = {
+    "risk_level": RiskLevel,
+    "score": RiskLevel,
+    "protection_level": ProtectionLevel,
+}
+
+
+@dataclass(frozen=True)
+class ClockView:
+    label: str
+    counts: str  # "tính theo giờ, kể cả ngày nghỉ"
+    deadline: DeadlineRead
+
+    @property
+    def running(self) -> bool:
+        return self.deadline.status == DeadlineStatus.running
+
+
+@dataclass(frozen=True)
+class TaskView:
+    task: TaskRead
+    clock: ClockView | None  # the task's running clock due soonest
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    title: str
+    who: str | None = None
+    change: str | None = None  # "Tiếp nhận → Đánh giá nguy cơ ban đầu"
+    details: list[tuple[str, str]] = field(default_factory=list)
+    message: bool = False
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    current: bool
+    visited: bool
+    final: bool
+    leads_to: list[tuple[str, str]]  # (event, destination)
+
+
+@dataclass(frozen=True)
+class Action:
+    event: str
+    title: str
+    allowed: bool
+    reasons: list[str]
+    offered: bool  # allowed, or refused only for what its form asks for
+
+
+@dataclass(frozen=True)
+class CasePage:
+    case: CaseRead
+    clocks: list[ClockView]  # the case's own, running first
+    agencies: list[tuple[str, list[TaskView]]]
+    timeline: list[Entry]
+    steps: list[Step]
+    actions: list[Action]
+
+
+def clock_views(
+    deadlines: list[DeadlineRead], definition: Definition, lang: Lang, tr: Translate
+) -> list[ClockView]:
+    return [
+        ClockView(deadline_label(definition, d.kind, lang), tr(CLOCKS.get(d.clock, d.clock)), d)
+        for d in deadlines
+    ]
+
+
+def by_agency(tasks: list[TaskRead], clocks: list[ClockView]) -> list[tuple[str, list[TaskView]]]:
+    """Tasks grouped by agency (in the order their first task is due), each with the clock
+    that decides whether it is late."""
+    running: dict[int, ClockView] = {}
+    for clock in clocks:
+        task_id = clock.deadline.task_id
+        if task_id is not None and clock.running:
+            known = running.get(task_id)
+            if known is None or clock.deadline.due_at < known.deadline.due_at:
+                running[task_id] = clock
+    groups: dict[str, list[TaskView]] = {}
+    for task in tasks:
+        groups.setdefault(task.agency_name, []).append(TaskView(task, running.get(task.id)))
+    return list(groups.items())
+
+
+def _value(key: str, value: Any, lang: Lang, tr: Translate, tz: ZoneInfo) -> str:
+    if isinstance(value, bool):
+        return tr(N_("Có")) if value else tr(N_("Không"))
+    if key in _CHOICES and isinstance(value, str):
+        return label(_CHOICES[key](value), lang)
+    if key == "tasks" and isinstance(value, list):
+        return str(len(value))
+    if key.endswith("_at") and isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value).astimezone(tz).strftime(DATETIME)
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _details(payload: Mapping[str, Any], lang: Lang, tr: Translate, tz: ZoneInfo) -> list:
+    shown = [
+        (tr(DETAILS[key]), _value(key, value, lang, tr, tz))
+        for key, value in payload.items()
+        if key in DETAILS and value not in (None, "", [])
+    ]
+    assessment = payload.get("assessment")
+    if isinstance(assessment, dict):
+        for name, info in DetailedAssessment.model_fields.items():
+            if assessment.get(name):
+                vi, _, en = (info.description or name).partition(" / ")
+                shown.append((en if lang == "en" else vi, str(assessment[name])))
+    return shown
+
+
+def timeline(
+    case: CaseRead,
+    definition: Definition,
+    people: Mapping[int, Person],
+    lang: Lang,
+    tr: Translate,
+    tz: ZoneInfo,
+) -> list[Entry]:
+    """History and messages in one list, newest first."""
+    agencies = {task.agency_id: task.agency_name for task in case.tasks}
+    entries = []
+    for event in case.events:
+        person = people.get(event.actor_id) if event.actor_id else None
+        who = f"{person.full_name} ({label(person.role, lang)})" if person else None
+        change = None
+        if event.to_status and event.from_status != event.to_status:
+            before = state_label(definition, event.from_status, lang)
+            after = state_label(definition, event.to_status, lang)
+            change = f"{before} → {after}" if before else after
+        details = _details(event.payload, lang, tr, tz)
+        if event.payload.get("agency_id") in agencies:
+            details.insert(0, (tr(N_("Cơ quan")), agencies[event.payload["agency_id"]]))
+        title = history_title(definition, event.event, event.payload, lang, tr)
+        entries.append(Entry(event.at, title, who, change, details))
+    for message in case.messages:
+        kind = tr(MESSAGE_KINDS.get(message.kind, message.kind))
+        channel = tr(CHANNELS.get(message.channel, message.channel))
+        to = ", ".join(x for x in (message.to_role_label, message.to_agency) if x)
+        state = tr(MESSAGE_STATES.get(message.state, message.state))
+        entries.append(
+            Entry(
+                message.queued_at,
+                f"{channel}: {kind}",
+                who=to or None,
+                details=[(tr(N_("Trạng thái")), state)],
+                message=True,
+            )
+        )
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries
+
+
+def steps(case: CaseRead, definition: Definition, lang: Lang, tr: Translate) -> list[Step]:
+    """The definition's states in order, the current one marked, each with where its events
+    lead: the workflow diagram, drawn from the definition itself."""
+    visited = {e.to_status for e in case.events if e.to_status} | {case.status.value}
+    drawn = []
+    for name, spec in definition.states.items():
+        leads_to = list(
+            dict.fromkeys(
+                (event_title(definition, t.event, lang, tr), state_label(definition, t.dest, lang))
+                for t in definition.transitions
+                if name in t.sources and t.dest and t.dest != name
+            )
+        )
+        drawn.append(
+            Step(
+                spec.en if lang == "en" else spec.vi,
+                current=name == case.status,
+                visited=name in visited,
+                final=spec.final,
+                leads_to=leads_to,
+            )
+        )
+    return drawn
+
+
+def actions(case: CaseRead, definition: Definition, lang: Lang, tr: Translate) -> list[Action]:
+    """What the step offers this person: allowed first, then blocked ones with why."""
+    found = [
+        Action(
+            option.event,
+            event_title(definition, option.event, lang, tr),
+            option.allowed,
+            [reason.msg_en if lang == "en" else reason.msg_vi for reason in option.reasons],
+            offered=option.allowed or {r.code for r in option.reasons} <= FORM_ANSWERS,
+        )
+        for option in case.allowed_events
+    ]
+    return sorted(found, key=lambda action: not action.offered)
+
+
+def build(
+    case: CaseRead,
+    definition: Definition,
+    people: Mapping[int, Person],
+    *,
+    lang: Lang,
+    tr: Translate,
+    tz: ZoneInfo,
+) -> CasePage:
+    clocks = clock_views(case.deadlines, definition, lang, tr)
+    return CasePage(
+        case=case,
+        clocks=[c for c in clocks if c.deadline.task_id is None],
+        agencies=by_agency(case.tasks, clocks),
+        timeline=timeline(case, definition, people, lang, tr, tz),
+        steps=steps(case, definition, lang, tr),
+        actions=actions(case, definition, lang, tr),
+    )

@@ -1,0 +1,86 @@
+"""What the case API and the case pages both do, in one place: read a case as much as the
+person may see it, and fire a workflow event with its audit entry.
+
+The caller owns the transaction (``run_in_transaction``) and the audit of reads
+(``write_audit`` after the read session ends), exactly as for every entry point.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from casework.actors import Actor
+from casework.audit import service as audit_service
+from casework.audit.models import AuditAction
+from casework.audit.service import Origin, Record
+from casework.authz.policy import CaseView
+from casework.cases import flow
+from casework.cases import service as case_service
+from casework.cases.events import EventPayload
+from casework.cases.models import ProtectionCase
+from casework.cases.schemas import AgencyCaseRead, CaseRead
+from casework.deadlines import service as deadline_service
+
+
+def case_viewed(code: str, view: str, **detail: object) -> Record:
+    """The audit entry of a read of one case (how much of it was seen, and where)."""
+    return Record(AuditAction.view, "case", code, detail={"view": view, **detail})
+
+
+def list_viewed(codes: list[str], *, searched: bool) -> Record:
+    """The audit entry of a list of cases: which were shown. The search words may be a
+    child's name, so they are not kept; only that there were some."""
+    return Record(
+        AuditAction.view, "case_list", None, detail={"cases": codes, "searched": searched}
+    )
+
+
+def read_as(
+    session: Session,
+    *,
+    case: ProtectionCase,
+    view: CaseView,
+    actor: Actor,
+    now: datetime,
+    tz: ZoneInfo,
+) -> CaseRead | AgencyCaseRead:
+    """The whole case (caseworker, supervisor), or what an agency's task needs: the child's
+    name, age and village, its own tasks and their clocks; never the reporter."""
+    if view == CaseView.full:
+        return flow.read(session, case=case, actor=actor, now=now, tz=tz)
+    brief = case_service.read_for_agency(
+        session, case=case, agency_id=actor.agency_id, now=now, tz=tz
+    )
+    own = {task.id for task in brief.tasks}
+    clocks = deadline_service.read_for_case(
+        session, case_id=case.id, engine=flow.engine_of(case), tz=tz
+    )
+    return brief.model_copy(update={"deadlines": [d for d in clocks if d.task_id in own]})
+
+
+def fire(
+    session: Session,
+    actor: Actor,
+    *,
+    code: str,
+    event: str,
+    payload: EventPayload,
+    origin: Origin,
+    now: datetime,
+    tz: ZoneInfo,
+) -> ProtectionCase:
+    """Lock the case, fire ``event`` with its payload and record who did it; 409 when the
+    case changed since ``payload.expected_version`` or the workflow refuses."""
+    case = flow.lock(session, code=code)
+    flow.fire_event(session, actor, case=case, event=event, payload=payload, now=now, tz=tz)
+    audit_service.append(
+        session,
+        actor,
+        Record(AuditAction.event, "case", case.code, detail={"event": event}),
+        origin=origin,
+        now=now,
+    )
+    return case
