@@ -23,17 +23,34 @@ SQLModel.metadata.naming_convention = {
 
 Lang = Literal["vi", "en"]
 
-_LABELS: dict[StrEnum, tuple[str, str]] = {}
+# Keyed by the enum and the value: ``Channel.school`` and ``Setting.school`` are equal
+# strings, and one must not take the other's words.
+_LABELS: dict[tuple[type[StrEnum], str], tuple[str, str]] = {}
 
 
 def register_labels(choices: dict[StrEnum, tuple[str, str]]) -> None:
-    """Record the Vietnamese and English label of each choice (the UI and errors use them)."""
-    _LABELS.update(choices)
+    """Record the Vietnamese and English label of each choice (the UI and errors use them).
+
+    Give each enum its own call when another enum of the same call shares a value: equal
+    strings are one key of a dict, and the second one's words would replace the first's."""
+    for choice, words in choices.items():
+        _LABELS[(type(choice), choice.value)] = words
 
 
 def label(choice: StrEnum, lang: Lang = "vi") -> str:
-    vi, en = _LABELS.get(choice, (choice.value, choice.value))
+    vi, en = _LABELS.get((type(choice), choice.value), (choice.value, choice.value))
     return vi if lang == "vi" else en
+
+
+def unlabelled() -> list[str]:
+    """Members of an enum with labels that have none of their own (a dict that lost one)."""
+    kinds = {kind for kind, _ in _LABELS}
+    return sorted(
+        f"{kind.__name__}.{member.name}"
+        for kind in kinds
+        for member in kind
+        if (kind, member.value) not in _LABELS
+    )
 
 
 def choice_field(enum: type[StrEnum], **kwargs: object) -> object:

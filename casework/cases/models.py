@@ -61,14 +61,20 @@ register_labels(
         RiskLevel.high: ("Cao", "High"),
         RiskLevel.medium: ("Trung bình", "Medium"),
         RiskLevel.low: ("Thấp", "Low"),
-        ProtectionLevel.support: ("Hỗ trợ", "Support"),
-        ProtectionLevel.intervention: ("Can thiệp", "Intervention"),
         TaskStatus.planned: ("Trong kế hoạch chờ duyệt", "In a plan awaiting approval"),
         TaskStatus.open: ("Chưa nhận", "Not yet accepted"),
         TaskStatus.accepted: ("Đang thực hiện", "Accepted"),
         TaskStatus.declined: ("Không thực hiện được", "Declined"),
         TaskStatus.done: ("Hoàn thành", "Done"),
         TaskStatus.cancelled: ("Đã hủy", "Cancelled"),
+    }
+)
+
+# One call per enum: members of two enums with the same value are equal dict keys.
+register_labels(
+    {
+        ProtectionLevel.support: ("Hỗ trợ", "Support"),
+        ProtectionLevel.intervention: ("Can thiệp", "Intervention"),
     }
 )
 

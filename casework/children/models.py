@@ -57,9 +57,6 @@ register_labels(
         DisabilityLevel.mild: ("Khuyết tật nhẹ", "Mild"),
         DisabilityLevel.severe: ("Khuyết tật nặng", "Severe"),
         DisabilityLevel.especially_severe: ("Khuyết tật đặc biệt nặng", "Especially severe"),
-        PovertyStatus.none: ("Không thuộc hộ nghèo, cận nghèo", "Neither"),
-        PovertyStatus.near_poor: ("Hộ cận nghèo", "Near-poor household"),
-        PovertyStatus.poor: ("Hộ nghèo", "Poor household"),
         CircumstanceGroup.a: ("a) Mồ côi cả cha và mẹ", "a) Double orphan"),
         CircumstanceGroup.b: ("b) Bị bỏ rơi", "b) Abandoned"),
         CircumstanceGroup.c: ("c) Không nơi nương tựa", "c) Without support"),
@@ -86,6 +83,15 @@ register_labels(
             "o) Di cư, lánh nạn, tị nạn chưa xác định được cha mẹ",
             "o) Migrant or refugee without parents",
         ),
+    }
+)
+
+# One call per enum: members of two enums with the same value are equal dict keys.
+register_labels(
+    {
+        PovertyStatus.none: ("Không thuộc hộ nghèo, cận nghèo", "Neither"),
+        PovertyStatus.near_poor: ("Hộ cận nghèo", "Near-poor household"),
+        PovertyStatus.poor: ("Hộ nghèo", "Poor household"),
     }
 )
 

@@ -80,12 +80,6 @@ register_labels(
         HarmForm.online_abuse: ("Xâm hại trên môi trường mạng", "Online abuse"),
         HarmForm.dropout_risk: ("Nguy cơ bỏ học", "Risk of dropping out"),
         HarmForm.other: ("Khác", "Other"),
-        Setting.family: ("Gia đình", "Family"),
-        Setting.school: ("Trường học", "School"),
-        Setting.community: ("Cộng đồng", "Community"),
-        Setting.online: ("Môi trường mạng", "Online"),
-        Setting.workplace: ("Nơi làm việc", "Workplace"),
-        Setting.other: ("Khác", "Other"),
         PerpetratorRelation.parent: ("Cha, mẹ", "Parent"),
         PerpetratorRelation.step_parent: ("Cha dượng, mẹ kế", "Step-parent"),
         PerpetratorRelation.caregiver: ("Người chăm sóc", "Caregiver"),
@@ -94,6 +88,18 @@ register_labels(
         PerpetratorRelation.peer: ("Bạn bè", "Peer"),
         PerpetratorRelation.stranger: ("Người lạ", "Stranger"),
         PerpetratorRelation.unknown: ("Chưa rõ", "Unknown"),
+    }
+)
+
+# One call per enum: members of two enums with the same value are equal dict keys.
+register_labels(
+    {
+        Setting.family: ("Gia đình", "Family"),
+        Setting.school: ("Trường học", "School"),
+        Setting.community: ("Cộng đồng", "Community"),
+        Setting.online: ("Môi trường mạng", "Online"),
+        Setting.workplace: ("Nơi làm việc", "Workplace"),
+        Setting.other: ("Khác", "Other"),
     }
 )
 
