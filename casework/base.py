@@ -38,6 +38,17 @@ def label(choice: StrEnum, lang: Lang = "vi") -> str:
     return vi if lang == "vi" else en
 
 
+def unlabelled() -> list[str]:
+    """Members of an enum with labels that have none of their own (a dict that lost one)."""
+    kinds = {kind for kind, _ in _LABELS}
+    return sorted(
+        f"{kind.__name__}.{member.name}"
+        for kind in kinds
+        for member in kind
+        if (kind, member.value) not in _LABELS
+    )
+
+
 def choice_field(enum: type[StrEnum], **kwargs: object) -> object:
     """A column holding an enum's value as plain text (no PostgreSQL ENUM types to migrate)."""
     length = max(len(member.value) for member in enum)

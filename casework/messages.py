@@ -88,16 +88,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "value_error": ("Kiểm tra lại {label}: {detail}", "Check {label}: {detail}"),
     # a web form's own wording (a missing choice, a date typed in three fields)
-    "choice_missing": ("Chọn {label}", "Choose {label}"),
+    "choice_missing": ("Chọn {label}", "Choose the {label}"),
     "yes_no_missing": (
         "Chọn “Có” nếu {label}, nếu không chọn “Không”",
         "Choose “Yes” if {label}, otherwise “No”",
     ),
-    "date_part_missing": ("{label_cap} phải có {part}", "{label_cap} must include the {part_en}"),
-    "time_invalid": (
-        "Giờ của {label} phải theo dạng giờ:phút, ví dụ 14:05",
-        "The time of {label} must be hours:minutes, e.g. 14:05",
-    ),
+    "date_part_missing": ("{label_cap} phải có {part}", "{label_cap} must include {part_en}"),
     "assessment_empty": (
         "Ghi ít nhất một mục của đánh giá (a–h)",
         "Fill in at least one item of the assessment (a–h)",
@@ -196,6 +192,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "concurrent_change": (
         "Hồ sơ vừa được người khác thay đổi; tải lại để xem bản mới nhất rồi thực hiện lại",
         "Someone else changed this record just now; reload it and try again",
+    ),
+    # web forms: a date in three fields, radios left unanswered (UX.md §1.4, §1.5)
+    "date_not_real": ("{label_cap} phải là ngày có thật", "{label_cap} must be a real date"),
+    "date_year_digits": (
+        "Năm của {label} phải có 4 chữ số, ví dụ 2026",
+        "The year of the {label} must have 4 digits, e.g. 2026",
+    ),
+    "time_missing": (
+        "Nhập giờ của {label}, ví dụ 14:05",
+        "Enter the time of the {label}, e.g. 14:05",
+    ),
+    "time_not_real": (
+        "Giờ của {label} phải là giờ có thật, ví dụ 14:05",
+        "The time of the {label} must be a real time, e.g. 14:05",
+    ),
+    "danger_missing": (
+        "Chọn “Có” nếu trẻ đang gặp nguy hiểm ngay lúc này",
+        "Choose “Yes” if the child is in danger right now",
+    ),
+    "reporter_choice_missing": (
+        "Chọn người báo tin có cho biết họ tên hoặc số điện thoại không",
+        "Choose whether the reporter gave a name or phone number",
+    ),
+    "intake_sent_before": (
+        "Mẫu này đã được gửi một lần với nội dung khác (có thể lần gửi trước đã tới nơi dù mạng "
+        "báo lỗi). Những gì bạn nhập vẫn còn: kiểm tra lại rồi bấm “Gửi báo cáo” để gửi thành "
+        "một báo cáo mới",
+        "This form was already sent once with other content (the earlier attempt may have "
+        "arrived although the network failed). What you typed is kept: check it, then press "
+        "“Send the report” to send it as a new report",
     ),
     # workflow
     "transition_not_allowed": (

@@ -18,3 +18,14 @@ def to_e164(raw: str) -> str:
     if not phonenumbers.is_valid_number(number):
         raise InvalidPhone(raw)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def national(e164: str | None) -> str:
+    """A stored number as people write it ("0912 345 678"); anything unparsable as stored."""
+    if not e164:
+        return ""
+    try:
+        number = phonenumbers.parse(e164, "VN")
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)

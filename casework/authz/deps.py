@@ -25,6 +25,7 @@ from casework.authz import policy, scopes
 from casework.authz.policy import Action, CaseView, Decision, Outcome
 from casework.cases.models import ProtectionCase, Task, TaskStatus
 from casework.cases.service import CaseNotFound
+from casework.children.models import Child
 from casework.errors import CaseworkError, NotFound
 from casework.escalations.models import Escalation
 from casework.escalations.service import EscalationNotFound
@@ -213,6 +214,32 @@ def escalation_for(action: Action) -> Any:
                 subject=("escalation", str(escalation_id)),
             )
         return access
+
+    return _tagged(action, dependency)
+
+
+@dataclass(frozen=True)
+class ChildAccess:
+    """A child in the register the actor may read."""
+
+    id: int
+    commune_id: int
+    actor: Actor
+
+
+def child_for(action: Action) -> Any:
+    """``Depends``: the child named by the path's ``child_id``, if the actor may read the
+    children register of the child's commune (else 404, as a child that does not exist)."""
+
+    def dependency(request: Request, child_id: int, actor: Annotated[Actor, allowed(action)]):  # type: ignore[no-untyped-def]
+        with request.app.state.session_factory() as session:
+            commune_id = session.exec(
+                select(Child.commune_id).where(Child.id == child_id, scopes.visible_children(actor))
+            ).first()
+        if commune_id is None or not policy.child_visible(actor, commune_id=commune_id):
+            refuse(request, actor, action, policy.HIDE, subject=("child", str(child_id)))
+        assert commune_id is not None
+        return ChildAccess(id=child_id, commune_id=commune_id, actor=actor)
 
     return _tagged(action, dependency)
 

@@ -199,6 +199,12 @@ def task_decision(actor: Actor, *, view: CaseView | None, task_agency_id: int) -
     return ALLOW
 
 
+def child_visible(actor: Actor, *, commune_id: int) -> bool:
+    """A child's record (NĐ56 Đ33): the children register of the commune is for its
+    caseworkers and supervisor only; ``scopes.visible_children`` is the same rule as SQL."""
+    return actor.role in FULL_CASE_ROLES and actor.commune_id == commune_id
+
+
 def escalation_visible(view: CaseView | None) -> bool:
     """The queue belongs to the commune's caseworkers and supervisor (full view)."""
     return view == CaseView.full

@@ -24,10 +24,11 @@ from casework.cases.event_forms import (
 )
 from casework.cases.events import EventPayload, payload_model
 from casework.errors import FieldError, describe, from_pydantic
+from casework.web import date_fields
+from casework.web.date_fields import DateField
 from casework.web.forms import FormErrors, field_id, nest
 
-PARTS = {"day": ("ngày", "day"), "month": ("tháng", "month"), "year": ("năm", "year")}
-_TIME = re.compile(r"([01]?\d|2[0-3])[:hH.]([0-5]\d)")
+PARTS = date_fields.PARTS
 _GROUPED = re.compile(r"\d{1,3}([ .,]\d{3})+")
 _UNREADABLE_DATE = frozenset(
     {
@@ -92,16 +93,15 @@ def _instances(form: EventForm, rows: Mapping[str, int]) -> Iterable[tuple[str, 
 
 
 def _date_problem(name: str, item: FormField, values: Mapping[str, str]) -> FieldError | None:
-    parts = {part: values.get(f"{name}.{part}", "") for part in PARTS}
-    typed_time = values.get(f"{name}.time", "")
+    """What to correct in a date (and time) typed in parts; the error names the part
+    (``at``) that the summary's link puts the focus on."""
+    # A plan row's dates carry their time of day themselves (start 00:00, end 23:59).
+    field = DateField(name, with_time=item.kind == "datetime" and not item.time_of_day)
+    problem = date_fields.check(field, values)
+    if problem is None:
+        return None
     loc = tuple(int(p) if p.isdigit() else p for p in name.split("."))
-    if (any(parts.values()) or typed_time) and not all(parts.values()):
-        part = next(p for p, typed in parts.items() if not typed)
-        vi, en = PARTS[part]
-        return FieldError(loc, "date_part_missing", {"part": vi, "part_en": en, "at": part})
-    if item.kind == "datetime" and typed_time and not _TIME.fullmatch(typed_time):
-        return FieldError(loc, "time_invalid", {"at": "time"})
-    return None
+    return FieldError(loc, problem.error.code, {**problem.error.params, "at": problem.part})
 
 
 class FormInvalid(Exception):

@@ -1,7 +1,71 @@
-"""The children: a searchable list and each child's profile."""
+"""The children: a searchable list and each child's profile.
+
+The children register is for the commune's caseworkers and supervisor (the policy's
+``child_list``): a child's record is protected data (NĐ56 Đ33), so every list shown and
+every profile opened is written to the audit log, with the children's ids and never the
+words searched (a search word can be a name).
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from casework import phones
+from casework.accounts.auth import write_audit
+from casework.audit.models import AuditAction
+from casework.audit.service import Record
+from casework.authz.deps import Allowed, ChildAccess, child_for
+from casework.authz.policy import Action
+from casework.children import service as child_service
+from casework.children.views import listed
+from casework.deps import ReadSessionDep
+from casework.pagination import PageParams
+from casework.web.pages import render
 
 router = APIRouter(include_in_schema=False)
+
+
+@router.get("/tre-em", response_class=HTMLResponse)
+def children(
+    request: Request,
+    actor: Allowed(Action.child_list),
+    session: ReadSessionDep,
+    params: Annotated[PageParams, Depends()],
+    q: Annotated[str | None, Query(max_length=120)] = None,
+) -> Response:
+    """The commune's children, by name typed with or without diacritics, or personal id."""
+    found = listed(request, actor, session, q=q, params=params)
+    return render(
+        request, "children/list.html", {"found": found, "q": (q or "").strip()}, actor=actor
+    )
+
+
+@router.get("/tre-em/{child_id}", response_class=HTMLResponse)
+def child_profile(
+    request: Request,
+    access: Annotated[ChildAccess, child_for(Action.child_list)],
+    session: ReadSessionDep,
+) -> Response:
+    """The child as the national database keeps it, the special-circumstance groups of
+    Luật Trẻ em Đ10, the caregivers, and the child's cases with their running clocks."""
+    found = child_service.profile(session, child_id=access.id)
+    write_audit(
+        request,
+        access.actor,
+        Record(
+            AuditAction.view,
+            "child",
+            str(access.id),
+            detail={"cases": [case.code for case in found.cases]},
+        ),
+        after=session,
+    )
+    return render(
+        request,
+        "children/profile.html",
+        {"profile": found, "child": found.child, "phone": phones.national},
+        actor=access.actor,
+    )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 from pydantic_core import PydanticCustomError
 
+from casework.cases.models import CaseStatus, RiskLevel
 from casework.children import personal_id
 from casework.children.models import CircumstanceGroup, DisabilityLevel, PovertyStatus, Sex
 from casework.schemas_common import (
@@ -138,3 +139,33 @@ class ChildSummary(BaseModel):
     sex: Sex
     village: str | None
     open_case_code: str | None
+
+
+class RunningClock(BaseModel):
+    """A legal clock of the case still running (case-wide, not an agency's task clock)."""
+
+    kind: str
+    label_vi: str
+    label_en: str
+    clock: str  # hours, days, months or working_days
+    starts_at: datetime
+    due_at: datetime
+
+
+class ChildCase(BaseModel):
+    """One of the child's cases, as the profile lists it."""
+
+    code: str
+    status: CaseStatus
+    is_emergency: bool
+    risk_level: RiskLevel | None
+    opened_at: datetime
+    closed_at: datetime | None
+    clocks: list[RunningClock]
+
+
+class ChildProfile(BaseModel):
+    """The child's record as the national database keeps it, and the child's cases."""
+
+    child: ChildRead
+    cases: list[ChildCase]

@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
+from sqlmodel import Session
 
 from casework.accounts.auth import write_audit
+from casework.actors import Actor
 from casework.api_docs import errors
 from casework.audit.models import AuditAction
 from casework.audit.service import Record
@@ -33,6 +35,21 @@ def list_children(
     commune: Annotated[str | None, Query(description="Mã xã / commune code")] = None,
 ) -> Page[ChildSummary]:
     """Children by name (diacritics and case ignored) or personal id."""
+    return listed(request, actor, session, q=q, commune=commune, params=params)
+
+
+def listed(
+    request: Request,
+    actor: Actor,
+    session: Session,
+    *,
+    q: str | None,
+    params: PageParams,
+    commune: str | None = None,
+) -> Page[ChildSummary]:
+    """The children ``actor`` may see matching ``q``, with the audit entry of what was shown
+    (their ids, never the words searched: a search word can be a name). The API, the
+    children list and the intake form's suggestions all list children this way."""
     page = child_service.search(
         session, scope=scopes.visible_children(actor), commune_code=commune, q=q, params=params
     )

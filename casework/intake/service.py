@@ -7,14 +7,18 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from casework.actors import Actor
+from casework.audit import service as audit_service
+from casework.audit.models import AuditAction
+from casework.audit.service import Origin, Record
 from casework.cases import flow
 from casework.cases import service as case_service
 from casework.children import service as child_service
 from casework.children.models import Child
-from casework.communes.models import Commune
+from casework.communes.models import Commune, Village
 from casework.errors import FieldError, InvalidInput
 from casework.intake import idempotency
 from casework.intake.models import Report, ReportHarmForm
@@ -192,3 +196,61 @@ def submit(
             now=now,
         )
     return Submission(201, body, replayed=False)
+
+
+def submit_as(
+    session: Session,
+    actor: Actor,
+    *,
+    data: IntakeCreate,
+    idempotency_key: str | None,
+    origin: Origin,
+    now: datetime,
+    tz: ZoneInfo,
+) -> Submission:
+    """``submit`` on behalf of ``actor`` (reports go to their own commune only), with its
+    audit entry in the same transaction: the API and the intake page record it alike."""
+    submission = submit(
+        session,
+        data=data,
+        idempotency_key=idempotency_key,
+        now=now,
+        tz=tz,
+        recorded_by_id=actor.user_id,
+        commune_id=actor.commune_id,
+    )
+    audit_service.append(
+        session,
+        actor,
+        Record(
+            AuditAction.create,
+            "case",
+            submission.body.get("case_code"),
+            detail={"report": submission.body.get("report_id"), "replayed": submission.replayed},
+        ),
+        origin=origin,
+        now=now,
+    )
+    return submission
+
+
+@dataclass(frozen=True)
+class FormPlaces:
+    """What the intake form offers: the reporter's commune and its villages, by name."""
+
+    commune_code: str
+    villages: list[str]
+
+
+def form_places(session: Session, *, commune_id: int | None) -> FormPlaces:
+    """The commune a person reports to (their own) and its villages, for the intake form."""
+    rows = session.execute(
+        sa.select(Commune.code, Village.name)
+        .select_from(Commune)
+        .outerjoin(Village, Village.commune_id == Commune.id)
+        .where(Commune.id == commune_id)
+        .order_by(Village.name_key)
+    ).all()
+    if not rows:
+        return FormPlaces(commune_code="", villages=[])
+    return FormPlaces(commune_code=rows[0][0], villages=[name for _, name in rows if name])

@@ -10,9 +10,6 @@ from sqlmodel import Session
 
 from casework.accounts.auth import origin_of
 from casework.api_docs import errors
-from casework.audit import service as audit_service
-from casework.audit.models import AuditAction
-from casework.audit.service import Record
 from casework.authz import policy
 from casework.authz.deps import Allowed
 from casework.authz.policy import Action, CaseView
@@ -54,31 +51,15 @@ def create_intake(
     (a collaborator, an agency) gets only a receipt (``IntakeReceipt``)."""
 
     def work(session: Session) -> intake_service.Submission:
-        submission = intake_service.submit(
-            session,
-            data=data,
-            idempotency_key=idempotency_key,
-            now=clock.now(),
-            tz=settings.tz,
-            recorded_by_id=actor.user_id,
-            commune_id=actor.commune_id,
-        )
-        audit_service.append(
+        return intake_service.submit_as(
             session,
             actor,
-            Record(
-                AuditAction.create,
-                "case",
-                submission.body.get("case_code"),
-                detail={
-                    "report": submission.body.get("report_id"),
-                    "replayed": submission.replayed,
-                },
-            ),
+            data=data,
+            idempotency_key=idempotency_key,
             origin=origin_of(request),
             now=clock.now(),
+            tz=settings.tz,
         )
-        return submission
 
     submission = run_in_transaction(factory, work)
     headers = {"Idempotent-Replayed": "true"} if submission.replayed else {}

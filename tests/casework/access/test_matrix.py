@@ -67,6 +67,8 @@ def fill(endpoint: Endpoint, place: Place, user: User, agency: str) -> tuple[str
             value, kind, record = str(task.id), "task", task
         elif name == "escalation_id":
             value, kind, record = str(place.escalation.id), "escalation", place.escalation
+        elif name == "child_id":
+            value, kind, record = str(place.case.child_id), "child", place.case
         elif name == "event":
             value = "start_assessment"
         else:
@@ -95,6 +97,9 @@ def expected(
         return Outcome.allowed if view else Outcome.hidden
     if kind == "task":
         return policy.task_decision(actor, view=view, task_agency_id=record.agency_id).outcome
+    if kind == "child":
+        visible = policy.child_visible(actor, commune_id=place.case.commune_id)
+        return Outcome.allowed if visible else Outcome.hidden
     return Outcome.allowed if policy.escalation_visible(view) else Outcome.hidden
 
 

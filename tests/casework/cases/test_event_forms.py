@@ -133,11 +133,11 @@ def test_a_date_missing_a_part_an_impossible_date_and_a_wrong_time_are_named():
         problems("submit_plan", row(0, **ACTIVITY | {"due_at.day": "31", "due_at.month": "2"}))[
             ("tasks", 0, "due_at")
         ]
-        == "date_type"
+        == "date_not_real"
     )
     started = [("started_at.day", "2"), ("started_at.month", "3"), ("started_at.year", "2026")]
     assert problems("record_separation", [*started, ("started_at.time", "25:00")]) == {
-        ("started_at",): "time_invalid"
+        ("started_at",): "time_not_real"
     }
 
 
