@@ -142,4 +142,5 @@ def log_in(page, server: LiveServer, username: str) -> None:  # type: ignore[no-
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(server.password)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state("networkidle")
+    # The boosted form swaps the page in place: wait until the login answer has moved on.
+    page.wait_for_url(lambda url: "/dang-nhap" not in url)
