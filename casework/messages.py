@@ -366,6 +366,10 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "child_consented": ("sự đồng ý của trẻ", "the child's consent"),
     "legal_ground": ("căn cứ pháp lý", "legal ground"),
     "page_size": ("số dòng mỗi trang", "page size"),
+    "reason": ("lý do", "reason"),
+    "outcome": ("kết quả thực hiện", "outcome"),
+    "due_at": ("hạn mới", "new deadline"),
+    "agency_id": ("cơ quan", "agency"),
 }
 
 

@@ -62,7 +62,7 @@ def queue(
     return rows
 
 
-def _work(
+def act_on(
     request: Request,
     factory: SessionFactoryDep,
     clock: ClockDep,
@@ -101,7 +101,7 @@ def acknowledge(
     clock: ClockDep,
 ) -> None:
     """Nhận xử lý: mark it as being handled by this supervisor."""
-    _work(
+    act_on(
         request,
         factory,
         clock,
@@ -127,7 +127,7 @@ def reassign(
     settings: SettingsDep,
 ) -> None:
     """Giao lại: the task goes to another agency with fresh clocks."""
-    _work(
+    act_on(
         request,
         factory,
         clock,
@@ -157,7 +157,7 @@ def extend(
     clock: ClockDep,
 ) -> None:
     """Gia hạn: a new deadline, with a reason (required), on the case's record."""
-    _work(
+    act_on(
         request,
         factory,
         clock,
