@@ -303,6 +303,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Mục leo thang này không có thời hạn đang chạy để gia hạn",
         "This escalation has no running deadline to extend",
     ),
+    "missing_choice": ("Chọn {label}", "Choose {label}"),
+    "date_incomplete": (
+        "{label_cap} phải có đủ ngày, tháng và năm",
+        "{label_cap} must include a day, month and year",
+    ),
+    "date_not_real": ("{label_cap} phải là ngày có thật", "{label_cap} must be a real date"),
+    "time_missing": ("Nhập giờ, ví dụ 17:00", "Enter the time, for example 17:00"),
+    "time_invalid": (
+        "Giờ phải theo dạng giờ:phút, ví dụ 17:00",
+        "Enter the time as hours:minutes, for example 17:00",
+    ),
     "time_not_in_future": (
         "Hạn mới phải sau thời điểm hiện tại",
         "The new deadline must be later than now",

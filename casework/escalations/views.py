@@ -27,6 +27,8 @@ from casework.escalations.schemas import EscalationRead, Extend, Reassign
 router = APIRouter(prefix="/api/v1/escalations", tags=["escalations"])
 
 EscalationDep = Annotated[CaseAccess, escalation_for(Action.escalation_act)]
+# What working an escalation does to it and its locked case (a service call).
+Act = Callable[[Session, Escalation, ProtectionCase], object]
 
 
 @router.get("", response_model=list[EscalationRead], responses=errors(401, 404))
@@ -69,7 +71,7 @@ def act_on(
     access: CaseAccess,
     escalation_id: int,
     verb: str,
-    act: Callable[[Session, Escalation, ProtectionCase], object],
+    act: Act,
 ) -> None:
     """Lock the case and the escalation, apply ``act``, audit it; one commit."""
 
