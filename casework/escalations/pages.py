@@ -37,7 +37,7 @@ from casework.timefmt import local_date
 from casework.web.forms import FormErrors
 from casework.web.i18n import N_, lang_of
 from casework.web.pages import redirect, render
-from casework.web.submit import FormItems, Submission, validate
+from casework.web.submit import DateRule, FormItems, Submission, validate
 
 router = APIRouter(include_in_schema=False)
 
@@ -247,7 +247,7 @@ def reassign(working: WorkingDep, access: ActDep, form: FormItems) -> Response:
 @router.post("/leo-thang/{escalation_id}/gia-han")
 def extend(working: WorkingDep, access: ActDep, form: FormItems) -> Response:
     """Gia hạn: a new deadline (day, month, year and time), with a reason on record."""
-    sent: Submission[Extend] = working.validate(Extend, form, dates={"due_at"})
+    sent: Submission[Extend] = working.validate(Extend, form, dates=[DateRule("due_at")])
     now = working.clock.now()
 
     def act(session: Session, escalation: Escalation, case: ProtectionCase) -> None:

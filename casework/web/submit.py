@@ -50,7 +50,7 @@ def validate(
     tz: ZoneInfo,
     lang: Lang,
     choices: Collection[str] = (),
-    dates: Collection[str] = (),
+    dates: Collection[DateRule] = (),
 ) -> Submission[M]:
     """``schema`` applied to the posted fields (see ``casework.web.forms.nest``).
 
@@ -59,7 +59,7 @@ def validate(
     first so the message says which part is wrong (UX.md §1.4), not the ISO form the API
     would name."""
     typed = {name: value for name, value in items if name != "csrf_token"}
-    problems = [p for name in dates for p in date_time_problems(typed, name)]
+    problems = [p for rule in dates for p in rule.problems(typed)]
     try:
         data = schema.model_validate(nest(items, tz=tz))
         found: list[FieldError] = []
@@ -84,22 +84,34 @@ def _named(error: FieldError, names: Collection[str]) -> bool:
 _TIME = re.compile(r"(\d{1,2})[:hH.](\d{2})")
 
 
-def date_time_problems(typed: Mapping[str, str], name: str) -> list[FieldError]:
-    """What is wrong with a date and time typed in ``name.day/.month/.year/.time``, in
-    the order the UX guide checks it: missing, incomplete, impossible."""
-    day, month, year, clock = (typed.get(f"{name}.{part}", "").strip() for part in _PARTS)
-    loc, at = (name,), (name, "time")
-    if not any((day, month, year, clock)):
-        return [FieldError(loc, "missing")]
-    if not (day and month and year):
-        return [FieldError(loc, "date_incomplete")]
-    try:
-        date(int(year), int(month), int(day))
-    except ValueError:
-        return [FieldError(loc, "date_not_real")]
-    if not clock:
-        return [FieldError(at, "time_missing")]
-    match = _TIME.fullmatch(clock)
-    if match is None or int(match[1]) > 23 or int(match[2]) > 59:
-        return [FieldError(at, "time_invalid")]
-    return []
+@dataclass(frozen=True)
+class DateRule:
+    """A date typed in three fields (``name.day``, ``.month``, ``.year``), maybe with a
+    time (``name.time``, HH:MM), maybe optional."""
+
+    name: str
+    time: bool = True
+    required: bool = True
+
+    def problems(self, typed: Mapping[str, str]) -> list[FieldError]:
+        """What is wrong, in the order the UX guide checks it: missing, incomplete,
+        impossible; then the time."""
+        parts = (typed.get(f"{self.name}.{part}", "").strip() for part in _PARTS)
+        day, month, year, clock = parts
+        loc, at = (self.name,), (self.name, "time")
+        if not any((day, month, year, clock)):
+            return [FieldError(loc, "missing")] if self.required else []
+        if not (day and month and year):
+            return [FieldError(loc, "date_incomplete")]
+        try:
+            date(int(year), int(month), int(day))
+        except ValueError:
+            return [FieldError(loc, "date_not_real")]
+        if not self.time:
+            return []
+        if not clock:
+            return [FieldError(at, "time_missing")]
+        match = _TIME.fullmatch(clock)
+        if match is None or int(match[1]) > 23 or int(match[2]) > 59:
+            return [FieldError(at, "time_invalid")]
+        return []
