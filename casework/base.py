@@ -32,7 +32,7 @@ def register_labels(choices: dict[StrEnum, tuple[str, str]]) -> None:
 
 
 def label(choice: StrEnum, lang: Lang = "vi") -> str:
-    vi, en = _LABELS.get(choice, (choice.value, choice.value))
+    vi, en = _LABELS.get(choice) or (str(choice), str(choice))  # a value read back as text too
     return vi if lang == "vi" else en
 
 

@@ -304,6 +304,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This escalation has no running deadline to extend",
     ),
     "missing_choice": ("Chọn {label}", "Choose {label}"),
+    "username_invalid": (
+        "Tên đăng nhập dài 3 đến 64 ký tự, chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang",
+        "A username is 3 to 64 characters: letters without accents, digits, dots, dashes",
+    ),
+    "email_invalid": (
+        "Nhập địa chỉ thư điện tử theo dạng ten@example.org",
+        "Enter an e-mail address like name@example.org",
+    ),
+    "agency_required": (
+        "Chọn cơ quan của cán bộ đầu mối hoặc lãnh đạo cơ quan",
+        "Choose the agency of an agency officer or head",
+    ),
+    "cannot_disable_self": (
+        "Bạn không thể tự khóa tài khoản của mình",
+        "You cannot disable your own account",
+    ),
     "date_incomplete": (
         "{label_cap} phải có đủ ngày, tháng và năm",
         "{label_cap} must include a day, month and year",
@@ -381,6 +397,14 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "outcome": ("kết quả thực hiện", "outcome"),
     "due_at": ("hạn mới", "new deadline"),
     "agency_id": ("cơ quan", "agency"),
+    "agency": ("cơ quan", "agency"),
+    "username": ("tên đăng nhập", "username"),
+    "full_name": ("họ và tên", "full name"),
+    "role": ("vai trò", "role"),
+    "email": ("thư điện tử", "e-mail address"),
+    "phone": ("số điện thoại", "phone number"),
+    "new_password": ("mật khẩu mới", "new password"),
+    "confirm_password": ("mật khẩu nhập lại", "repeated password"),
 }
 
 

@@ -6,6 +6,11 @@ from sqlmodel import Session, select
 
 from casework.agencies.directory import AgencyRow, Directory
 from casework.agencies.models import Agency
+from casework.errors import NotFound
+
+
+class AgencyNotFound(NotFound):
+    code = "agency_not_found"
 
 
 def find_for_task(
