@@ -23,16 +23,19 @@ SQLModel.metadata.naming_convention = {
 
 Lang = Literal["vi", "en"]
 
-_LABELS: dict[StrEnum, tuple[str, str]] = {}
+# Keyed by the choice's enum and value: two enums may share a value ("open" is a task's
+# "Chưa nhận" and an escalation's "Chưa ai nhận"), and StrEnum members equal their value.
+_LABELS: dict[tuple[type, str], tuple[str, str]] = {}
 
 
 def register_labels(choices: dict[StrEnum, tuple[str, str]]) -> None:
     """Record the Vietnamese and English label of each choice (the UI and errors use them)."""
-    _LABELS.update(choices)
+    _LABELS.update({(type(choice), choice.value): words for choice, words in choices.items()})
 
 
 def label(choice: StrEnum, lang: Lang = "vi") -> str:
-    vi, en = _LABELS.get(choice) or (str(choice), str(choice))  # a value read back as text too
+    """The choice's words; a value that is not one of the enum's comes back as it is."""
+    vi, en = _LABELS.get((type(choice), str(choice))) or (str(choice), str(choice))
     return vi if lang == "vi" else en
 
 

@@ -22,7 +22,7 @@ from casework.actors import Actor
 from casework.admin import service as admin_service
 from casework.admin.schemas import AgencyContact, PasswordReset, UserCreate
 from casework.agencies import service as agency_service
-from casework.agencies.models import Agency
+from casework.agencies.models import Agency, AgencyKind
 from casework.audit import service as audit_service
 from casework.audit.models import AuditAction
 from casework.audit.service import Record
@@ -43,6 +43,11 @@ UserDep = Annotated[Administered, user_for(Action.admin)]
 AgencyDep = Annotated[Administered, agency_for(Action.admin)]
 M = TypeVar("M", bound=BaseModel)
 PAGE_SIZE = 50
+# Roles and agency kinds as read back from the database (text), to their choices' words.
+CHOICES = {
+    "role_of": {role.value: role for role in Role},
+    "kind_of": {kind.value: kind for kind in AgencyKind},
+}
 DONE = {
     "created": N_("Đã tạo tài khoản. Báo cho người dùng tên đăng nhập và mật khẩu qua kênh riêng."),
     "disabled": N_("Đã khóa tài khoản: không đăng nhập được nữa, các phiên và token đã kết thúc."),
@@ -100,7 +105,7 @@ def users(
         session, actor, params=PageParams(page=page, page_size=PAGE_SIZE)
     )
     write_audit(request, actor, Record(AuditAction.view, "user_list", None), after=session)
-    context = {"listing": listing, "notice": DONE.get(done or "")}
+    context = {"listing": listing, "notice": DONE.get(done or ""), **CHOICES}
     return render(request, "admin/users.html", context, actor=actor)
 
 
@@ -179,6 +184,7 @@ def _user_page(
         "errors": errors or FormErrors(),
         "notice": notice,
         "is_me": access.id == access.actor.user_id,
+        **CHOICES,
     }
     return render(request, "admin/user.html", context, actor=access.actor, status_code=status_code)
 
@@ -249,7 +255,7 @@ def agencies(
 ) -> Response:
     """The commune's agencies with their contacts."""
     found = agency_service.agencies_of(session, commune_id=actor.commune_id)
-    context = {"agencies": found, "notice": DONE.get(done or "")}
+    context = {"agencies": found, "notice": DONE.get(done or ""), **CHOICES}
     return render(request, "admin/agencies.html", context, actor=actor)
 
 
@@ -266,7 +272,7 @@ def _agency_page(
     shown = (
         typed if typed is not None else {"email": agency.email or "", "phone": agency.phone or ""}
     )
-    context = {"agency": agency, "typed": shown, "errors": errors or FormErrors()}
+    context = {"agency": agency, "typed": shown, "errors": errors or FormErrors(), **CHOICES}
     return render(
         request, "admin/agency.html", context, actor=access.actor, status_code=status_code
     )
