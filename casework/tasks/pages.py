@@ -80,6 +80,9 @@ def my_tasks(
     agency = session.get(Agency, actor.agency_id) if actor.agency_id is not None else None
     listing = counts = None
     if agency is not None:
+        counts = task_list.agency_counts(
+            session, agency_id=agency.id, scope=scope, now=now, end_of_day=end_of_day
+        )
         listing = task_list.agency_tasks(
             session,
             agency_id=agency.id,
@@ -88,9 +91,7 @@ def my_tasks(
             now=now,
             end_of_day=end_of_day,
             params=PageParams(page=page, page_size=PAGE_SIZE),
-        )
-        counts = task_list.agency_counts(
-            session, agency_id=agency.id, scope=scope, now=now, end_of_day=end_of_day
+            counts=counts,
         )
     shown = listing.items if listing else []
     write_audit(

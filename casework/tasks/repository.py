@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from casework.cases.models import ProtectionCase, Task, TaskStatus
-from casework.pagination import Page, PageParams, count, page_of
+from casework.pagination import Page, PageParams, page_of
 from casework.timefmt import as_utc
 
 TO_DO = (TaskStatus.open, TaskStatus.accepted)
@@ -84,16 +84,17 @@ def agency_tasks(
     now: datetime,
     end_of_day: datetime,
     params: PageParams,
+    counts: TaskCounts,
 ) -> Page[AgencyTask]:
     """The agency's tasks still to do within ``scope`` (the policy's visible tasks), most
     overdue first; ``due`` narrows them to the overdue ones or those due by the end of
-    today."""
+    today. ``counts``: the agency's (``agency_counts``), which give the page's total."""
     statement = _to_do(agency_id, scope)
     if due == Due.overdue:
         statement = statement.where(Task.due_at <= now)
     elif due == Due.today:
         statement = statement.where(Task.due_at > now, Task.due_at <= end_of_day)
-    total = count(session, statement)
+    total = {Due.all: counts.open, Due.overdue: counts.overdue, Due.today: counts.today}[due]
     rows = session.execute(
         statement.order_by(Task.due_at, Task.id).offset(params.offset).limit(params.page_size)
     ).all()
