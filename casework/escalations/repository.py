@@ -23,7 +23,7 @@ from casework.cases import workflow
 from casework.cases.models import CaseEvent, CaseStatus, ProtectionCase, RiskLevel, Task
 from casework.children.models import Child
 from casework.communes.models import Village
-from casework.deadlines.models import CaseDeadline
+from casework.deadlines.models import CaseDeadline, DeadlineStatus
 from casework.escalations.models import Escalation, EscalationReason, EscalationStatus
 from casework.pagination import Page, PageParams, page_of
 from casework.timefmt import age_on, as_utc
@@ -38,6 +38,13 @@ RISK_ORDER = sa.case(
     else_=3,
 )
 
+# Most urgent first: emergencies, then the earliest deadline (the most overdue), then risk.
+URGENCY = (
+    ProtectionCase.is_emergency.desc(),
+    sa.func.coalesce(CaseDeadline.due_at, Escalation.created_at),
+    RISK_ORDER,
+    Escalation.id,
+)
 Caseworker = aliased(User, name="caseworker")
 Handler = aliased(User, name="handler")
 _Earlier = aliased(Escalation, name="earlier")
@@ -176,12 +183,7 @@ def _rows(statement: sa.Select) -> sa.Select:
         .outerjoin(Caseworker, Caseworker.id == ProtectionCase.assigned_caseworker_id)
         .outerjoin(Handler, Handler.id == Escalation.acknowledged_by_id)
         .outerjoin(OutboxMessage, OutboxMessage.id == Escalation.message_id)
-        .order_by(
-            ProtectionCase.is_emergency.desc(),
-            sa.func.coalesce(CaseDeadline.due_at, Escalation.created_at),
-            RISK_ORDER,
-            Escalation.id,
-        )
+        .order_by(*URGENCY)
     )
 
 
@@ -248,12 +250,20 @@ def queue_page(
             sa.func.count(),
             sa.func.count().filter(Escalation.status == EscalationStatus.open),
             sa.func.count().filter(Escalation.status == EscalationStatus.acknowledged),
-            sa.func.count().filter(CaseDeadline.due_at <= now),
+            sa.func.count().filter(
+                CaseDeadline.status == DeadlineStatus.running, CaseDeadline.due_at <= now
+            ),
             sa.func.count().filter(ProtectionCase.is_emergency.is_(True)),
         )
     ).one()
     counts = QueueCounts(*counted)
-    found = session.execute(_rows(base).offset(params.offset).limit(params.page_size)).all()
+    # The page's escalations first, then what their rows show: joining children, people
+    # and messages for the whole queue before cutting the page costs more than the page.
+    picked = (
+        base.order_by(*URGENCY).offset(params.offset).limit(params.page_size).subquery("picked")
+    )
+    statement = _joined(sa.true()).join(picked, picked.c.id == Escalation.id)
+    found = session.execute(_rows(statement)).all()
     rows = [_row(row, today, now) for row in found]
     return page_of(rows, total=counts.total, params=params), counts
 

@@ -9,13 +9,16 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from casework.agencies.directory import Directory
 from casework.agencies.models import Agency, AgencyKind
 from casework.audit.models import AuditEntry
 from casework.cases.models import Task, TaskStatus
 from casework.deadlines.models import CaseDeadline, DeadlineStatus
 from casework.escalations import service as escalation_service
 from casework.escalations.models import Escalation, EscalationReason, EscalationStatus
+from casework.escalations.service import NewEscalation
 from casework.timefmt import as_utc
+from notifications.models import OutboxMessage
 from tests.factories.browsing import browser
 
 
@@ -250,3 +253,40 @@ def test_the_queue_pages_when_long(supervisor, world, session, now, databases):
     assert "Trang 1 trên 2" in first
     assert "page=2" in first
     assert "Trang 2 trên 2" in supervisor.get("/leo-thang", page=2).text
+
+
+def test_a_message_that_could_not_be_delivered_is_in_the_queue_too(
+    supervisor, world, session, now, databases
+):
+    message = OutboxMessage(
+        kind="task.new",
+        recipient=f"user:{world.own.people['police.officer'].id}",
+        channel="sms",
+        subject_ref=f"case:{world.own.case.code}",
+        dedupe_key="test:dead",
+        state="dead",
+        attempts=8,
+        last_error="số điện thoại bị chặn",
+        next_attempt_at=now,
+        created_at=now,
+    )
+    session.add(message)
+    session.flush()
+    directory = Directory.load(session, commune_ids=[world.own.commune.id])
+    [escalation_id] = escalation_service.raise_many(
+        session,
+        items=[
+            NewEscalation(world.own.case, EscalationReason.message_failed, message_id=message.id)
+        ],
+        directory=directory,
+        now=now,
+        tz=databases.settings.tz,
+    )
+    session.commit()
+    text = supervisor.get("/leo-thang", reason="message_failed").text
+    assert "Thông báo không gửi được" in text
+    assert "Tin task.new qua sms, 8 lần gửi" in text
+    page = supervisor.get(f"/leo-thang/{escalation_id}").text
+    assert "số điện thoại bị chặn" in page
+    assert "/gia-han" not in page
+    assert "/giao-lai" not in page
