@@ -37,7 +37,7 @@ messages: $(STAMP)
 	@mkdir -p var
 	$(BIN)/pybabel extract -F babel.cfg -k N_ --no-location --sort-output --omit-header -o var/messages.pot .
 	@test -f casework/locale/en/LC_MESSAGES/messages.po || $(BIN)/pybabel init -i var/messages.pot -d casework/locale -l en
-	$(BIN)/pybabel update -i var/messages.pot -d casework/locale -l en --no-fuzzy-matching
+	$(BIN)/pybabel update -i var/messages.pot -d casework/locale -l en --no-fuzzy-matching -w 100
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -344,6 +344,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Mục leo thang này không có thời hạn đang chạy để gia hạn",
         "This escalation has no running deadline to extend",
     ),
+    "missing_choice": ("Chọn {label}", "Choose {label}"),
+    "username_invalid": (
+        "Tên đăng nhập dài 3 đến 64 ký tự, chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang",
+        "A username is 3 to 64 characters: letters without accents, digits, dots, dashes",
+    ),
+    "email_invalid": (
+        "Nhập địa chỉ thư điện tử theo dạng ten@example.org",
+        "Enter an e-mail address like name@example.org",
+    ),
+    "agency_required": (
+        "Chọn cơ quan của cán bộ đầu mối hoặc lãnh đạo cơ quan",
+        "Choose the agency of an agency officer or head",
+    ),
+    "cannot_disable_self": (
+        "Bạn không thể tự khóa tài khoản của mình",
+        "You cannot disable your own account",
+    ),
     "time_not_in_future": (
         "Hạn mới phải sau thời điểm hiện tại",
         "The new deadline must be later than now",
@@ -430,6 +447,18 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "score": ("kết quả rà soát", "review score"),
     "to": ("nơi chuyển đến", "destination"),
     "visited_at": ("thời điểm thăm", "visit time"),
+    # the work queues and administration pages
+    "outcome": ("kết quả thực hiện", "outcome"),
+    "due_at": ("hạn mới", "new deadline"),
+    "agency_id": ("cơ quan", "agency"),
+    "agency": ("cơ quan", "agency"),
+    "username": ("tên đăng nhập", "username"),
+    "full_name": ("họ và tên", "full name"),
+    "role": ("vai trò", "role"),
+    "email": ("thư điện tử", "e-mail address"),
+    "phone": ("số điện thoại", "phone number"),
+    "new_password": ("mật khẩu mới", "new password"),
+    "confirm_password": ("mật khẩu nhập lại", "repeated password"),
 }
 
 
@@ -438,9 +467,15 @@ class _Blank(dict[str, Any]):
         return ""
 
 
+DATE_PARTS = frozenset({"day", "month", "year", "time"})
+
+
 def field_label(path: str | None, lang: Lang) -> str:
     if not path:
         return "nội dung" if lang == "vi" else "the request"
+    base, _, last = path.rpartition(".")
+    if base and last in DATE_PARTS:  # one input of a date typed in parts: the date's label
+        path = base
     labels = FIELD_LABELS.get(path) or FIELD_LABELS.get(path.rsplit(".", 1)[-1])
     if labels is None:
         return path

@@ -38,3 +38,14 @@ def count(session: Session, statement: sa.Select[Any]) -> int:
 
 def pages(total: int, page_size: int) -> int:
     return max(1, math.ceil(total / page_size))
+
+
+def page_of(items: list[T], *, total: int, params: PageParams) -> Page[T]:
+    """One page of a list, with how many there are in all."""
+    return Page[T](
+        items=items,
+        total=total,
+        page=params.page,
+        page_size=params.page_size,
+        pages=pages(total, params.page_size),
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 
@@ -25,3 +25,10 @@ def age_on(date_of_birth: date, on: date) -> int:
     """Completed years of age on a given day."""
     before_birthday = (on.month, on.day) < (date_of_birth.month, date_of_birth.day)
     return on.year - date_of_birth.year - int(before_birthday)
+
+
+def end_of_local_day(moment: datetime, tz: ZoneInfo) -> datetime:
+    """The last instant of ``moment``'s day in the commune (what "due today" runs to)."""
+    local = moment.astimezone(tz)
+    midnight = datetime.combine(local.date(), datetime.min.time(), tzinfo=tz)
+    return (midnight + timedelta(days=1) - timedelta(microseconds=1)).astimezone(UTC)

@@ -1,7 +1,314 @@
-"""Administration: the commune's people and agencies."""
+"""Quản trị: the commune's people (list, create with a role and agency, disable, reset a
+password) and its agencies (contact e-mail and phone), for administrators only.
+
+The same services as ``casework user …`` (``casework.admin.service``), each change written
+to the audit log in its own transaction, as the command line does, with the administrator
+as the actor. Administrators never see case content.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from casework.accounts.auth import origin_of, write_audit
+from casework.accounts.models import Role
+from casework.actors import Actor
+from casework.admin import service as admin_service
+from casework.admin.schemas import AgencyContact, PasswordReset, UserCreate
+from casework.agencies import service as agency_service
+from casework.agencies.models import Agency, AgencyKind
+from casework.audit import service as audit_service
+from casework.audit.models import AuditAction
+from casework.audit.service import Record
+from casework.authz.deps import Administered, Allowed, agency_for, user_for
+from casework.authz.policy import Action
+from casework.db import run_in_transaction
+from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
+from casework.errors import CaseworkError
+from casework.pagination import PageParams
+from casework.web.forms import FormErrors
+from casework.web.i18n import N_, lang_of
+from casework.web.pages import redirect, render
+from casework.web.submit import FormItems, Submission, validate
 
 router = APIRouter(include_in_schema=False)
+AdminDep = Allowed(Action.admin)
+UserDep = Annotated[Administered, user_for(Action.admin)]
+AgencyDep = Annotated[Administered, agency_for(Action.admin)]
+M = TypeVar("M", bound=BaseModel)
+PAGE_SIZE = 50
+# Roles and agency kinds as read back from the database (text), to their choices' words.
+CHOICES = {
+    "role_of": {role.value: role for role in Role},
+    "kind_of": {kind.value: kind for kind in AgencyKind},
+}
+DONE = {
+    "created": N_("Đã tạo tài khoản. Báo cho người dùng tên đăng nhập và mật khẩu qua kênh riêng."),
+    "disabled": N_("Đã khóa tài khoản: không đăng nhập được nữa, các phiên và token đã kết thúc."),
+    "password": N_("Đã đặt mật khẩu mới. Các phiên đăng nhập của người này đã kết thúc."),
+    "contact": N_("Đã lưu thông tin liên hệ của cơ quan."),
+}
+
+
+def _change(
+    request: Request,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    actor: Actor,
+    work: Callable[[Session], Record],
+) -> None:
+    """Make the change and record it in the audit log, in one transaction."""
+
+    def unit(session: Session) -> None:
+        record = work(session)
+        audit_service.append(session, actor, record, origin=origin_of(request), now=clock.now())
+
+    run_in_transaction(factory, unit)
+
+
+def _tried(
+    request: Request, sent: Submission[M], attempt: Callable[[M], None], *, fallback: str
+) -> tuple[FormErrors, int]:
+    """Run ``attempt`` if the form passed; the errors to show and their status if not."""
+    if sent.errors:
+        return sent.errors, 422
+    assert sent.data is not None
+    try:
+        attempt(sent.data)
+    except CaseworkError as exc:
+        return FormErrors.from_exception(exc, lang_of(request), fallback=fallback), exc.status_code
+    return FormErrors(), 200
+
+
+@router.get("/quan-tri")
+def overview(request: Request, actor: AdminDep) -> Response:
+    """Where an administrator starts: people and agencies."""
+    return render(request, "admin/overview.html", actor=actor)
+
+
+@router.get("/quan-tri/nguoi-dung")
+def users(
+    request: Request,
+    actor: AdminDep,
+    session: ReadSessionDep,
+    page: Annotated[int, Query(ge=1)] = 1,
+    done: str | None = None,
+) -> Response:
+    """The commune's accounts."""
+    listing = admin_service.people(
+        session, actor, params=PageParams(page=page, page_size=PAGE_SIZE)
+    )
+    write_audit(request, actor, Record(AuditAction.view, "user_list", None), after=session)
+    context = {"listing": listing, "notice": DONE.get(done or ""), **CHOICES}
+    return render(request, "admin/users.html", context, actor=actor)
+
+
+def _new_user_page(
+    request: Request,
+    actor: Actor,
+    session: Session,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    context = {
+        "roles": list(Role),
+        "agencies": agency_service.agencies_of(session, commune_id=actor.commune_id),
+        "typed": typed or {},
+        "errors": errors or FormErrors(),
+        "min_length": request.app.state.settings.password_min_length,
+    }
+    return render(request, "admin/new_user.html", context, actor=actor, status_code=status_code)
+
+
+@router.get("/quan-tri/nguoi-dung/moi")
+def new_user(request: Request, actor: AdminDep, session: ReadSessionDep) -> Response:
+    """The form to create an account."""
+    return _new_user_page(request, actor, session)
+
+
+@router.post("/quan-tri/nguoi-dung/moi")
+def create_user(
+    request: Request,
+    actor: AdminDep,
+    form: FormItems,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    """Create the account (the CLI's ``user create``), or show the form again."""
+    sent = validate(
+        UserCreate, form, tz=settings.tz, lang=lang_of(request), choices={"role", "agency_id"}
+    )
+
+    def attempt(data: UserCreate) -> None:
+        def work(session: Session) -> Record:
+            now = clock.now()
+            user = admin_service.create_user(session, actor, data=data, settings=settings, now=now)
+            detail = {"change": "user_created", "role": data.role.value}
+            return Record(AuditAction.account, "user", str(user.id), detail=detail)
+
+        _change(request, factory, clock, actor, work)
+
+    errors, status_code = _tried(request, sent, attempt, fallback="username")
+    if not errors:
+        return redirect("/quan-tri/nguoi-dung?done=created")
+    typed = {k: v for k, v in sent.typed.items() if not k.endswith("password")}
+    with factory() as session:
+        return _new_user_page(
+            request, actor, session, typed=typed, errors=errors, status_code=status_code
+        )
+
+
+def _user_page(
+    request: Request,
+    access: Administered,
+    session: Session,
+    *,
+    errors: FormErrors | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    found = admin_service.person(session, user_id=access.id)
+    record = Record(AuditAction.view, "user", str(access.id))
+    write_audit(request, access.actor, record, after=session)
+    context = {
+        "person": found,
+        "errors": errors or FormErrors(),
+        "notice": notice,
+        "is_me": access.id == access.actor.user_id,
+        **CHOICES,
+    }
+    return render(request, "admin/user.html", context, actor=access.actor, status_code=status_code)
+
+
+@router.get("/quan-tri/nguoi-dung/{user_id}")
+def user_page(
+    request: Request, access: UserDep, session: ReadSessionDep, done: str | None = None
+) -> Response:
+    """One account: who, role and agency, state; lock it or give it a new password."""
+    return _user_page(request, access, session, notice=DONE.get(done or ""))
+
+
+@router.post("/quan-tri/nguoi-dung/{user_id}/khoa")
+def disable_user(
+    request: Request, access: UserDep, factory: SessionFactoryDep, clock: ClockDep
+) -> Response:
+    """Disable the account (the CLI's ``user disable``)."""
+
+    def work(session: Session) -> Record:
+        now = clock.now()
+        revoked = admin_service.disable(session, access.actor, user_id=access.id, now=now)
+        detail: dict[str, Any] = {"change": "user_disabled", "tokens_revoked": revoked}
+        return Record(AuditAction.account, "user", str(access.id), detail=detail)
+
+    try:
+        _change(request, factory, clock, access.actor, work)
+    except CaseworkError as exc:
+        errors = FormErrors.from_exception(exc, lang_of(request))
+        with factory() as session:
+            return _user_page(request, access, session, errors=errors, status_code=exc.status_code)
+    return redirect(f"/quan-tri/nguoi-dung/{access.id}?done=disabled")
+
+
+@router.post("/quan-tri/nguoi-dung/{user_id}/mat-khau")
+def reset_password(
+    request: Request,
+    access: UserDep,
+    form: FormItems,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    """Set a new password (the CLI's ``user reset-password``); their sessions end."""
+    sent = validate(PasswordReset, form, tz=settings.tz, lang=lang_of(request))
+
+    def attempt(data: PasswordReset) -> None:
+        def work(session: Session) -> Record:
+            password, now = data.new_password, clock.now()
+            admin_service.reset_password(
+                session, user_id=access.id, password=password, settings=settings, now=now
+            )
+            return Record(
+                AuditAction.account, "user", str(access.id), detail={"change": "password_reset"}
+            )
+
+        _change(request, factory, clock, access.actor, work)
+
+    errors, status_code = _tried(request, sent, attempt, fallback="new_password")
+    if not errors:
+        return redirect(f"/quan-tri/nguoi-dung/{access.id}?done=password")
+    with factory() as session:
+        return _user_page(request, access, session, errors=errors, status_code=status_code)
+
+
+@router.get("/quan-tri/co-quan")
+def agencies(
+    request: Request, actor: AdminDep, session: ReadSessionDep, done: str | None = None
+) -> Response:
+    """The commune's agencies with their contacts."""
+    found = agency_service.agencies_of(session, commune_id=actor.commune_id)
+    context = {"agencies": found, "notice": DONE.get(done or ""), **CHOICES}
+    return render(request, "admin/agencies.html", context, actor=actor)
+
+
+def _agency_page(
+    request: Request,
+    access: Administered,
+    session: Session,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    agency = session.get_one(Agency, access.id)
+    shown = (
+        typed if typed is not None else {"email": agency.email or "", "phone": agency.phone or ""}
+    )
+    context = {"agency": agency, "typed": shown, "errors": errors or FormErrors(), **CHOICES}
+    return render(
+        request, "admin/agency.html", context, actor=access.actor, status_code=status_code
+    )
+
+
+@router.get("/quan-tri/co-quan/{agency_id}")
+def agency_page(request: Request, access: AgencyDep, session: ReadSessionDep) -> Response:
+    """The form to change an agency's contact e-mail and phone."""
+    return _agency_page(request, access, session)
+
+
+@router.post("/quan-tri/co-quan/{agency_id}")
+def save_agency(
+    request: Request,
+    access: AgencyDep,
+    form: FormItems,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    """Save the agency's contacts, where its tasks and reminders go."""
+    sent = validate(AgencyContact, form, tz=settings.tz, lang=lang_of(request))
+
+    def attempt(data: AgencyContact) -> None:
+        def work(session: Session) -> Record:
+            admin_service.set_contact(session, agency_id=access.id, contact=data)
+            return Record(
+                AuditAction.update, "agency", str(access.id), detail={"change": "contact"}
+            )
+
+        _change(request, factory, clock, access.actor, work)
+
+    errors, status_code = _tried(request, sent, attempt, fallback="email")
+    if not errors:
+        return redirect("/quan-tri/co-quan?done=contact")
+    with factory() as session:
+        return _agency_page(
+            request, access, session, typed=sent.typed, errors=errors, status_code=status_code
+        )

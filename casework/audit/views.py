@@ -50,7 +50,7 @@ def _read(entry: AuditEntry, settings_tz) -> AuditEntryRead:  # type: ignore[no-
     return read.model_copy(update={"at": to_local(as_utc(entry.at), settings_tz)})
 
 
-def _detail(filters: AuditFilter) -> dict[str, object]:
+def filter_detail(filters: AuditFilter) -> dict[str, object]:
     return {
         k: (v.isoformat() if isinstance(v, datetime) else v)
         for k, v in vars(filters).items()
@@ -72,7 +72,7 @@ def read_log(
     total = count(session, statement)
     rows = session.exec(statement.offset(params.offset).limit(params.page_size)).all()
     items = [_read(row, settings.tz) for row in rows]
-    record = Record(AuditAction.view, "audit_log", None, detail=_detail(filters))
+    record = Record(AuditAction.view, "audit_log", None, detail=filter_detail(filters))
     write_audit(request, actor, record, after=session)
     return Page[AuditEntryRead](
         items=items,
@@ -127,7 +127,7 @@ def export_log(
 ) -> StreamingResponse:
     """The filtered entries as CSV (UTF-8), with each entry's hashes for checking."""
     write_audit(
-        request, actor, Record(AuditAction.export, "audit_log", None, detail=_detail(filters))
+        request, actor, Record(AuditAction.export, "audit_log", None, detail=filter_detail(filters))
     )
     return StreamingResponse(
         _csv(actor, filters, request.app.state.session_factory, settings.tz),

@@ -18,7 +18,11 @@ from fastapi import Depends, Request
 from sqlmodel import Session, select
 
 from casework.accounts.auth import CurrentActor, write_audit
+from casework.accounts.models import User
+from casework.accounts.service import UserNotFound
 from casework.actors import Actor
+from casework.agencies.models import Agency
+from casework.agencies.service import AgencyNotFound
 from casework.audit.models import AuditAction
 from casework.audit.service import Record
 from casework.authz import policy, scopes
@@ -242,6 +246,46 @@ def child_for(action: Action) -> Any:
         return ChildAccess(id=child_id, commune_id=commune_id, actor=actor)
 
     return _tagged(action, dependency)
+
+
+@dataclass(frozen=True)
+class Administered:
+    """A person or an agency of the administrator's commune (never case content)."""
+
+    id: int
+    actor: Actor
+
+
+def _administered(
+    action: Action, model: type[Any], param: str, hidden: Callable[[str], CaseworkError]
+) -> Any:
+    def dependency(request: Request, actor: Annotated[Actor, allowed(action)]):  # type: ignore[no-untyped-def]
+        record_id = request.path_params[param]
+        with request.app.state.session_factory() as session:
+            found = session.get(model, int(record_id)) if str(record_id).isdigit() else None
+        decision = policy.administered(actor, commune_id=found.commune_id) if found else policy.HIDE
+        if not decision.allowed:
+            refuse(
+                request,
+                actor,
+                action,
+                decision,
+                hidden=hidden(str(record_id)),
+                subject=(model.__tablename__, str(record_id)),
+            )
+        return Administered(id=int(record_id), actor=actor)
+
+    return _tagged(action, dependency)
+
+
+def user_for(action: Action) -> Any:
+    """``Depends``: the account in the path (``user_id``), if of the administrator's commune."""
+    return _administered(action, User, "user_id", lambda id_: UserNotFound(username=id_))
+
+
+def agency_for(action: Action) -> Any:
+    """``Depends``: the agency in the path (``agency_id``), if of the administrator's commune."""
+    return _administered(action, Agency, "agency_id", lambda id_: AgencyNotFound(agency_id=id_))
 
 
 def action_of(call: Callable[..., Any]) -> Action | None:

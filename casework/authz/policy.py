@@ -210,6 +210,14 @@ def escalation_visible(view: CaseView | None) -> bool:
     return view == CaseView.full
 
 
+def administered(actor: Actor, *, commune_id: int) -> Decision:
+    """An administrator manages the people and agencies of their own commune only; another
+    commune's are not there for them (404)."""
+    if not role_may(actor.role, Action.admin):
+        return HIDE
+    return ALLOW if actor.commune_id is not None and actor.commune_id == commune_id else HIDE
+
+
 def supervisor_events(definition: Definition) -> frozenset[str]:
     """The events only a supervisor may fire, as the workflow definition guards them."""
     return frozenset(t.event for t in definition.transitions if "actor_is_supervisor" in t.guards)

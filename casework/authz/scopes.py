@@ -10,10 +10,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from casework.accounts.models import Role
 from casework.actors import Actor
 from casework.authz.policy import AGENCY_CASE_ROLES, FULL_CASE_ROLES
 from casework.cases.models import ProtectionCase, Task, TaskStatus
 from casework.children.models import Child
+from casework.communes.models import Commune
 
 NOTHING: ColumnElement[bool] = sa.false()
 
@@ -70,3 +72,12 @@ def visible_tasks(actor: Actor) -> ColumnElement[bool]:
             in_commune, Task.agency_id == actor.agency_id, Task.status != TaskStatus.planned
         )
     return NOTHING
+
+
+def counted_communes(actor: Actor) -> ColumnElement[bool]:
+    """Condition on ``Commune``: whose case counts ``actor`` may read (``stats.read``): a
+    province viewer every commune of their province, anyone else their own commune."""
+    if actor.role == Role.province_viewer:
+        own = sa.select(Commune.province).where(Commune.id == actor.commune_id).scalar_subquery()
+        return Commune.province == own
+    return Commune.id == actor.commune_id

@@ -184,6 +184,18 @@ PLAN_ACTIVITY = "plan.activity"
 class Task(SQLModel, table=True):
     """Work routed to an agency within a case."""
 
+    __table_args__ = (
+        # What an agency still has to do, by due time (its task list and counters); its
+        # done tasks pile up over the years.
+        sa.Index(
+            "ix_task_to_do",
+            "agency_id",
+            "due_at",
+            sqlite_where=sa.text("status IN ('open', 'accepted')"),
+            postgresql_where=sa.text("status IN ('open', 'accepted')"),
+        ),
+    )
+
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="protection_case.id", index=True)
     agency_id: int = Field(foreign_key="agency.id", index=True)

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from casework.accounts.auth import write_audit
-from casework.accounts.models import Role
 from casework.api_docs import errors
 from casework.audit.models import AuditAction
 from casework.audit.service import Record
+from casework.authz import scopes
 from casework.authz.deps import Allowed
 from casework.authz.policy import Action
 from casework.communes import service as commune_service
-from casework.communes.models import Commune
 from casework.deps import ReadSessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["stats"])
@@ -33,12 +31,7 @@ def stats(
     request: Request, actor: Allowed(Action.stats_read), session: ReadSessionDep
 ) -> list[CommuneStats]:
     """Cases per status: a province viewer's province, everyone else their own commune."""
-    if actor.role == Role.province_viewer:
-        own = sa.select(Commune.province).where(Commune.id == actor.commune_id).scalar_subquery()
-        communes = Commune.province == own
-    else:
-        communes = Commune.id == actor.commune_id
-    rows = commune_service.counts(session, communes=communes)
+    rows = commune_service.counts(session, communes=scopes.counted_communes(actor))
     write_audit(request, actor, Record(AuditAction.view, "stats", None), after=session)
     return [
         CommuneStats(

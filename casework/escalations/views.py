@@ -27,6 +27,8 @@ from casework.escalations.schemas import EscalationRead, Extend, Reassign
 router = APIRouter(prefix="/api/v1/escalations", tags=["escalations"])
 
 EscalationDep = Annotated[CaseAccess, escalation_for(Action.escalation_act)]
+# What working an escalation does to it and its locked case (a service call).
+Act = Callable[[Session, Escalation, ProtectionCase], object]
 
 
 @router.get("", response_model=list[EscalationRead], responses=errors(401, 404))
@@ -62,14 +64,14 @@ def queue(
     return rows
 
 
-def _work(
+def act_on(
     request: Request,
     factory: SessionFactoryDep,
     clock: ClockDep,
     access: CaseAccess,
     escalation_id: int,
     verb: str,
-    act: Callable[[Session, Escalation, ProtectionCase], object],
+    act: Act,
 ) -> None:
     """Lock the case and the escalation, apply ``act``, audit it; one commit."""
 
@@ -101,7 +103,7 @@ def acknowledge(
     clock: ClockDep,
 ) -> None:
     """Nhận xử lý: mark it as being handled by this supervisor."""
-    _work(
+    act_on(
         request,
         factory,
         clock,
@@ -127,7 +129,7 @@ def reassign(
     settings: SettingsDep,
 ) -> None:
     """Giao lại: the task goes to another agency with fresh clocks."""
-    _work(
+    act_on(
         request,
         factory,
         clock,
@@ -157,7 +159,7 @@ def extend(
     clock: ClockDep,
 ) -> None:
     """Gia hạn: a new deadline, with a reason (required), on the case's record."""
-    _work(
+    act_on(
         request,
         factory,
         clock,

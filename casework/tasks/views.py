@@ -26,15 +26,17 @@ from casework.tasks.schemas import Complete, Decline, TaskActionResult
 router = APIRouter(prefix="/api/v1/tasks", tags=["tasks"])
 
 TaskDep = Annotated[TaskAccess, task_for(Action.task_act)]
+# What an answer does to the locked task and case (a service call).
+Act = Callable[[Session, Actor, Task, ProtectionCase], None]
 
 
-def _answer(
+def answer(
     request: Request,
     factory: SessionFactoryDep,
     clock: ClockDep,
     access: TaskAccess,
     verb: str,
-    act: Callable[[Session, Actor, Task, ProtectionCase], None],
+    act: Act,
 ) -> TaskActionResult:
     """Lock the case and the task, apply ``act``, record it in the audit log; one commit."""
     actor = access.case.actor
@@ -63,7 +65,7 @@ def accept(
     request: Request, access: TaskDep, factory: SessionFactoryDep, clock: ClockDep
 ) -> TaskActionResult:
     """Nhận nhiệm vụ: the agency takes the task on."""
-    return _answer(
+    return answer(
         request,
         factory,
         clock,
@@ -89,7 +91,7 @@ def decline(
     settings: SettingsDep,
 ) -> TaskActionResult:
     """Không thực hiện được: the caseworker is told at once; the supervisor's queue gets it."""
-    return _answer(
+    return answer(
         request,
         factory,
         clock,
@@ -110,7 +112,7 @@ def complete(
     request: Request, access: TaskDep, body: Complete, factory: SessionFactoryDep, clock: ClockDep
 ) -> TaskActionResult:
     """Hoàn thành: the task is done, with its outcome."""
-    return _answer(
+    return answer(
         request,
         factory,
         clock,

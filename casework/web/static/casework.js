@@ -29,3 +29,13 @@ window.addEventListener("online", () => {
   const banner = document.getElementById("cw-offline");
   if (banner) banner.hidden = true;
 });
+
+// A boosted request swaps the body, not the head: after logging in (a new session, a new
+// CSRF token) the page's <meta> would still hold the old token and every later htmx form
+// would be refused. Take the token from each page the server sends.
+document.addEventListener("htmx:afterRequest", (event) => {
+  const text = event.detail.xhr ? event.detail.xhr.responseText : "";
+  const found = /<meta name="csrf-token" content="([^"]*)">/.exec(text || "");
+  const meta = document.querySelector('meta[name="csrf-token"]');
+  if (found && meta) meta.content = found[1];
+});

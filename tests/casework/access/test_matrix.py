@@ -71,6 +71,12 @@ def fill(endpoint: Endpoint, place: Place, user: User, agency: str) -> tuple[str
             value, kind, record = str(place.case.child_id), "child", place.case
         elif name == "event":
             value = "start_assessment"
+        elif name == "user_id":  # an account of the place's commune (administration)
+            record = place.people["caseworker"]
+            value, kind = str(record.id), "administered"
+        elif name == "agency_id":  # an agency of the place's commune (administration)
+            record = place.tasks[AgencyKind.police]
+            value, kind = str(record.agency_id), "administered"
         else:
             raise AssertionError(
                 f"{endpoint.method} {endpoint.path}: the matrix does not know how to fill "
@@ -93,6 +99,8 @@ def expected(
         commune_id=place.case.commune_id,
         task_agency_ids={task.agency_id for task in place.tasks.values()},
     )
+    if kind == "administered":
+        return policy.administered(actor, commune_id=place.commune.id).outcome
     if kind == "case":
         return Outcome.allowed if view else Outcome.hidden
     if kind == "task":

@@ -1,0 +1,81 @@
+"""Nhật ký truy cập: the auditor reads the commune's log, filters it by person, action,
+subject and days, pages through it, and exports it through the API's own CSV export."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlparse
+
+from sqlmodel import select
+
+from casework.audit.models import AuditEntry
+from tests.factories.browsing import browser
+
+
+def test_the_auditor_reads_the_log_and_the_reading_is_logged(client, world, browser_for, session):
+    browser(client, browser_for, world.own.people["caseworker"]).get(
+        f"/api/v1/cases/{world.own.case.code}"
+    )
+    auditor = browser(client, browser_for, world.own.people["auditor"])
+    page = auditor.get("/nhat-ky")
+    assert page.status_code == 200
+    assert "td.caseworker" in page.text
+    assert world.own.case.code in page.text
+    assert "kh.caseworker" not in page.text  # another commune's people
+    [read] = session.exec(
+        select(AuditEntry).where(
+            AuditEntry.subject_type == "audit_log", AuditEntry.username == "td.auditor"
+        )
+    ).all()
+    assert read.action == "view"
+
+
+def test_filters_narrow_the_log_and_the_export_keeps_them(client, world, browser_for):
+    caseworker = browser(client, browser_for, world.own.people["caseworker"])
+    caseworker.get(f"/api/v1/cases/{world.own.case.code}")
+    browser(client, browser_for, world.own.people["supervisor"]).get("/leo-thang")
+    auditor = browser(client, browser_for, world.own.people["auditor"])
+    page = auditor.get(
+        "/nhat-ky",
+        username="td.caseworker",
+        action="view",
+        subject_type="case",
+        **{"since.day": "2", "since.month": "3", "since.year": "2026"},
+        **{"until.day": "2", "until.month": "3", "until.year": "2026"},
+    )
+    assert page.status_code == 200
+    assert "td.caseworker" in page.text
+    assert "td.supervisor" not in page.text
+    assert "1 mục" in page.text
+    link = page.text.split('href="/api/v1/audit/export?', 1)[1].split('"', 1)[0]
+    query = parse_qs(urlparse("?" + link.replace("&amp;", "&")).query)
+    assert query["username"] == ["td.caseworker"]
+    assert query["since"] == ["2026-03-02T00:00:00+07:00"]
+    assert query["until"] == ["2026-03-03T00:00:00+07:00"]
+    exported = auditor.get("/api/v1/audit/export?" + link.replace("&amp;", "&"))
+    assert exported.status_code == 200
+    lines = exported.text.strip().splitlines()
+    assert len(lines) == 2  # the header and the one entry
+    assert "td.caseworker" in lines[1]
+
+
+def test_a_wrong_date_is_explained_and_nothing_is_listed(client, world, browser_for):
+    auditor = browser(client, browser_for, world.own.people["auditor"])
+    page = auditor.get("/nhat-ky", **{"since.day": "31", "since.month": "2", "since.year": "2026"})
+    assert page.status_code == 422
+    assert "<title>Lỗi: " in page.text
+    assert '<a href="#since">' in page.text
+    assert "phải là ngày có thật" in page.text
+    backwards = auditor.get(
+        "/nhat-ky",
+        **{"since.day": "3", "since.month": "3", "since.year": "2026"},
+        **{"until.day": "1", "until.month": "3", "until.year": "2026"},
+    )
+    assert backwards.status_code == 422
+    assert "Ngày kết thúc phải sau ngày bắt đầu" in backwards.text
+
+
+def test_only_the_auditor_reads_the_log(client, world, browser_for):
+    for who in ("caseworker", "supervisor", "admin", "police.head"):
+        assert (
+            browser(client, browser_for, world.own.people[who]).get("/nhat-ky").status_code == 404
+        )
