@@ -1,5 +1,6 @@
-"""Server time of the work queues with 100,000 cases: Trang của tôi, Hàng đợi leo thang and
-Nhiệm vụ của tôi, through the real app (session cookie, policy, audit entry, template).
+"""Server time of the pages people wait on, with 100,000 cases: Trang của tôi, the case page,
+Hàng đợi leo thang and Nhiệm vụ của tôi, through the real app (session cookie, policy,
+audit entry, template).
 
 The demo commune is seeded through the real services (cases in every step, with their
 tasks, clocks, history and escalations), then copied with SQL until the database holds
@@ -7,7 +8,9 @@ tasks, clocks, history and escalations), then copied with SQL until the database
 are asked for as the demo's people, so they show a commune holding ``cases / communes``
 of them. ``--communes 1`` is the degenerate case of all 100,000 in one commune (a third
 of them in its queue). Each page is asked for ``--requests`` times, one at a time,
-through FastAPI's TestClient; the baseline is the login page (a template, no database).
+through FastAPI's TestClient. Two baselines in the same run: the login page (a template,
+no database) and a bare FastAPI endpoint reading one case by code and its clocks with
+SQLAlchemy Core, answering JSON (no session, policy, audit or template).
 
     .venv/bin/python bench/queues.py [--cases 100000] [--communes 100] [--closed]
         [--requests 200]
@@ -23,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import SQLModel, select
 
@@ -49,6 +53,8 @@ PAGES = (
     ("dashboard, supervisor", "pct.lan", "/trang-cua-toi"),
     ("dashboard, overdue list", "pct.lan", "/trang-cua-toi?show=overdue"),
     ("dashboard, caseworker", "canbo.hoa", "/trang-cua-toi?show=mine"),
+    ("case page, caseworker", "canbo.hoa", "/ho-so/{case}"),
+    ("case page, police officer", "congan.hung", "/ho-so/{police_case}"),
     ("escalation queue", "pct.lan", "/leo-thang"),
     ("queue, last page", "pct.lan", "/leo-thang?page=LAST"),
     ("queue, filtered by reason", "pct.lan", "/leo-thang?reason=task_overdue"),
@@ -152,6 +158,24 @@ def copy_cases(
     conn.exec_driver_sql("ANALYZE")
 
 
+def bare_app(engine: sa.Engine) -> FastAPI:
+    """The baseline: one case by code and its clocks, two Core queries, JSON."""
+    app = FastAPI()
+    case, clock = (
+        SQLModel.metadata.tables["protection_case"],
+        SQLModel.metadata.tables["case_deadline"],
+    )
+
+    @app.get("/bare/{code}")
+    def read(code: str) -> dict:
+        with engine.connect() as conn:
+            row = conn.execute(sa.select(case).where(case.c.code == code)).one()
+            clocks = conn.execute(sa.select(clock).where(clock.c.case_id == row.id)).all()
+        return {"code": row.code, "status": row.status, "clocks": [c.kind for c in clocks]}
+
+    return app
+
+
 def cookie(user: User) -> dict[str, str]:
     token = sessions.encode(SECRET, {"uid": user.id, "epoch": user.session_epoch, "csrf": "x"})
     return {"Cookie": f"{sessions.COOKIE}={token}", "Accept": "text/html"}
@@ -199,6 +223,17 @@ def run(cases: int, requests: int, communes: int, closed: bool) -> None:
             f"{total} cases in {communes} communes, {here} of them in the demo commune with "
             f"{waiting} escalations waiting; copied in {time.perf_counter() - started:.1f} s"
         )
+        with engine.connect() as conn:  # the demo's case with the longest history, and one
+            # of the police's (the pages' heaviest and an agency's view)
+            case_code = conn.exec_driver_sql(
+                "SELECT c.code FROM protection_case c JOIN case_event e ON e.case_id = c.id"
+                f" WHERE c.id < {OFFSET} GROUP BY c.code ORDER BY count(*) DESC LIMIT 1"
+            ).scalar_one()
+            police_code = conn.exec_driver_sql(
+                "SELECT c.code FROM protection_case c JOIN task t ON t.case_id = c.id"
+                " JOIN agency a ON a.id = t.agency_id WHERE a.kind = 'police'"
+                f" AND t.status != 'planned' AND c.id < {OFFSET} ORDER BY c.id LIMIT 1"
+            ).scalar_one()
         app = create_app(
             settings, session_factory=factory, clock=FixedClock(START + timedelta(hours=1))
         )
@@ -207,11 +242,23 @@ def run(cases: int, requests: int, communes: int, closed: bool) -> None:
         statements: list[str] = []
         sa.event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
         print(f"{'page':<28}{'p50 ms':>8}{'p95 ms':>8}{'max ms':>8}{'SQL':>6}")
+        with TestClient(bare_app(engine)) as bare:
+            timings = []
+            for _n in range(requests + 10):
+                began = time.perf_counter()
+                assert bare.get(f"/bare/{case_code}").status_code == 200
+                timings.append((time.perf_counter() - began) * 1000)
+            timings = sorted(timings[10:])
+            p95 = timings[int(len(timings) * 0.95) - 1]
+            label = "baseline: one case, bare"
+            print(f"{label:<28}{statistics.median(timings):>8.1f}{p95:>8.1f}{timings[-1]:>8.1f}")
         with TestClient(app) as client:
             last = client.get("/leo-thang", headers=cookie(people["pct.lan"])).text
             pages_ = last.rsplit("Trang 1 trên ", 1)[-1].split("<", 1)[0]
             for label, who, path in PAGES:
-                path = path.replace("LAST", pages_ if pages_.isdigit() else "1")
+                path = path.replace("LAST", pages_ if pages_.isdigit() else "1").format(
+                    case=case_code, police_case=police_code
+                )
                 headers = cookie(people[who]) if who else {}
                 for _ in range(10):  # warm up: templates compiled, plans cached
                     assert client.get(path, headers=headers).status_code == 200, path
