@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from casework.accounts import passwords
-from casework.accounts.models import ApiToken, LoginThrottle, Role, User
+from casework.accounts.models import ApiToken, LoginThrottle, NotifyVia, Role, User
 from casework.agencies.models import Agency
 from casework.communes.models import Commune
 from casework.config import Settings
@@ -114,6 +114,14 @@ def change_password(
     if not ok:
         raise InvalidInput([FieldError(("current_password",), "password_wrong")])
     set_password(session, settings=settings, user=user, password=new, now=now)
+
+
+def set_preferences(session: Session, *, user: User, notify_via: NotifyVia, language: str) -> None:
+    """How this person hears about their work: the channels and the language of messages
+    (``casework.notices`` reads them when it addresses each message)."""
+    user.notify_via = notify_via
+    user.language = language
+    session.add(user)
 
 
 def disable(session: Session, *, user: User, now: datetime) -> int:

@@ -21,7 +21,8 @@ from casework.accounts.auth import (
     origin_of,
     start_browser_session,
 )
-from casework.accounts.models import Role, User
+from casework.accounts.models import NotifyVia, Role, User
+from casework.accounts.schemas import NotificationPreferences
 from casework.actors import Actor
 from casework.audit import service as audit_service
 from casework.audit.models import AuditAction
@@ -34,7 +35,10 @@ from casework.deps import ClockDep, SessionFactoryDep, SettingsDep
 from casework.errors import FieldError, InvalidInput
 from casework.messages import render
 from casework.web import csrf
+from casework.web.forms import FormErrors
+from casework.web.i18n import N_, gettext_for, lang_of
 from casework.web.pages import safe_next
+from casework.web.submit import FormItems, Submission, validate
 
 router = APIRouter(include_in_schema=False)
 # Login is public; everything else here needs a logged-in person (declared per route,
@@ -135,21 +139,97 @@ def logout(
     return RedirectResponse("/dang-nhap", status_code=303)
 
 
+NOTICES = {
+    "mat-khau": N_("Đã đổi mật khẩu. Các thiết bị khác đã bị đăng xuất."),
+    "thong-bao": N_("Đã lưu cách nhận thông báo."),
+}
+
+
+def _account_page(
+    request: Request,
+    user: User,
+    *,
+    notice: str | None = None,
+    submission: Submission[NotificationPreferences] | None = None,
+    status_code: int = 200,
+) -> Response:
+    errors = submission.errors if submission else FormErrors()
+    typed = submission.typed if submission else {}
+    return _page(
+        request,
+        "accounts/account.html",
+        status_code=status_code,
+        user=user,
+        role_label=label(Role(user.role), lang_of(request)),
+        notice=gettext_for(request, NOTICES[notice]) if notice in NOTICES else None,
+        channel_choices=list(NotifyVia),
+        chosen={
+            "notify_via": typed.get("notify_via", user.notify_via),
+            "language": typed.get("language", user.language),
+        },
+        errors=errors,
+        field_errors=errors.by_field,
+    )
+
+
 @router.get("/tai-khoan", response_class=HTMLResponse)
 def account(
     request: Request, actor: SelfActor, factory: SessionFactoryDep, notice: str | None = None
 ) -> Response:
-    """Who you are logged in as, with the password and log-out-everywhere actions."""
+    """Who you are logged in as; how you hear about your work; password and sessions."""
     with factory() as session:
         user = session.get_one(User, actor.user_id)
-    notices = {"mat-khau": "Đã đổi mật khẩu. Các thiết bị khác đã bị đăng xuất."}
-    return _page(
-        request,
-        "accounts/account.html",
-        user=user,
-        role_label=label(Role(user.role)),
-        notice=notices.get(notice or ""),
+    return _account_page(request, user, notice=notice)
+
+
+@router.post("/tai-khoan/thong-bao", response_class=HTMLResponse)
+def notification_preferences(
+    request: Request,
+    actor: SelfActor,
+    items: FormItems,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    """Choose e-mail, SMS or both, and the language of one's messages."""
+    submission = validate(
+        NotificationPreferences,
+        items,
+        tz=settings.tz,
+        lang=lang_of(request),
+        choices=("notify_via", "language"),
     )
+    if submission.data is None:
+        with factory() as session:
+            user = session.get_one(User, actor.user_id)
+        return _account_page(request, user, submission=submission, status_code=422)
+    chosen = submission.data
+    origin, now = origin_of(request), clock.now()
+
+    def work(session: Session) -> None:
+        user = session.get_one(User, actor.user_id)
+        account_service.set_preferences(
+            session, user=user, notify_via=chosen.notify_via, language=chosen.language
+        )
+        audit_service.append(
+            session,
+            actor,
+            Record(
+                AuditAction.account,
+                "user",
+                str(user.id),
+                detail={
+                    "change": "notifications",
+                    "notify_via": chosen.notify_via.value,
+                    "language": chosen.language,
+                },
+            ),
+            origin=origin,
+            now=now,
+        )
+
+    run_in_transaction(factory, work)
+    return RedirectResponse("/tai-khoan?notice=thong-bao", status_code=303)
 
 
 @router.post("/tai-khoan/dang-xuat-moi-noi")
