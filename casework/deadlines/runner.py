@@ -118,6 +118,7 @@ _DEADLINES = (
         _D.c.ladder,
         _D.c.status,
         _D.c.due_at,
+        _D.c.ladder_step,
         _K.c.id,
         _K.c.agency_id,
         _K.c.assignee_id,
@@ -190,6 +191,7 @@ class _Deadline:
     ladder: str | None
     status: str
     due_at: datetime
+    ladder_step: str | None  # the last step reached before this batch
     task: TaskRow | None
 
 
@@ -207,8 +209,8 @@ class _Batch:
 def _read_deadlines(session: Session, ids: Sequence[int]) -> dict[int, _Deadline]:
     found = {}
     for row in session.connection().execute(_DEADLINES, {"ids": list(ids)}):
-        task = TaskRow(*row[6:]) if row[6] is not None else None
-        found[row[0]] = _Deadline(*row[:6], task=task)
+        task = TaskRow(*row[7:]) if row[7] is not None else None
+        found[row[0]] = _Deadline(*row[:7], task=task)
     return found
 
 
@@ -237,7 +239,8 @@ def fire_batch(
     """Run the ladder steps of the timers this worker still holds; returns how many it took.
 
     Idempotent: a timer already fired, cancelled, or claimed by another worker since is
-    left alone, and a step whose deadline was met or whose case closed records nothing.
+    left alone, and a step whose deadline was met, whose case closed, or whose ladder
+    already reached that step or a later one records nothing.
     """
     if not timer_ids:
         return 0
@@ -265,6 +268,11 @@ def fire_batch(
             deadline.ladder or ""
         ]
         position = {s.step: n for n, s in enumerate(ladder)}
+        if (
+            deadline.ladder_step in position
+            and position[timer.step] <= position[deadline.ladder_step]
+        ):
+            continue  # this step (or a later one) already spoke: a second firing adds nothing
         ordered.append((timer.fires_at, position[timer.step], timer.id, deadline, case, ladder))
     for _, n, _, deadline, case, ladder in sorted(ordered, key=lambda o: o[:3]):
         _step(batch, n, ladder, deadline, case, due_steps[deadline.id], directory, now, tz)

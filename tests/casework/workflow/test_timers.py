@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from casework.cases.models import CaseEvent
+from casework.cases.models import CaseEvent, Task
 from casework.deadlines.models import DeadlineTimer
+from casework.escalations.models import Escalation
 from notifications.models import OutboxMessage
 
 
@@ -82,33 +83,46 @@ def test_late_reminders_are_not_sent_when_the_deadline_has_already_passed(story,
     assert len(messages(session, "deadline.overdue")) > 0
 
 
-def test_firing_a_ladder_step_twice_enqueues_one_message(story, session):
+def counts(session):
+    """Everything a ladder step writes: history, messages, escalations, tasks."""
+    return {
+        table.__name__: session.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+        for table in (CaseEvent, OutboxMessage, Escalation, Task)
+    }
+
+
+def test_firing_a_ladder_step_twice_adds_nothing(story, session):
+    """Every step fired so far (reminders, superseded ones, overdue, escalations), fired
+    again as if a second worker held it: no second message, history entry, escalation or
+    task, whichever step it is and in whatever order the database returns them."""
     from datetime import timedelta
 
     from casework.deadlines.runner import fire
 
     story.intake()
     story.pass_time(hours=6)
-    timer = (
+    story.pass_time(hours=30)  # in one jump: some reminders are superseded by later steps
+    fired = (
         session.execute(sa.select(DeadlineTimer).where(DeadlineTimer.status == "fired"))
         .scalars()
-        .first()
+        .all()
     )
-    before = session.execute(sa.select(sa.func.count()).select_from(OutboxMessage)).scalar_one()
-    session.execute(
-        sa.update(DeadlineTimer)
-        .where(DeadlineTimer.id == timer.id)
-        .values(status="pending", claimed_by="again")
-    )
-    assert fire(
-        session,
-        timer_id=timer.id,
-        worker="again",
-        now=story.clock.now() + timedelta(seconds=1),
-        tz=story.settings.tz,
-    )
-    after = session.execute(sa.select(sa.func.count()).select_from(OutboxMessage)).scalar_one()
-    assert after == before
+    assert len({t.step for t in fired}) >= 3
+    before = counts(session)
+    for timer in fired:
+        session.execute(
+            sa.update(DeadlineTimer)
+            .where(DeadlineTimer.id == timer.id)
+            .values(status="pending", claimed_by="again")
+        )
+        assert fire(
+            session,
+            timer_id=timer.id,
+            worker="again",
+            now=story.clock.now() + timedelta(seconds=1),
+            tz=story.settings.tz,
+        )
+    assert counts(session) == before
 
 
 def test_task_not_accepted_in_time_is_escalated_as_such(story, session):
