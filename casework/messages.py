@@ -344,6 +344,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Mục leo thang này không có thời hạn đang chạy để gia hạn",
         "This escalation has no running deadline to extend",
     ),
+    "escalation_not_about_messages": (
+        "Mục leo thang này không phải về thông báo không gửi được",
+        "This escalation is not about undelivered messages",
+    ),
     "missing_choice": ("Chọn {label}", "Choose {label}"),
     "username_invalid": (
         "Tên đăng nhập dài 3 đến 64 ký tự, chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang",

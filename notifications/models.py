@@ -81,3 +81,9 @@ class OutboxMessage(SQLModel, table=True):
     provider_message_id: str | None = Field(default=None, max_length=128)
     provider_status: str | None = Field(default=None, max_length=255)
     last_error: str | None = Field(default=None, sa_type=sa.Text)
+
+
+def recipient_user_id(recipient: str) -> int | None:
+    """The person a ``user:<id>`` recipient names; None for any other kind of recipient."""
+    kind, _, ref = recipient.partition(":")
+    return int(ref) if kind == "user" and ref.isdigit() else None

@@ -211,6 +211,8 @@ HISTORY: Mapping[str, str] = {
     "escalation_acknowledged": N_("Lãnh đạo đã nhận xử lý mục leo thang"),
     "escalation_reassigned": N_("Nhiệm vụ được giao lại"),
     "deadline_extended": N_("Thời hạn được gia hạn"),
+    "messages_resent": N_("Lãnh đạo cho gửi lại thông báo không gửi được"),
+    "messages_settled": N_("Lãnh đạo ghi nhận đã báo cho cơ quan bằng cách khác"),
 }
 LADDER_STEPS: Mapping[str, str] = {
     "remind": N_("Nhắc hạn"),
@@ -305,6 +307,7 @@ DETAILS: Mapping[str, str] = {
     "conference_minutes": N_("Biên bản họp liên ngành"),
     "tasks": N_("Số hoạt động trong kế hoạch"),
     "to_due_at": N_("Hạn mới"),
+    "count": N_("Số tin"),
 }
 
 # Refusals the event's own form answers (a plan's activities are typed in its form): the

@@ -1,4 +1,6 @@
-"""What a supervisor does with an escalation: reassign the task or extend the deadline."""
+"""What a supervisor does with an escalation: reassign the task, extend the deadline, or,
+for messages that could not be delivered, send them again or record how the agency was
+told instead."""
 
 from __future__ import annotations
 
@@ -16,7 +18,8 @@ from casework.deadlines import service as deadline_service
 from casework.deadlines.models import CaseDeadline, DeadlineStatus
 from casework.errors import Conflict, FieldError, InvalidInput
 from casework.escalations import service as escalation_service
-from casework.escalations.models import Escalation
+from casework.escalations.models import Escalation, EscalationReason
+from casework.messaging import service as messaging_service
 from casework.tasks import service as task_service
 
 
@@ -26,6 +29,10 @@ class NothingToReassign(Conflict):
 
 class NothingToExtend(Conflict):
     code = "escalation_without_deadline"
+
+
+class NotAboutMessages(Conflict):
+    code = "escalation_not_about_messages"
 
 
 def reassign(
@@ -140,3 +147,58 @@ def extend(
         to_due_at=due_at.isoformat(),
     )
     return deadline
+
+
+def _undelivered(actor: Actor, escalation: Escalation) -> None:
+    escalation_service.require_supervisor(actor)
+    escalation_service.require_open(escalation)
+    if escalation.reason != EscalationReason.message_failed:
+        raise NotAboutMessages(escalation_id=escalation.id)
+
+
+def resend(
+    session: Session,
+    actor: Actor,
+    *,
+    escalation: Escalation,
+    case: ProtectionCase,
+    now: datetime,
+) -> int:
+    """Gửi lại: the case's undelivered messages go again, to the addresses people have now
+    (fix a wrong phone number on the administration page first). If they die again, the
+    case comes back to the queue. Returns how many were queued."""
+    _undelivered(actor, escalation)
+    count = messaging_service.resend_dead(session, case_code=case.code, now=now)
+    escalation_service.resolve(
+        session,
+        actor,
+        escalation=escalation,
+        case=case,
+        now=now,
+        event="messages_resent",
+        count=count,
+    )
+    return count
+
+
+def settle(
+    session: Session,
+    actor: Actor,
+    *,
+    escalation: Escalation,
+    case: ProtectionCase,
+    reason: str,
+    now: datetime,
+) -> None:
+    """Đã báo bằng cách khác: the agency was told another way (a phone call, in person);
+    how goes on the case's record, so nobody sends the same thing again."""
+    _undelivered(actor, escalation)
+    escalation_service.resolve(
+        session,
+        actor,
+        escalation=escalation,
+        case=case,
+        now=now,
+        event="messages_settled",
+        reason=reason,
+    )

@@ -24,6 +24,7 @@ from casework.authz import policy, scopes
 from casework.authz.deps import Allowed, CaseAccess, escalation_for
 from casework.authz.policy import Action
 from casework.cases.models import ProtectionCase
+from casework.cases.wording import CHANNELS, MESSAGE_KINDS
 from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
 from casework.errors import CaseworkError, NotFound
 from casework.escalations import actions
@@ -31,7 +32,7 @@ from casework.escalations import repository as queue
 from casework.escalations import service as escalation_service
 from casework.escalations import views as escalation_views
 from casework.escalations.models import Escalation, EscalationReason, EscalationStatus
-from casework.escalations.schemas import Extend, Reassign
+from casework.escalations.schemas import Extend, Reassign, Settle
 from casework.pagination import PageParams
 from casework.timefmt import local_date
 from casework.web.forms import FormErrors
@@ -46,6 +47,8 @@ DONE = {
     "acknowledged": N_("Bạn đã nhận xử lý mục này. Các lãnh đạo khác thấy bạn đang xử lý."),
     "reassigned": N_("Đã giao lại nhiệm vụ cho cơ quan khác, với thời hạn mới."),
     "extended": N_("Đã gia hạn. Lý do được ghi vào hồ sơ."),
+    "resent": N_("Đã gửi lại các thông báo. Nếu vẫn không gửi được, hồ sơ sẽ quay lại hàng đợi."),
+    "settled": N_("Đã ghi vào hồ sơ cách đã báo cho cơ quan."),
 }
 CLOCKS = {
     "hours": N_("tính theo giờ"),
@@ -100,7 +103,12 @@ def queue_page(
 
 
 def _words() -> dict[str, Any]:
-    return {"clocks": CLOCKS, "task_clocks": TASK_CLOCKS}
+    return {
+        "clocks": CLOCKS,
+        "task_clocks": TASK_CLOCKS,
+        "message_kinds": MESSAGE_KINDS,
+        "channels": CHANNELS,
+    }
 
 
 class Working:
@@ -155,6 +163,7 @@ class Working:
                 "can_acknowledge": works and row.status == EscalationStatus.open,
                 "can_reassign": works and waiting and row.task_id is not None,
                 "can_extend": works and waiting and row.deadline_running,
+                "can_resend": works and waiting and row.reason == EscalationReason.message_failed,
                 "errors": errors or FormErrors(),
                 "typed": typed or {},
                 "posted": posted,
@@ -263,3 +272,34 @@ def extend(working: WorkingDep, access: ActDep, form: FormItems) -> Response:
         )
 
     return working.act(access, "extend", act, sent) or redirect("/leo-thang?done=extended")
+
+
+@router.post("/leo-thang/{escalation_id}/gui-lai")
+def resend(working: WorkingDep, access: ActDep) -> Response:
+    """Gửi lại: the case's undelivered messages go again, to the addresses people have now."""
+    now = working.clock.now()
+
+    def act(session: Session, escalation: Escalation, case: ProtectionCase) -> int:
+        return actions.resend(session, access.actor, escalation=escalation, case=case, now=now)
+
+    return working.act(access, "resend", act) or redirect("/leo-thang?done=resent")
+
+
+@router.post("/leo-thang/{escalation_id}/da-bao")
+def settle(working: WorkingDep, access: ActDep, form: FormItems) -> Response:
+    """Đã báo bằng cách khác: how the agency was told instead, on the case's record."""
+    sent: Submission[Settle] = working.validate(Settle, form)
+    now = working.clock.now()
+
+    def act(session: Session, escalation: Escalation, case: ProtectionCase) -> None:
+        assert sent.data is not None
+        actions.settle(
+            session,
+            access.actor,
+            escalation=escalation,
+            case=case,
+            reason=sent.data.reason,
+            now=now,
+        )
+
+    return working.act(access, "settle", act, sent) or redirect("/leo-thang?done=settled")

@@ -57,3 +57,15 @@ class Extend(BaseModel):
 
     due_at: AwareDatetime = Field(description="Hạn mới / new deadline")
     reason: Narrative = Field(description="Lý do gia hạn (bắt buộc) / reason (required)")
+
+
+class Settle(BaseModel):
+    model_config = STRICT
+
+    reason: Narrative = Field(
+        description="Đã báo cho cơ quan bằng cách nào (bắt buộc) / how the agency was told"
+    )
+
+
+class Resent(BaseModel):
+    queued: int = Field(description="Số tin được gửi lại / messages queued again")

@@ -22,7 +22,7 @@ from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsD
 from casework.escalations import actions
 from casework.escalations import service as escalation_service
 from casework.escalations.models import Escalation
-from casework.escalations.schemas import EscalationRead, Extend, Reassign
+from casework.escalations.schemas import EscalationRead, Extend, Reassign, Resent, Settle
 
 router = APIRouter(prefix="/api/v1/escalations", tags=["escalations"])
 
@@ -72,12 +72,13 @@ def act_on(
     escalation_id: int,
     verb: str,
     act: Act,
-) -> None:
-    """Lock the case and the escalation, apply ``act``, audit it; one commit."""
+) -> object:
+    """Lock the case and the escalation, apply ``act``, audit it; one commit. Returns what
+    ``act`` returned."""
 
-    def work(session: Session) -> None:
+    def work(session: Session) -> object:
         escalation, case = escalation_service.lock_with_case(session, escalation_id=escalation_id)
-        act(session, escalation, case)
+        done = act(session, escalation, case)
         audit_service.append(
             session,
             access.actor,
@@ -90,8 +91,9 @@ def act_on(
             origin=origin_of(request),
             now=clock.now(),
         )
+        return done
 
-    run_in_transaction(factory, work)
+    return run_in_transaction(factory, work)
 
 
 @router.post("/{escalation_id}/acknowledge", status_code=204, responses=errors(401, 403, 404, 409))
@@ -174,5 +176,53 @@ def extend(
             due_at=body.due_at,
             reason=body.reason,
             now=clock.now(),
+        ),
+    )
+
+
+@router.post("/{escalation_id}/resend", response_model=Resent, responses=errors(401, 403, 404, 409))
+def resend(
+    request: Request,
+    escalation_id: int,
+    access: EscalationDep,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+) -> Resent:
+    """Gửi lại: for "thông báo không gửi được", send the case's undelivered messages again
+    to the addresses people have now."""
+    queued = act_on(
+        request,
+        factory,
+        clock,
+        access,
+        escalation_id,
+        "resend",
+        lambda s, escalation, case: actions.resend(
+            s, access.actor, escalation=escalation, case=case, now=clock.now()
+        ),
+    )
+    assert isinstance(queued, int)
+    return Resent(queued=queued)
+
+
+@router.post("/{escalation_id}/settle", status_code=204, responses=errors(401, 403, 404, 409, 422))
+def settle(
+    request: Request,
+    escalation_id: int,
+    access: EscalationDep,
+    body: Settle,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+) -> None:
+    """Đã báo bằng cách khác: the agency was told another way; how goes on the record."""
+    act_on(
+        request,
+        factory,
+        clock,
+        access,
+        escalation_id,
+        "settle",
+        lambda s, escalation, case: actions.settle(
+            s, access.actor, escalation=escalation, case=case, reason=body.reason, now=clock.now()
         ),
     )

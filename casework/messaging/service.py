@@ -16,13 +16,14 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, select
 
 from casework import notices
-from casework.accounts.models import Role
+from casework.accounts.models import Role, User
 from casework.agencies.directory import Directory, Person
 from casework.agencies.models import AgencyKind
 from casework.cases.models import ProtectionCase
 from casework.escalations import service as escalation_service
 from casework.escalations.models import EscalationReason
 from casework.escalations.service import NewEscalation
+from notifications.models import Channel, OutboxMessage, OutboxState, recipient_user_id
 from notifications.relay import DeadMessage
 from workflows.effects import ArmDeadline, Step
 
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 
 EMERGENCY_AGENCIES = (AgencyKind.police, AgencyKind.health_station)
 FOCAL_POINTS_AND_HEADS = (Role.agency_officer, Role.agency_head)
+RESEND_PREFIX = "resend:"  # + the dead message's id: the dedupe key of its copy
 
 
 def _emergency_people(session: Session, case: ProtectionCase) -> list[Person]:
@@ -118,3 +120,54 @@ def on_dead(session: Session, dead: list[DeadMessage], now: datetime, *, tz: Zon
         now=now,
         tz=tz,
     )
+
+
+def resend_dead(session: Session, *, case_code: str, now: datetime) -> int:
+    """Send the case's undelivered messages again, each to its recipient's address as it
+    is now: the usual fix for a dead message is an administrator correcting a phone number
+    or an e-mail, so the address written at enqueue time is stale. Each goes as a new
+    message (a new id, so a new idempotency key: a provider that refused the old one may
+    remember its key) with the same words; the dead one stays in the timeline as it was.
+    A dead message is sent again at most once; its copy can itself be sent again if it
+    dies. Returns how many were queued."""
+    dead = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.subject_ref == f"case:{case_code}",
+            OutboxMessage.state == OutboxState.dead,
+        )
+    ).all()
+    keys = {f"{RESEND_PREFIX}{row.id}" for row in dead}
+    done = set(
+        session.exec(select(OutboxMessage.dedupe_key).where(OutboxMessage.dedupe_key.in_(keys)))
+    )
+    ids = {recipient_user_id(row.recipient) for row in dead} - {None}
+    people = {u.id: u for u in session.exec(select(User).where(User.id.in_(ids))).all()}
+    queued = 0
+    for row in dead:
+        key = f"{RESEND_PREFIX}{row.id}"
+        if key in done:
+            continue
+        person = people.get(recipient_user_id(row.recipient))
+        address = row.address
+        if person is not None:
+            address = person.email if row.channel == Channel.email else person.phone
+        session.add(
+            OutboxMessage(
+                kind=row.kind,
+                recipient=row.recipient,
+                channel=row.channel,
+                address=address,
+                language=row.language,
+                urgent=row.urgent,
+                subject_ref=row.subject_ref,
+                context=row.context,
+                dedupe_key=key,
+                template_id=row.template_id,
+                subject=row.subject,
+                body=row.body,
+                next_attempt_at=now,
+                created_at=now,
+            )
+        )
+        queued += 1
+    return queued

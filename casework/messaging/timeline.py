@@ -13,13 +13,13 @@ from casework.agencies.models import Agency
 from casework.base import label
 from casework.messaging.schemas import MessageRead
 from casework.timefmt import to_local
-from notifications.models import Channel, OutboxMessage, OutboxState
+from notifications.models import Channel, OutboxMessage, OutboxState, recipient_user_id
 
 
 def _recipients(
     session: Session, rows: list[OutboxMessage]
 ) -> dict[str, tuple[User, Agency | None]]:
-    ids = {int(r.recipient.split(":", 1)[1]) for r in rows if r.recipient.startswith("user:")}
+    ids = {recipient_user_id(row.recipient) for row in rows} - {None}
     if not ids:
         return {}
     found = session.execute(

@@ -255,13 +255,14 @@ def test_the_queue_pages_when_long(supervisor, world, session, now, databases):
     assert "Trang 2 trên 2" in supervisor.get("/leo-thang", page=2).text
 
 
-def test_a_message_that_could_not_be_delivered_is_in_the_queue_too(
-    supervisor, world, session, now, databases
-):
+@pytest.fixture
+def undelivered(world, session, now, databases):
+    """An SMS to the police officer that the relay gave up on, in the queue."""
     message = OutboxMessage(
         kind="task.new",
         recipient=f"user:{world.own.people['police.officer'].id}",
         channel="sms",
+        address="+84900000108",
         subject_ref=f"case:{world.own.case.code}",
         dedupe_key="test:dead",
         state="dead",
@@ -283,10 +284,46 @@ def test_a_message_that_could_not_be_delivered_is_in_the_queue_too(
         tz=databases.settings.tz,
     )
     session.commit()
+    return escalation_id
+
+
+def test_a_message_that_could_not_be_delivered_is_in_the_queue_too(supervisor, undelivered):
+    escalation_id = undelivered
+
     text = supervisor.get("/leo-thang", reason="message_failed").text
     assert "Thông báo không gửi được" in text
-    assert "Tin task.new qua sms, 8 lần gửi" in text
+    assert "Tin “Nhiệm vụ mới” qua SMS, 8 lần gửi" in text
     page = supervisor.get(f"/leo-thang/{escalation_id}").text
     assert "số điện thoại bị chặn" in page
     assert "/gia-han" not in page
     assert "/giao-lai" not in page
+    assert f'action="/leo-thang/{escalation_id}/gui-lai"' in page
+
+
+def test_resend_from_the_page_queues_the_message_again_and_clears_the_entry(
+    supervisor, undelivered, session
+):
+    done = supervisor.post(f"/leo-thang/{undelivered}/gui-lai")
+    assert done.status_code == 303, done.text
+    assert "Đã gửi lại các thông báo" in supervisor.get(done.headers["location"]).text
+    session.expire_all()
+    assert session.get(Escalation, undelivered).status == EscalationStatus.resolved
+    copy = session.exec(
+        select(OutboxMessage).where(OutboxMessage.dedupe_key.startswith("resend:"))
+    ).one()
+    assert (copy.state, copy.kind, copy.channel) == ("pending", "task.new", "sms")
+
+
+def test_told_another_way_needs_to_say_how(supervisor, undelivered, session):
+    refused = supervisor.post(f"/leo-thang/{undelivered}/da-bao", {"reason": " "})
+    assert refused.status_code == 422
+    assert '<a href="#reason">' in refused.text
+    assert 'id="reason" name="reason"' in refused.text
+    done = supervisor.post(
+        f"/leo-thang/{undelivered}/da-bao", {"reason": "Đã gọi điện cho trưởng công an xã."}
+    )
+    assert done.status_code == 303, done.text
+    session.expire_all()
+    escalation = session.get(Escalation, undelivered)
+    assert escalation.status == EscalationStatus.resolved
+    assert escalation.note == "Đã gọi điện cho trưởng công an xã."
