@@ -12,7 +12,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 import casework.models  # noqa: F401  (every table, so foreign keys resolve at flush)
-from casework import crypto
+from casework import background, crypto
 from casework.accounts.auth import current_actor
 from casework.accounts.views import PUBLIC as ACCOUNT_PUBLIC
 from casework.accounts.views import router as accounts_router
@@ -28,14 +28,12 @@ from casework.communes.views import router as stats_router
 from casework.config import Settings, get_settings
 from casework.dashboard.pages import router as dashboard_pages
 from casework.db import make_engine, make_sessionmaker
-from casework.deadlines.tasks import timer_job
 from casework.errors import install_error_handlers
 from casework.escalations.pages import router as escalation_pages
 from casework.escalations.views import router as escalations_router
 from casework.intake.pages import router as intake_pages
 from casework.intake.views import router as intake_router
 from casework.keys import load_keys
-from casework.messaging import tasks as messaging_tasks
 from casework.tasks.pages import router as task_pages
 from casework.tasks.views import router as tasks_router
 from casework.web.headers import SecurityHeadersMiddleware
@@ -73,19 +71,16 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         factory, clock = app.state.session_factory, app.state.clock
-        ticks = []
-        if settings.timers_in_serve:
-            job = timer_job(factory, settings, clock)
-            ticks.append(ticker_module.Tick(job, settings.tick_seconds, "timers"))
-        relay = None
-        if settings.outbox_in_serve:
-            relay = messaging_tasks.relay(factory, settings, clock)
-            ticks.append(ticker_module.Tick(relay.tick, settings.outbox_tick_seconds, "outbox"))
-            digest = messaging_tasks.digest_job(factory, settings, clock)
-            ticks.append(ticker_module.Tick(digest, 30.0, "digest"))
-        ticker = ticker_module.Background(ticks) if ticks else None
-        if relay is not None and ticker is not None:
-            relay.stopping = ticker.stopping
+        work = background.jobs(
+            factory,
+            settings,
+            clock,
+            timers=settings.timers_in_serve,
+            outbox=settings.outbox_in_serve,
+        )
+        ticker = ticker_module.Background(work.ticks) if work.ticks else None
+        if work.relay is not None and ticker is not None:
+            work.relay.stopping = ticker.stopping
         yield
         if ticker is not None:
             ticker.shutdown()

@@ -105,10 +105,9 @@ def worker(
     """Fire due deadline timers and send queued messages until stopped; run as many as you like."""
     import threading
 
+    from casework import background
     from casework.clock import SystemClock
     from casework.db import make_engine, make_sessionmaker
-    from casework.deadlines.tasks import timer_job
-    from casework.messaging import tasks as messaging_tasks
     from casework.messaging.channels import describe
     from workflows import ticker
 
@@ -118,17 +117,13 @@ def worker(
     engine = make_engine(settings)
     factory, clock = make_sessionmaker(engine), SystemClock()
     stopping = threading.Event()
-    ticks = []
+    work = background.jobs(factory, settings, clock, timers=timers, outbox=outbox)
+    ticks = work.ticks
+    if work.relay is not None:
+        work.relay.stopping = stopping  # SIGTERM: messages not yet started are released
     if timers:
-        job = timer_job(factory, settings, clock)
-        ticks.append(ticker.Tick(job, settings.tick_seconds, "timers"))
         typer.echo(f"Worker firing timers every {settings.tick_seconds}s.")
     if outbox:
-        relay = messaging_tasks.relay(factory, settings, clock)
-        relay.stopping = stopping  # SIGTERM: messages not yet started are released
-        digest = messaging_tasks.digest_job(factory, settings, clock)
-        ticks.append(ticker.Tick(relay.tick, settings.outbox_tick_seconds, "outbox"))
-        ticks.append(ticker.Tick(digest, 30.0, "digest"))
         typer.echo(f"Worker sending messages every {settings.outbox_tick_seconds}s.")
         for line in describe(settings):
             typer.echo(f"  {line}")

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1, description="per account, then a lockout")
     login_ip_max_failures: int = Field(default=20, ge=1, description="per address, then a lockout")
     login_lockout_minutes: int = Field(default=15, ge=1)
+    idempotency_hours: int = Field(
+        default=24, ge=1, description="How long a retried intake gets the stored answer"
+    )
+    housekeeping_seconds: float = Field(default=300, gt=0, description="How often old rows go")
 
     # Notifications: the outbox relay, its channels, quiet hours and the daily digest.
     public_url: str = Field(

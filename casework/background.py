@@ -1,0 +1,67 @@
+"""What runs on the ticker, the same in `casework serve` and `casework worker`: due timers,
+the outbox relay and the daily digest, and the housekeeping that deletes rows past their
+purpose (``casework.housekeeping``)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session
+
+from casework.clock import Clock
+from casework.config import Settings
+from casework.db import UnitOfWork
+from casework.deadlines.tasks import timer_job
+from casework.housekeeping import purge
+from casework.messaging import tasks as messaging_tasks
+from notifications.tasks import Relay
+from workflows.ticker import Tick
+
+log = logging.getLogger(__name__)
+
+
+def housekeeping_job(
+    factory: sessionmaker[Session], settings: Settings, clock: Clock
+) -> Callable[[], bool]:
+    def tick() -> bool:
+        with UnitOfWork(factory) as uow:
+            purged = purge(uow.session, settings=settings, now=clock.now())
+            uow.commit()
+        if purged.throttles or purged.idempotency_records:
+            log.info(
+                "housekeeping: %s login throttles, %s stored intake answers deleted",
+                purged.throttles,
+                purged.idempotency_records,
+            )
+        return False
+
+    return tick
+
+
+@dataclass
+class Jobs:
+    ticks: list[Tick]
+    relay: Relay | None  # its ``stopping`` is set by whoever runs the ticks
+
+
+def jobs(
+    factory: sessionmaker[Session], settings: Settings, clock: Clock, *, timers: bool, outbox: bool
+) -> Jobs:
+    """The ticks for a process that fires ``timers``, sends the ``outbox``, or both;
+    housekeeping rides along with either."""
+    ticks = []
+    relay = None
+    if timers:
+        ticks.append(Tick(timer_job(factory, settings, clock), settings.tick_seconds, "timers"))
+    if outbox:
+        relay = messaging_tasks.relay(factory, settings, clock)
+        ticks.append(Tick(relay.tick, settings.outbox_tick_seconds, "outbox"))
+        digest = messaging_tasks.digest_job(factory, settings, clock)
+        ticks.append(Tick(digest, 30.0, "digest"))
+    if ticks:
+        job = housekeeping_job(factory, settings, clock)
+        ticks.append(Tick(job, settings.housekeeping_seconds, "housekeeping"))
+    return Jobs(ticks, relay)
