@@ -162,6 +162,12 @@ def test_a_child_hurt_by_her_father_from_report_to_closure(
     lan.goto(f"{live_server.url}/ho-so/{code}")
     fire(lan, "Phê duyệt kế hoạch", "Phê duyệt kế hoạch")
     expect(lan.locator(".cw-tags")).to_contain_text("Thực hiện kế hoạch")
+    # The signed decision (Mẫu 05) is printed from its page's own button.
+    lan.get_by_role("link", name="Bản in quyết định phê duyệt (Mẫu 05)").click()
+    expect(lan.locator(".cw-print")).to_contain_text("Mẫu số 05")
+    lan.evaluate("window.print = () => { window.cwPrinted = true; }")
+    lan.get_by_role("button", name="In biểu mẫu").click()
+    assert lan.evaluate("window.cwPrinted === true")
     lan.goto(f"{live_server.url}/leo-thang")
     expect(
         lan.locator("tbody tr").filter(has_text=code).filter(has_text="Phê duyệt")

@@ -4,10 +4,22 @@ import { initAll } from "./vendor/govuk/govuk-frontend-6.3.0.min.js";
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
 initAll();
 
+// A printable form's "In biểu mẫu" button: hidden until there is a script to print with.
+function startPrintButtons(scope) {
+  scope.querySelectorAll('[data-module="cw-print"]').forEach((button) => {
+    if (button.dataset.cwStarted) return; // a page swapped in by htmx is started once
+    button.dataset.cwStarted = "true";
+    button.hidden = false;
+    button.addEventListener("click", () => window.print());
+  });
+}
+startPrintButtons(document);
+
 // Pages swapped in by htmx (boosted links and forms) get their components started too,
 // including the error summary, which takes the focus (GOV.UK Frontend's own behaviour).
 document.addEventListener("htmx:load", (event) => {
   initAll({ scope: event.target, onError: () => {} });
+  startPrintButtons(event.target);
 });
 
 // Every htmx request carries the CSRF token, as the forms' hidden field does.
