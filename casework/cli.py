@@ -92,7 +92,10 @@ def serve(
         workers=workers or settings.workers,
         log_level=settings.log_level,
         server_header=False,
-        proxy_headers=False,
+        # Behind a proxy every client would otherwise share the proxy's address (and one
+        # lockout); without one, the headers are a client's word and are ignored.
+        proxy_headers=bool(settings.forwarded_allow_ips),
+        forwarded_allow_ips=settings.forwarded_allow_ips or None,
         log_config=uvicorn_log_config(),
     )
 

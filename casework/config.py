@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1, description="per account, then a lockout")
     login_ip_max_failures: int = Field(default=20, ge=1, description="per address, then a lockout")
     login_lockout_minutes: int = Field(default=15, ge=1)
+    forwarded_allow_ips: str = Field(
+        default="",
+        description="Reverse proxies (addresses or networks, comma-separated) whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed; empty: none, so a client cannot "
+        "pose as another address to dodge the per-address lockout",
+    )
     idempotency_hours: int = Field(
         default=24, ge=1, description="How long a retried intake gets the stored answer"
     )

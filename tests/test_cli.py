@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -72,6 +74,42 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+class Served:
+    """A `casework serve` process; ``output`` is what it printed, once it has stopped."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.process, self.output = process, ""
+
+
+@contextmanager
+def served(url: str, **extra: str) -> Iterator[tuple[str, Served]]:
+    """Run `casework serve` on a free port until the block ends; yields its base URL."""
+    import time
+
+    import httpx2 as httpx
+
+    port = _free_port()
+    process = subprocess.Popen(
+        [CASEWORK, "serve"],
+        env=environment(url, CASEWORK_PORT=str(port), **extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    server, base = Served(process), f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base, server
+    finally:
+        process.terminate()
+        server.output = process.communicate(timeout=10)[0]
+
+
 def test_served_app_records_an_intake_and_shows_the_case(databases, backend):
     import time
 
@@ -97,19 +135,7 @@ def test_served_app_records_an_intake_and_shows_the_case(databases, backend):
     )
     token = made.strip().splitlines()[-1]
     auth = {"Authorization": f"Bearer {token}"}
-    port = _free_port()
-    env = environment(url, CASEWORK_PORT=str(port))
-    server = subprocess.Popen(
-        [CASEWORK, "serve"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with served(url) as (base, server):
         intake = {
             "commune_code": "CHAUSON-DEMO",
             "channel": "hotline_111",
@@ -150,15 +176,59 @@ def test_served_app_records_an_intake_and_shows_the_case(databases, backend):
         states = {(m["kind"], m["channel"], m["state"]) for m in messages}
         assert ("case.emergency", "sms", "sent") in states
         assert ("case.emergency", "email", "pending") in states
-    finally:
-        server.terminate()
-        output = server.communicate(timeout=10)[0]
+    output = server.output
     assert "Traceback" not in output, output
     assert "GET /api/v1/children?…" in output  # the access log keeps no search words
     for private in ("Thử", "Th%E1%BB%AD", token):
         assert private not in output
     assert "E-mail: OFF - no SMTP server configured (set CASEWORK_SMTP_HOST)" in output
     assert f"KHAN: ho so {code} la truong hop khan cap" in output
+
+
+def failed_login_from(base: str, forwarded_for: str) -> None:
+    import re
+
+    import httpx2 as httpx
+
+    with httpx.Client(base_url=base, timeout=10) as browser:
+        form = browser.get("/dang-nhap").text
+        token = re.search(r'<meta name="csrf-token" content="([^"]+)">', form)
+        assert token is not None
+        answer = browser.post(
+            "/dang-nhap",
+            data={"username": "khong.co.ai", "password": "sai-mat-khau-roi"},
+            headers={"X-CSRF-Token": token.group(1), "X-Forwarded-For": forwarded_for},
+        )
+        assert answer.status_code == 422, answer.text
+
+
+def throttled_addresses(url: str) -> set[str]:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            keys = conn.exec_driver_sql("SELECT key FROM login_throttle").scalars()
+            return {key for key in keys if key.startswith("ip:")}
+    finally:
+        engine.dispose()
+
+
+def test_forwarded_addresses_count_only_from_a_configured_proxy(databases, backend):
+    """Behind a reverse proxy every client would share the proxy's address and its lockout;
+    without one, X-Forwarded-For is the client's own claim and must not move the count."""
+    url = databases.url_for(backend, name="proxy")
+    run("migrate", url=url)
+    with served(url, CASEWORK_OUTBOX_IN_SERVE="false") as (base, _):
+        failed_login_from(base, "203.0.113.7")
+    assert throttled_addresses(url) == {"ip:127.0.0.1"}
+
+    with served(
+        url, CASEWORK_FORWARDED_ALLOW_IPS="127.0.0.1", CASEWORK_OUTBOX_IN_SERVE="false"
+    ) as (
+        base,
+        _,
+    ):
+        failed_login_from(base, "203.0.113.7")
+    assert throttled_addresses(url) == {"ip:127.0.0.1", "ip:203.0.113.7"}
 
 
 def test_admin_commands_manage_accounts_and_audit_verify_catches_an_edit(databases, backend):
