@@ -4,8 +4,6 @@ purpose (``casework.housekeeping``)."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import sessionmaker
@@ -13,32 +11,11 @@ from sqlmodel import Session
 
 from casework.clock import Clock
 from casework.config import Settings
-from casework.db import UnitOfWork
 from casework.deadlines.tasks import timer_job
-from casework.housekeeping import purge
+from casework.housekeeping.tasks import housekeeping_job
 from casework.messaging import tasks as messaging_tasks
 from notifications.tasks import Relay
 from workflows.ticker import Tick
-
-log = logging.getLogger(__name__)
-
-
-def housekeeping_job(
-    factory: sessionmaker[Session], settings: Settings, clock: Clock
-) -> Callable[[], bool]:
-    def tick() -> bool:
-        with UnitOfWork(factory) as uow:
-            purged = purge(uow.session, settings=settings, now=clock.now())
-            uow.commit()
-        if purged.throttles or purged.idempotency_records:
-            log.info(
-                "housekeeping: %s login throttles, %s stored intake answers deleted",
-                purged.throttles,
-                purged.idempotency_records,
-            )
-        return False
-
-    return tick
 
 
 @dataclass
