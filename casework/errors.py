@@ -131,8 +131,11 @@ def from_pydantic(raw: dict[str, Any]) -> FieldError:
 
 
 def wants_page(request: Request) -> bool:
-    """A browser asking for a page, not a client of the JSON API."""
-    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
+    """A browser asking for a page, not a client of the JSON API: by its Accept header,
+    or as htmx (boosted links and forms send ``HX-Request`` and accept anything)."""
+    if request.url.path.startswith("/api/"):
+        return False
+    return request.headers.get("hx-request") == "true" or "text/html" in request.headers.get(
         "accept", ""
     )
 
@@ -153,7 +156,20 @@ def page_response(request: Request, status_code: int, errors: Iterable[FieldErro
     from casework.web.pages import render
 
     if status_code == 401:
-        return RedirectResponse(f"/dang-nhap?next={quote(request.url.path)}", status_code=303)
+        carried = getattr(request.state, "carried", None)
+        if carried is not None:  # a form sent after its session expired (accounts.resume)
+            return render(
+                request,
+                "accounts/login.html",
+                {"next": "/", "username": "", "errors": [], "carried": carried},
+                actor=None,
+                status_code=401,
+            )
+        login = f"/dang-nhap?next={quote(request.url.path)}"
+        if request.headers.get("hx-request") == "true":
+            # A whole page, not the login form squeezed into the fragment htmx asked for.
+            return Response(status_code=204, headers={"HX-Redirect": login})
+        return RedirectResponse(login, status_code=303)
     lang = i18n.lang_of(request)
     messages = [describe(error, lang) for error in errors]
     title = i18n.gettext_for(request, PAGE_TITLES.get(status_code, OTHER_PAGE_TITLE))

@@ -16,6 +16,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session, select
 
+from casework.accounts import resume
 from casework.accounts.models import ApiToken, Role, User
 from casework.accounts.tokens import find_usable
 from casework.actors import Actor
@@ -146,8 +147,10 @@ def resolve_actor(
 async def current_actor(
     request: Request, actor: Annotated[Actor | None, Depends(resolve_actor)]
 ) -> Actor:
-    """The authenticated actor (401 otherwise); changes from a browser need the CSRF token."""
+    """The authenticated actor (401 otherwise); changes from a browser need the CSRF token.
+    A form sent just after its session expired is kept for the login page (``resume``)."""
     if actor is None:
+        await resume.capture(request)
         raise NotAuthenticated()
     if actor.token_id is None:
         await csrf.require(request)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
+from casework.accounts import resume
 from casework.accounts import service as account_service
 from casework.accounts.auth import (
     actor_of,
@@ -37,6 +38,7 @@ from casework.messages import render
 from casework.web import csrf
 from casework.web.forms import FormErrors
 from casework.web.i18n import N_, gettext_for, lang_of
+from casework.web.pages import render as render_page
 from casework.web.pages import safe_next
 from casework.web.submit import FormItems, Submission, validate
 
@@ -83,6 +85,8 @@ async def login(
     """Check the password (argon2id), with throttling; start a fresh session on success."""
     await csrf.require(request)
     origin, now = origin_of(request), clock.now()
+    sent = [(k, v) for k, v in (await request.form()).multi_items() if isinstance(v, str)]
+    carried = resume.carried_by_login_form(request, sent)
 
     def work(session: Session) -> account_service.LoginResult:
         result = account_service.authenticate(
@@ -120,8 +124,15 @@ async def login(
             next=safe_next(next),
             username=username,
             errors=[("username", message)],
+            carried=carried,
         )
+    mine = carried is not None and resume.belongs_to(request, result.user.id)
     start_browser_session(request, result.user)
+    if mine:
+        assert carried is not None
+        return render_page(
+            request, "accounts/resume.html", {"carried": carried}, actor=actor_of(result.user)
+        )
     return RedirectResponse(safe_next(next), status_code=303)
 
 

@@ -17,13 +17,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from itsdangerous import BadSignature, TimestampSigner
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 COOKIE = "casework_session"
 SALT = "casework.session"
+# The browser keeps the cookie this long past the idle timeout, so that a form sent after
+# the session expired can still be recognised as that session's and kept across a new
+# login (``casework.accounts.resume``); the server never accepts it as a session.
+STALE_KEEP_SECONDS = 12 * 3600
 
 
 def signer(secret_key: str) -> TimestampSigner:
@@ -46,21 +50,24 @@ class SessionMiddleware:
         self.idle_seconds = idle_seconds
         self.secure = secure
 
-    def _load(self, raw: str | None) -> dict[str, Any]:
+    def _load(self, raw: str | None) -> tuple[dict[str, Any], dict[str, Any] | None]:
+        """The live session, and the expired one (validly signed, too old) if that is
+        what came."""
         if not raw:
-            return {}
+            return {}, None
         try:
-            data = json.loads(self.signer.unsign(raw, max_age=self.idle_seconds))
-        except (BadSignature, ValueError):
-            return {}
-        return data if isinstance(data, dict) else {}
+            return _dict(self.signer.unsign(raw, max_age=self.idle_seconds)), None
+        except SignatureExpired as expired:
+            return {}, _dict(expired.payload or b"")
+        except BadSignature:
+            return {}, None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         raw = HTTPConnection(scope).cookies.get(COOKIE)
-        scope["session"] = self._load(raw)
+        scope["session"], scope["stale_session"] = self._load(raw)
         secure = self.secure == "always" or (
             self.secure == "auto" and scope.get("scheme") == "https"
         )
@@ -73,10 +80,20 @@ class SessionMiddleware:
                 if session:
                     signed = encode(self.secret_key, session)
                     headers.append(
-                        "Set-Cookie", f"{COOKIE}={signed}; Max-Age={self.idle_seconds}; {flags}"
+                        "Set-Cookie",
+                        f"{COOKIE}={signed}; Max-Age={self.idle_seconds + STALE_KEEP_SECONDS}; "
+                        + flags,
                     )
                 elif raw:
                     headers.append("Set-Cookie", f"{COOKIE}=; Max-Age=0; {flags}")
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
+
+
+def _dict(payload: bytes | str) -> dict[str, Any]:
+    try:
+        data = json.loads(payload)
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
