@@ -40,6 +40,7 @@ from casework.config import Settings
 from casework.db import make_engine, make_sessionmaker
 from casework.keys import load_keys
 from casework.migrate import upgrade
+from tests.factories.owner import audit_log_unlocked
 
 # Shared fixtures: "world" (two communes, every role, cases with tasks) and "browser_for".
 pytest_plugins = ["tests.factories.world"]
@@ -226,7 +227,7 @@ def act_as(client: TestClient, headers_for: Callable[[str], dict[str, str]]):  #
 def live_factory(engine: Engine) -> Iterator[sessionmaker[Session]]:
     """Sessions that really commit, for tests of concurrent transactions; rows wiped after."""
     yield make_sessionmaker(engine)
-    with engine.begin() as conn:
+    with engine.begin() as conn, audit_log_unlocked(conn):
         for table in reversed(SQLModel.metadata.sorted_tables):
             conn.execute(table.delete())
         # the audit chain's head is schema, not data: the migration made it

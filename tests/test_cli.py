@@ -12,6 +12,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
+from tests.factories.owner import audit_log_unlocked
+
 CASEWORK = str(Path(sys.executable).with_name("casework"))
 
 
@@ -270,7 +272,7 @@ def test_admin_commands_manage_accounts_and_audit_verify_catches_an_edit(databas
     assert "chain intact" in run("audit", "verify", url=url)
     engine = sa.create_engine(url)
     try:
-        with engine.begin() as conn:
+        with engine.begin() as conn, audit_log_unlocked(conn):  # only a database owner can
             conn.exec_driver_sql("UPDATE audit_entry SET username = 'someone-else' WHERE seq = 2")
     finally:
         engine.dispose()

@@ -80,3 +80,27 @@ def test_upgrade_encrypts_narratives_already_recorded_and_downgrade_restores_the
         assert restored == "Trẻ bị đánh ở nhà"
     finally:
         engine.dispose()
+
+
+def test_the_audit_log_refuses_edits_and_deletes_in_the_database(session, now, backend):
+    """Append-only below the application too: its own database user cannot change or
+    remove an entry (a database owner can drop the triggers; the hash chain catches that)."""
+    import pytest
+
+    from casework.audit import service as audit_service
+    from casework.audit.models import AuditAction, AuditEntry
+    from casework.audit.service import Origin, Record
+
+    [entry] = audit_service.append(
+        session, None, Record(AuditAction.login, username="canbo.a"), origin=Origin(), now=now
+    )
+    statements = [
+        sa.update(AuditEntry).where(AuditEntry.seq == entry.seq).values(username="someone-else"),
+        sa.delete(AuditEntry).where(AuditEntry.seq == entry.seq),
+    ]
+    if backend == "postgresql":
+        statements.append(sa.text("TRUNCATE audit_entry"))
+    for statement in statements:
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), session.begin_nested():
+            session.execute(statement)
+    assert session.get(AuditEntry, entry.seq).username == "canbo.a"
