@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from sqlmodel import Session
 
 from casework.accounts.auth import origin_of, write_audit
@@ -96,24 +96,38 @@ def act_on(
     return run_in_transaction(factory, work)
 
 
+class Acting:
+    """The escalation a request works on, with what ``act_on`` needs: each route passes only
+    its verb and the service call."""
+
+    def __init__(
+        self,
+        request: Request,
+        escalation_id: int,
+        access: EscalationDep,
+        factory: SessionFactoryDep,
+        clock: ClockDep,
+    ) -> None:
+        self.request, self.escalation_id, self.access = request, escalation_id, access
+        self.factory, self.clock = factory, clock
+        self.actor, self.now = access.actor, clock.now()
+
+    def __call__(self, verb: str, act: Act) -> object:
+        return act_on(
+            self.request, self.factory, self.clock, self.access, self.escalation_id, verb, act
+        )
+
+
+ActingDep = Annotated[Acting, Depends(Acting)]
+
+
 @router.post("/{escalation_id}/acknowledge", status_code=204, responses=errors(401, 403, 404, 409))
-def acknowledge(
-    request: Request,
-    escalation_id: int,
-    access: EscalationDep,
-    factory: SessionFactoryDep,
-    clock: ClockDep,
-) -> None:
+def acknowledge(acting: ActingDep) -> None:
     """Nhận xử lý: mark it as being handled by this supervisor."""
-    act_on(
-        request,
-        factory,
-        clock,
-        access,
-        escalation_id,
+    acting(
         "acknowledge",
         lambda s, escalation, case: escalation_service.acknowledge(
-            s, access.actor, escalation=escalation, case=case, now=clock.now()
+            s, acting.actor, escalation=escalation, case=case, now=acting.now
         ),
     )
 
@@ -121,84 +135,48 @@ def acknowledge(
 @router.post(
     "/{escalation_id}/reassign", status_code=204, responses=errors(401, 403, 404, 409, 422)
 )
-def reassign(
-    request: Request,
-    escalation_id: int,
-    access: EscalationDep,
-    body: Reassign,
-    factory: SessionFactoryDep,
-    clock: ClockDep,
-    settings: SettingsDep,
-) -> None:
+def reassign(acting: ActingDep, body: Reassign, settings: SettingsDep) -> None:
     """Giao lại: the task goes to another agency with fresh clocks."""
-    act_on(
-        request,
-        factory,
-        clock,
-        access,
-        escalation_id,
+    acting(
         "reassign",
         lambda s, escalation, case: actions.reassign(
             s,
-            access.actor,
+            acting.actor,
             escalation=escalation,
             case=case,
             agency_id=body.agency_id,
             reason=body.reason,
-            now=clock.now(),
+            now=acting.now,
             tz=settings.tz,
         ),
     )
 
 
 @router.post("/{escalation_id}/extend", status_code=204, responses=errors(401, 403, 404, 409, 422))
-def extend(
-    request: Request,
-    escalation_id: int,
-    access: EscalationDep,
-    body: Extend,
-    factory: SessionFactoryDep,
-    clock: ClockDep,
-) -> None:
+def extend(acting: ActingDep, body: Extend) -> None:
     """Gia hạn: a new deadline, with a reason (required), on the case's record."""
-    act_on(
-        request,
-        factory,
-        clock,
-        access,
-        escalation_id,
+    acting(
         "extend",
         lambda s, escalation, case: actions.extend(
             s,
-            access.actor,
+            acting.actor,
             escalation=escalation,
             case=case,
             due_at=body.due_at,
             reason=body.reason,
-            now=clock.now(),
+            now=acting.now,
         ),
     )
 
 
 @router.post("/{escalation_id}/resend", response_model=Resent, responses=errors(401, 403, 404, 409))
-def resend(
-    request: Request,
-    escalation_id: int,
-    access: EscalationDep,
-    factory: SessionFactoryDep,
-    clock: ClockDep,
-) -> Resent:
+def resend(acting: ActingDep) -> Resent:
     """Gửi lại: for "thông báo không gửi được", send the case's undelivered messages again
     to the addresses people have now."""
-    queued = act_on(
-        request,
-        factory,
-        clock,
-        access,
-        escalation_id,
+    queued = acting(
         "resend",
         lambda s, escalation, case: actions.resend(
-            s, access.actor, escalation=escalation, case=case, now=clock.now()
+            s, acting.actor, escalation=escalation, case=case, now=acting.now
         ),
     )
     assert isinstance(queued, int)
@@ -206,23 +184,11 @@ def resend(
 
 
 @router.post("/{escalation_id}/settle", status_code=204, responses=errors(401, 403, 404, 409, 422))
-def settle(
-    request: Request,
-    escalation_id: int,
-    access: EscalationDep,
-    body: Settle,
-    factory: SessionFactoryDep,
-    clock: ClockDep,
-) -> None:
+def settle(acting: ActingDep, body: Settle) -> None:
     """Đã báo bằng cách khác: the agency was told another way; how goes on the record."""
-    act_on(
-        request,
-        factory,
-        clock,
-        access,
-        escalation_id,
+    acting(
         "settle",
         lambda s, escalation, case: actions.settle(
-            s, access.actor, escalation=escalation, case=case, reason=body.reason, now=clock.now()
+            s, acting.actor, escalation=escalation, case=case, reason=body.reason, now=acting.now
         ),
     )
