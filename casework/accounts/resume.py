@@ -33,13 +33,22 @@ class Carried:
     fields: list[tuple[str, str]]
 
 
-def _genuine(request: Request, given: object) -> int | None:
-    """The expired session's user, when ``given`` is that session's CSRF token."""
+def _genuine(request: Request, given: list[object]) -> int | None:
+    """Whose form this is, when one of the ``given`` tokens proves it came from a page of
+    theirs: the token of the session that just expired, or, once an earlier request of
+    this page was already kept (htmx's live search, say, which also renewed the page's
+    token), the token of the signed session holding that."""
     stale = request.scope.get("stale_session") or {}
-    expected, uid = stale.get("csrf"), stale.get("uid")
-    if not isinstance(given, str) or not isinstance(expected, str) or not isinstance(uid, int):
-        return None
-    return uid if hmac.compare_digest(expected, given) else None
+    pending = request.session.get(SESSION_KEY)
+    proofs = [(stale.get("csrf"), stale.get("uid"))]
+    if isinstance(pending, dict):
+        proofs.append((request.session.get("csrf"), pending.get("uid")))
+    for expected, uid in proofs:
+        if not isinstance(expected, str) or not isinstance(uid, int):
+            continue
+        if any(isinstance(g, str) and hmac.compare_digest(expected, g) for g in given):
+            return uid
+    return None
 
 
 async def capture(request: Request) -> None:
@@ -51,7 +60,7 @@ async def capture(request: Request) -> None:
     if request.url.path.startswith("/api/"):
         return
     form = await request.form()
-    uid = _genuine(request, request.headers.get(csrf.HEADER) or form.get(csrf.FIELD))
+    uid = _genuine(request, [request.headers.get(csrf.HEADER), form.get(csrf.FIELD)])
     if uid is None:
         return
     fields = [

@@ -3,6 +3,7 @@ login page, not a lost report, and after logging in again one click sends it on.
 
 from __future__ import annotations
 
+import re
 import time
 
 from itsdangerous import TimestampSigner
@@ -31,16 +32,13 @@ def let_the_session_expire(page: Page, server: LiveServer) -> None:
     page.context.add_cookies([{**cookie, "value": stale}])
 
 
-def test_a_report_sent_after_the_session_expired_is_sent_on_after_logging_in(
-    page: Page, live_server: LiveServer
-):
-    logged_in(page, live_server, "ctv.nga")
-    page.goto(f"{live_server.url}/bao-cao/moi")
+def fill_report(page: Page, *, child: str | None = CHILD) -> None:
     group(page, "Thông tin đến qua kênh nào?").get_by_label("Cộng tác viên").check()
     group(page, "Người báo tin có cho biết họ tên hoặc số điện thoại không?").get_by_label(
         "Không, báo tin ẩn danh"
     ).check()
-    page.get_by_label("Họ và tên của trẻ").fill(CHILD)
+    if child:
+        page.get_by_label("Họ và tên của trẻ").fill(child)
     group(page, "Ngày, tháng, năm sinh").get_by_label("Năm").fill("2016")
     group(page, "Giới tính").get_by_label("Nam").check()
     page.get_by_label("Bỏ rơi").check()
@@ -50,17 +48,45 @@ def test_a_report_sent_after_the_session_expired_is_sent_on_after_logging_in(
         "Không", exact=True
     ).check()
     page.get_by_label("Sự việc đã xảy ra như thế nào?").fill("Trẻ ở nhà một mình nhiều ngày.")
+
+
+def log_in_again(page: Page, server: LiveServer, username: str) -> None:
+    expect(page.get_by_text("Phiên làm việc đã hết vì lâu không thao tác")).to_be_visible()
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(server.password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Gửi tiếp những gì bạn đã nhập")).to_be_visible()
+    page.get_by_role("button", name="Gửi tiếp").click()
+
+
+def test_a_report_sent_after_the_session_expired_is_sent_on_after_logging_in(
+    page: Page, live_server: LiveServer
+):
+    logged_in(page, live_server, "ctv.nga")
+    page.goto(f"{live_server.url}/bao-cao/moi")
+    fill_report(page)
     let_the_session_expire(page, live_server)
 
     page.get_by_role("button", name="Gửi báo cáo").click()
 
-    expect(page.get_by_text("Phiên làm việc đã hết vì lâu không thao tác")).to_be_visible()
-    page.get_by_label("Tên đăng nhập").fill("ctv.nga")
-    page.get_by_label("Mật khẩu").fill(live_server.password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("heading", name="Gửi tiếp những gì bạn đã nhập")).to_be_visible()
-    page.get_by_role("button", name="Gửi tiếp").click()
+    log_in_again(page, live_server, "ctv.nga")
     expect(page.get_by_role("heading", name="Đã nhận báo cáo")).to_be_visible()
+
+
+def test_a_live_search_after_the_session_expired_does_not_lose_the_report(
+    page: Page, live_server: LiveServer
+):
+    logged_in(page, live_server, "canbo.hoa")
+    page.goto(f"{live_server.url}/bao-cao/moi")
+    fill_report(page, child=None)
+    let_the_session_expire(page, live_server)
+    with page.expect_response(lambda answer: answer.status == 401):
+        page.get_by_label("Họ và tên của trẻ").press_sequentially("Lò Văn Thắng", delay=10)
+
+    page.get_by_role("button", name="Gửi báo cáo").click()
+
+    log_in_again(page, live_server, "canbo.hoa")
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"CS-\d{4}-\d{5}"))
 
 
 def test_a_link_followed_after_the_session_expired_leads_to_the_login_page(

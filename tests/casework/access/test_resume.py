@@ -141,3 +141,16 @@ def test_a_password_is_never_carried(client, people, databases, monkeypatch):
     assert late.status_code == 401
     assert TEST_PASSWORD not in late.text
     assert "mot-mat-khau-moi-dai" not in late.text
+
+
+def test_a_second_form_from_the_same_page_is_kept_too(client, people, databases, monkeypatch):
+    """htmx's live search may meet the expired session first: its answer renews the page's
+    token, and the report sent after it must still be kept."""
+    login(client)
+    late = send_preferences(client, expire_session(client, databases, monkeypatch))
+    renewed = csrf_of(late.text)
+
+    again = send_preferences(client, renewed, language="vi")
+
+    assert again.status_code == 401
+    assert '<input type="hidden" name="resume.language" value="vi">' in again.text
