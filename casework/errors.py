@@ -130,14 +130,16 @@ def from_pydantic(raw: dict[str, Any]) -> FieldError:
     return FieldError(loc=loc, code=code, params=params, source=source)
 
 
+def from_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
 def wants_page(request: Request) -> bool:
     """A browser asking for a page, not a client of the JSON API: by its Accept header,
     or as htmx (boosted links and forms send ``HX-Request`` and accept anything)."""
     if request.url.path.startswith("/api/"):
         return False
-    return request.headers.get("hx-request") == "true" or "text/html" in request.headers.get(
-        "accept", ""
-    )
+    return from_htmx(request) or "text/html" in request.headers.get("accept", "")
 
 
 PAGE_TITLES = {
@@ -156,17 +158,13 @@ def page_response(request: Request, status_code: int, errors: Iterable[FieldErro
     from casework.web.pages import render
 
     if status_code == 401:
-        carried = getattr(request.state, "carried", None)
-        if carried is not None:  # a form sent after its session expired (accounts.resume)
-            return render(
-                request,
-                "accounts/login.html",
-                {"next": "/", "username": "", "errors": [], "carried": carried},
-                actor=None,
-                status_code=401,
-            )
+        from casework.accounts import resume
+
+        kept = resume.login_page(request)  # a form sent after its session expired
+        if kept is not None:
+            return kept
         login = f"/dang-nhap?next={quote(request.url.path)}"
-        if request.headers.get("hx-request") == "true":
+        if from_htmx(request):
             # A whole page, not the login form squeezed into the fragment htmx asked for.
             return Response(status_code=204, headers={"HX-Redirect": login})
         return RedirectResponse(login, status_code=303)

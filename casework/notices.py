@@ -63,11 +63,16 @@ CHOSEN = {
 }
 
 
+def address_of(person: Reachable, channel: Channel | str) -> str | None:
+    """Where ``channel`` reaches the person: their e-mail or their phone."""
+    return person.email if channel == Channel.email else person.phone
+
+
 def deliveries(person: Reachable) -> list[tuple[Channel, str | None]]:
     """The channels a person chose, each with its address. A chosen channel without an
     address falls back to the other one; with no address at all the message is still
     queued (the relay marks it dead and the supervisor's queue shows it)."""
-    address = {Channel.email: person.email, Channel.sms: person.phone}
+    address = {channel: address_of(person, channel) for channel in Channel}
     chosen = CHOSEN.get(NotifyVia(person.notify_via or NotifyVia.both), CHOSEN[NotifyVia.both])
     usable = [channel for channel in chosen if address[channel]]
     if not usable:

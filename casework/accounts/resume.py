@@ -19,9 +19,10 @@ import hmac
 from dataclasses import dataclass
 
 from fastapi import Request
+from fastapi.responses import Response
 
 from casework.web import csrf
-from casework.web.pages import safe_next
+from casework.web.pages import render, safe_next
 
 PREFIX = "resume."  # the carried fields' names on the login form
 SESSION_KEY = "resume"
@@ -89,3 +90,12 @@ def belongs_to(request: Request, user_id: int) -> bool:
     the new session replaces the old one)."""
     pending = request.session.get(SESSION_KEY)
     return isinstance(pending, dict) and pending.get("uid") == user_id
+
+
+def login_page(request: Request) -> Response | None:
+    """The answer to a kept form (``capture``): the login page holding it, 401."""
+    carried = getattr(request.state, "carried", None)
+    if carried is None:
+        return None
+    context = {"next": "/", "username": "", "errors": [], "carried": carried}
+    return render(request, "accounts/login.html", context, actor=None, status_code=401)

@@ -23,7 +23,7 @@ from casework.cases.models import ProtectionCase
 from casework.escalations import service as escalation_service
 from casework.escalations.models import EscalationReason
 from casework.escalations.service import NewEscalation
-from notifications.models import Channel, OutboxMessage, OutboxState, recipient_user_id
+from notifications.models import OutboxMessage, OutboxState, recipient_user_id
 from notifications.relay import DeadMessage
 from workflows.effects import ArmDeadline, Step
 
@@ -148,9 +148,7 @@ def resend_dead(session: Session, *, case_code: str, now: datetime) -> int:
         if key in done:
             continue
         person = people.get(recipient_user_id(row.recipient))
-        address = row.address
-        if person is not None:
-            address = person.email if row.channel == Channel.email else person.phone
+        address = notices.address_of(person, row.channel) if person else row.address
         session.add(
             OutboxMessage(
                 kind=row.kind,
