@@ -11,7 +11,9 @@ from notifications.models import OutboxMessage
 
 
 def steps_fired(session, kind):
-    events = session.execute(sa.select(CaseEvent).where(CaseEvent.event == "deadline_step"))
+    events = session.execute(
+        sa.select(CaseEvent).where(CaseEvent.event == "deadline_step").order_by(CaseEvent.id)
+    )
     return [e.payload["step"] for e in events.scalars() if e.payload["kind"] == kind]
 
 
