@@ -89,7 +89,12 @@ def test_token_use_is_audited_once_a_minute(client, hotline, session, clock):
     _, headers = hotline
     for _ in range(3):
         client.post("/api/v1/intakes", json=intake_payload(), headers=headers)
-    used = lambda: session.exec(select(AuditEntry).where(AuditEntry.action == "token_use")).all()  # noqa: E731
+
+    def used():
+        return session.exec(
+            select(AuditEntry).where(AuditEntry.action == "token_use").order_by(AuditEntry.seq)
+        ).all()
+
     assert len(used()) == 1
     clock.set(clock.now() + timedelta(minutes=2))
     client.post("/api/v1/intakes", json=intake_payload(), headers=headers)

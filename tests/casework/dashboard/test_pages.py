@@ -42,7 +42,9 @@ def test_a_caseworker_counts_their_cases_and_each_counter_is_a_link(
     assert f'href="/ho-so/{world.own.case.code}"' in listed
     assert "N.T.H., 9 tuổi" in listed
     assert world.other.case.code not in listed
-    audit = session.exec(select(AuditEntry).where(AuditEntry.subject_type == "dashboard")).all()
+    audit = session.exec(
+        select(AuditEntry).where(AuditEntry.subject_type == "dashboard").order_by(AuditEntry.seq)
+    ).all()
     assert audit[-1].detail == {"show": "emergency", "cases": [world.own.case.code]}
 
 
