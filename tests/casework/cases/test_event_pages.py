@@ -188,13 +188,38 @@ def test_a_half_typed_date_is_named_and_linked_to_its_missing_part(web, world, s
     fields = plan_row(0, health, **{"due_at.month": ""})
     answer = web.post("caseworker", f"/ho-so/{code}/su-kien/submit_plan", fields)
     assert answer.status_code == 422
-    assert '<a href="#tasks-0-due_at-month">Ngày kết thúc dự kiến phải có tháng</a>' in answer.text
+    assert (
+        '<a href="#tasks-0-due_at-month">Dòng 1: ngày kết thúc dự kiến phải có tháng</a>'
+        in answer.text
+    )
     ends_first = plan_row(0, health, **{"due_at.day": "1"})
     answer = web.post("caseworker", f"/ho-so/{code}/su-kien/submit_plan", ends_first)
-    assert '<a href="#tasks-0-due_at-day">Ngày kết thúc phải sau ngày bắt đầu</a>' in answer.text
+    assert '<a href="#tasks-0-due_at-day">Dòng 1: ngày kết thúc phải sau ngày bắt đầu</a>' in (
+        answer.text
+    )
     empty = web.post("caseworker", f"/ho-so/{code}/su-kien/submit_plan", {})
     assert empty.status_code == 409
     assert "Kế hoạch cần ít nhất một hoạt động" in empty.text
+
+
+def test_a_problem_in_a_plan_row_says_which_row_in_the_summary_and_by_the_field(
+    web, world, session
+):
+    code = world.own.case.code
+    to_planning(web, session, code)
+    health = agency(session, AgencyKind.health_station, world.own.commune.id)
+    no_start = {"starts_at.day": "", "starts_at.month": "", "starts_at.year": ""}
+    fields = plan_row(0, health) | plan_row(1, health, **no_start)
+
+    answer = web.post("caseworker", f"/ho-so/{code}/su-kien/submit_plan", fields)
+
+    assert answer.status_code == 422
+    assert '<a href="#tasks-1-starts_at-day">Dòng 2: nhập ngày bắt đầu</a>' in answer.text
+    assert re.search(
+        r'id="tasks-1-starts_at-error"[^>]*>\s*<span[^>]*>Lỗi:</span> Dòng 2: nhập ngày bắt đầu',
+        answer.text,
+    )
+    assert "Dòng 1:" not in answer.text
 
 
 def test_an_approved_plan_prints_like_the_official_forms(web, world, session):
