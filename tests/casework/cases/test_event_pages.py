@@ -222,6 +222,31 @@ def test_a_problem_in_a_plan_row_says_which_row_in_the_summary_and_by_the_field(
     assert "Dòng 1:" not in answer.text
 
 
+def test_a_long_text_counts_its_characters_and_is_a_plain_text_area_without_javascript(
+    web, world, session
+):
+    code = world.own.case.code
+    form = web.get("caseworker", f"/ho-so/{code}/su-kien/start_assessment")
+    counted = re.search(
+        r'<div class="govuk-form-group govuk-character-count" data-module="govuk-character-count"'
+        r' data-maxlength="5000"[^>]*data-i18n\.characters-under-limit\.other="Bạn còn %\{count\}'
+        r' ký tự"',
+        form.text,
+    )
+    assert counted, form.text
+    assert re.search(
+        r'<textarea class="govuk-textarea govuk-js-character-count" id="note"', form.text
+    )
+    assert 'id="note-info"' in form.text  # said without JavaScript too
+    assert "Bạn có thể nhập tối đa 5.000 ký tự" in form.text
+    too_long = "Gọi điện cho mẹ trẻ. " * 250  # 5,250 characters
+    answer = web.fire("caseworker", code, "start_assessment", note=too_long)
+    assert answer.status_code == 422
+    assert "Ghi chú phải có tối đa 5000 ký tự" in answer.text
+    assert too_long.strip() in answer.text
+    assert status(session, code) == "received"
+
+
 def test_an_approved_plan_prints_like_the_official_forms(web, world, session):
     code = world.own.case.code
     to_planning(web, session, code)
