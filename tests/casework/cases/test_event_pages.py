@@ -275,3 +275,50 @@ def test_an_approved_plan_prints_like_the_official_forms(web, world, session):
     assert web.get("police.officer", f"/ho-so/{code}/in/ke-hoach").status_code == 303
     rows = session.execute(sa.select(Task.status).where(Task.kind == PLAN_ACTIVITY)).scalars()
     assert list(rows) == ["open"]
+
+
+def printed_words(html: str) -> str:
+    """The printed form's text as a reader sees it: tags gone, spaces collapsed."""
+    form = html.split('<article class="cw-print">', 1)[1].split("</article>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", form).split()).replace(" .", "¶.")
+
+
+def test_the_printed_plan_names_the_province_and_carries_the_mau_03_findings(web, world, session):
+    code = world.own.case.code
+    to_planning(web, session, code)
+    session.execute(
+        sa.update(ProtectionCase)
+        .where(ProtectionCase.code == code)
+        .values(protection_level="intervention")
+    )
+    session.commit()
+    health = agency(session, AgencyKind.health_station, world.own.commune.id)
+    findings = {
+        "assessment.physical_mental": "Vết bầm ở tay, trẻ sợ hãi khi nhắc đến bố",
+        "assessment.needs": "Khám sức khỏe, hỗ trợ tâm lý",
+    }
+    answer = web.post(
+        "caseworker", f"/ho-so/{code}/su-kien/submit_plan", plan_row(0, health) | findings
+    )
+    assert answer.status_code == 303, answer.text
+
+    plan = printed_words(web.get("caseworker", f"/ho-so/{code}/in/ke-hoach").text)
+
+    assert plan.startswith(
+        "UBND TỈNH THÁI NGUYÊN UBND XÃ THANH ĐỊNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        " Độc lập - Tự do - Hạnh phúc Thanh Định, ngày 02 tháng 03 năm 2026"
+    )
+    assert "Thôn Đồng Tâm, xã Thanh Định, tỉnh Thái Nguyên. II." in plan
+    assert "Mức độ nguy cơ: cao. Trường hợp khẩn cấp. Cấp độ bảo vệ: can thiệp. " in plan
+    assert (
+        "Kết quả đánh giá nguy cơ cụ thể (Mẫu 03)"
+        " a) Tình trạng thể chất, tinh thần của trẻ"
+        " Vết bầm ở tay, trẻ sợ hãi khi nhắc đến bố"
+        " e) Nhu cầu của trẻ: y tế, xã hội, giáo dục, pháp lý, tâm lý"
+        " Khám sức khỏe, hỗ trợ tâm lý III."
+    ) in plan
+    assert "¶" not in plan  # no space before a full stop
+    assert not re.search(r"[a-zà-ỹ][.:][A-ZÀ-Ỹ]", plan)  # nor a sentence glued to the next
+    decision = printed_words(web.get("caseworker", f"/ho-so/{code}/in/quyet-dinh").text)
+    assert decision.startswith("UBND TỈNH THÁI NGUYÊN UBND XÃ THANH ĐỊNH Số: ……/QĐ-UBND")
+    assert "xã Thanh Định, tỉnh Thái Nguyên (hồ sơ số" in decision
