@@ -378,6 +378,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Có lỗi trong hệ thống; chưa có gì được lưu. Thử lại sau ít phút",
         "Something went wrong on our side; nothing was saved. Try again in a few minutes",
     ),
+    # a problem in one row of a list on a form ("Dòng 2: nhập ngày bắt đầu")
+    "in_row": ("Dòng {row}: {problem}", "Row {row}: {problem}"),
 }
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {

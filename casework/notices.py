@@ -9,6 +9,7 @@ they chose (``notify_via``), built from the people already read: no query per me
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, Protocol
@@ -105,6 +106,15 @@ def messages_for(
         for person in people
         for channel, address in deliveries(person)
     ]
+
+
+_PER_DELIVERY = re.compile(r":user:\d+:(?:email|sms)$")
+
+
+def cause_of(dedupe_key: str) -> str:
+    """The cause a message's dedupe key names (``deadline:7:remind``, ``task:3:new``):
+    the key without the ``:user:<id>:<channel>`` that ``messages_for`` adds."""
+    return _PER_DELIVERY.sub("", dedupe_key)
 
 
 def messages(

@@ -50,11 +50,12 @@ def _optional(max_length: int) -> Any:
 
 Name = _required(120)
 Word = _required(60)
-Narrative = _required(5000)
+NARRATIVE_MAX = 5000  # the forms' character count says so too
+Narrative = _required(NARRATIVE_MAX)
 OptionalName = _optional(120)
 OptionalWord = _optional(60)
 OptionalLine = _optional(300)
-OptionalNarrative = _optional(5000)
+OptionalNarrative = _optional(NARRATIVE_MAX)
 OptionalPhone = Annotated[
     str | None,
     BeforeValidator(_blank_to_none),

@@ -5,6 +5,7 @@ the actions the person may take now (or why not). Pure: no session, nothing to a
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,7 @@ from casework.cases.wording import (
 )
 from casework.deadlines.models import DeadlineStatus
 from casework.deadlines.schemas import DeadlineRead
+from casework.messaging.schemas import MessageRead
 from casework.web.i18n import N_
 from workflows.definition import Definition
 
@@ -61,13 +63,37 @@ class TaskView:
 
 
 @dataclass(frozen=True)
+class MessageLine:
+    title: str  # "SMS: Nhiệm vụ mới"
+    to: str | None  # "Cán bộ đầu mối, Công an xã Châu Sơn"
+    state: str
+    dead: bool
+    failed: bool  # this attempt failed, another will follow
+
+
+@dataclass(frozen=True)
+class MessageGroup:
+    """The messages one history entry caused: one line ("6 tin đã gửi: e-mail và SMS tới
+    …") that opens to each message; an undelivered one is shown without opening."""
+
+    lines: list[MessageLine]
+    states: list[tuple[int, str]]  # how many in each state: [(8, "đã gửi"), (8, "đang chờ gửi")]
+    channels: str  # "e-mail và SMS"
+    to: str  # the agencies (or roles) reached, in the order first reached
+
+    @property
+    def undelivered(self) -> list[MessageLine]:
+        return [line for line in self.lines if line.dead or line.failed]
+
+
+@dataclass(frozen=True)
 class Entry:
     at: datetime
     title: str
     who: str | None = None
     change: str | None = None  # "Tiếp nhận → Đánh giá nguy cơ ban đầu"
     details: list[tuple[str, str]] = field(default_factory=list)
-    message: bool = False
+    messages: MessageGroup | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +179,47 @@ def _details(payload: Mapping[str, Any], lang: Lang, tr: Translate, tz: ZoneInfo
     return shown
 
 
+# A channel within a sentence ("6 tin đã gửi: e-mail và SMS tới …").
+_CHANNEL_WORDS = {"email": N_("e-mail"), "sms": N_("SMS")}
+_AND = N_("và")
+_STATE_ORDER = ("sent", "sending", "pending", "failed", "dead")
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def message_group(messages: list[MessageRead], tr: Translate) -> MessageGroup:
+    """Messages (oldest first) as one summary line and the lines it opens to."""
+    lines = []
+    for message in messages:
+        kind = tr(MESSAGE_KINDS.get(message.kind, message.kind))
+        channel = tr(CHANNELS.get(message.channel, message.channel))
+        to = ", ".join(x for x in (message.to_role_label, message.to_agency) if x)
+        lines.append(
+            MessageLine(
+                f"{channel}: {kind}",
+                to or None,
+                tr(MESSAGE_STATES.get(message.state, message.state)),
+                dead=message.state == "dead",
+                failed=message.state == "failed",
+            )
+        )
+    counts = Counter(str(message.state) for message in messages)
+    states = [
+        (counts[state], _lower_first(tr(MESSAGE_STATES[state])))
+        for state in _STATE_ORDER
+        if counts[state]
+    ]
+    used = {str(message.channel) for message in messages}
+    channels = [tr(words) for channel, words in _CHANNEL_WORDS.items() if channel in used]
+    reached = dict.fromkeys(
+        message.to_agency or message.to_role_label or tr(N_("không rõ người nhận"))
+        for message in messages
+    )
+    return MessageGroup(lines, states, f" {tr(_AND)} ".join(channels), ", ".join(reached))
+
+
 def timeline(
     case: CaseRead,
     definition: Definition,
@@ -161,8 +228,12 @@ def timeline(
     tr: Translate,
     tz: ZoneInfo,
 ) -> list[Entry]:
-    """History and messages in one list, newest first."""
+    """History, newest first, each entry with the messages it caused folded under it; the
+    messages nothing in the history caused stand as entries of their own."""
     agencies = {task.agency_id: task.agency_name for task in case.tasks}
+    caused: dict[int | None, list[MessageRead]] = {}
+    for message in case.messages:
+        caused.setdefault(message.event_id, []).append(message)
     entries = []
     for event in case.events:
         person = people.get(event.actor_id) if event.actor_id else None
@@ -176,21 +247,15 @@ def timeline(
         if event.payload.get("agency_id") in agencies:
             details.insert(0, (tr(N_("Cơ quan")), agencies[event.payload["agency_id"]]))
         title = history_title(definition, event.event, event.payload, lang, tr)
-        entries.append(Entry(event.at, title, who, change, details))
-    for message in case.messages:
-        kind = tr(MESSAGE_KINDS.get(message.kind, message.kind))
-        channel = tr(CHANNELS.get(message.channel, message.channel))
-        to = ", ".join(x for x in (message.to_role_label, message.to_agency) if x)
-        state = tr(MESSAGE_STATES.get(message.state, message.state))
-        entries.append(
-            Entry(
-                message.queued_at,
-                f"{channel}: {kind}",
-                who=to or None,
-                details=[(tr(N_("Trạng thái")), state)],
-                message=True,
-            )
-        )
+        sent = caused.pop(event.id, None)
+        group = message_group(sent, tr) if sent else None
+        entries.append(Entry(event.at, title, who, change, details, group))
+    alone: dict[datetime, list[MessageRead]] = {}
+    for message in caused.get(None, []):
+        alone.setdefault(message.queued_at, []).append(message)
+    for at, messages in alone.items():
+        kinds = dict.fromkeys(tr(MESSAGE_KINDS.get(m.kind, m.kind)) for m in messages)
+        entries.append(Entry(at, ", ".join(kinds), messages=message_group(messages, tr)))
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries
 

@@ -58,6 +58,7 @@ class FormField:
     choices: tuple[Choice, ...] = ()
     children: tuple[FormField, ...] = ()
     time_of_day: str | None = None  # a time typed as a date only (rows): this time is added
+    max_length: int | None = None  # text: the schema's limit (a text area counts down to it)
 
     @property
     def leaf(self) -> str:
@@ -156,7 +157,7 @@ def _field(path: str, info: FieldInfo, ctx: _Context, *, in_row: bool = False) -
         )
         return FormField(kind="group", children=children, **base)
     long = max_length is None or max_length > LONG_TEXT
-    return FormField(kind="textarea" if long else "text", **base)
+    return FormField(kind="textarea" if long else "text", max_length=max_length, **base)
 
 
 def _is_model(kind_of: Any) -> bool:

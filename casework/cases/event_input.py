@@ -24,6 +24,7 @@ from casework.cases.event_forms import (
 )
 from casework.cases.events import EventPayload, payload_model
 from casework.errors import FieldError, describe, from_pydantic
+from casework.messages import render
 from casework.web import date_fields
 from casework.web.date_fields import DateField
 from casework.web.forms import FormErrors, field_id, nest
@@ -158,6 +159,16 @@ def _reworded(error: FieldError, fields: Mapping[str, FormField]) -> FieldError:
     return error
 
 
+def _in_row(error: FieldError, message: str, lang: Lang) -> str:
+    """A problem inside a list (a plan's activities) says which row: "Dòng 2: nhập ngày
+    bắt đầu", in the summary and by the field alike, as the rows are headed "Dòng 2"."""
+    row = next((part for part in error.loc if isinstance(part, int)), None)
+    if row is None:
+        return message
+    problem = message[:1].lower() + message[1:]
+    return render("in_row", lang, label="", params={"row": row + 1, "problem": problem})
+
+
 def page_errors(form: EventForm, problems: Sequence[FieldError], lang: Lang) -> FormErrors:
     """The error summary and the message next to each field (the same words); a summary
     link goes to the field's first input (a date's day, or the part that is missing)."""
@@ -165,7 +176,7 @@ def page_errors(form: EventForm, problems: Sequence[FieldError], lang: Lang) -> 
     first = first_input(form)
     found = FormErrors()
     for error in problems:
-        message = describe(error, lang)
+        message = _in_row(error, describe(error, lang), lang)
         target = field_id(error.loc) if error.loc else first
         item = fields.get(_path(error.loc)) if error.loc else None
         link = target

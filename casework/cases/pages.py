@@ -179,7 +179,8 @@ def _printed(
     case = session.get_one(ProtectionCase, access.id)
     read = case_service.read(session, case=case, tz=settings.tz)
     people = lookups.people(session, user_ids=printing.people_to_name(read))
-    plan = printing.plan_of(read, lookups.commune(session, commune_id=case.commune_id), people)
+    commune = lookups.commune(session, commune_id=case.commune_id)
+    plan = printing.plan_of(read, commune, people, i18n.lang_of(request))
     write_audit(
         request, access.actor, use_cases.case_viewed(access.code, "full", print=form), after=session
     )

@@ -327,7 +327,7 @@ def read(session: Session, *, case: ProtectionCase, tz: ZoneInfo) -> CaseRead:
             )
             for e in events
         ],
-        messages=timeline.timeline(session, case_code=case.code, tz=tz),
+        messages=timeline.timeline(session, case_code=case.code, tz=tz, events=events),
     )
 
 

@@ -26,3 +26,8 @@ class MessageRead(BaseModel):
     provider_status: str | None = Field(description="Trả lời của nhà cung cấp / provider answer")
     provider_message_id: str | None
     last_error: str | None
+    event_id: int | None = Field(
+        default=None,
+        description="Mục lịch sử đã gây ra tin này / the history entry (events[].id) that "
+        "caused it; none for a message queued on its own (a failed message's escalation)",
+    )

@@ -33,6 +33,7 @@ from markupsafe import Markup
 
 from casework.base import Lang, label
 from casework.deadlines import sla
+from casework.schemas_common import NARRATIVE_MAX
 from casework.web import csrf, i18n
 
 TEMPLATE_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -105,6 +106,7 @@ def make_environment(tz: ZoneInfo = DEFAULT_TZ) -> Environment:
     env.globals["label"] = _label
     env.globals["current_lang"] = _current_lang
     env.globals["languages"] = i18n.LANGUAGES
+    env.globals["NARRATIVE_MAX"] = NARRATIVE_MAX
     return env
 
 

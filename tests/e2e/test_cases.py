@@ -7,8 +7,14 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Page, expect
+from sqlmodel import select
 
+from casework.db import UnitOfWork
+from casework.intake import service as intake_service
+from casework.intake.schemas import IntakeCreate
+from notifications.models import OutboxMessage
 from tests.e2e.conftest import SCREENSHOTS, LiveServer, log_in
+from tests.factories.intakes import intake_payload
 
 
 def open_case_of(page: Page, server: LiveServer, child: str, search: str) -> None:
@@ -77,3 +83,46 @@ def test_the_case_page_fits_a_phone(page: Page, live_server: LiveServer):
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.get_by_role("link", name="Can thiệp khẩn cấp", exact=True).click()
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_a_new_emergencys_history_is_one_entry_that_opens_to_its_messages(
+    page: Page, live_server: LiveServer
+):
+    """A report naming a parent opens an emergency: tasks to three agencies and the urgent
+    notice to the police, the health station and the supervisor, by e-mail and SMS. The
+    history shows the report as one entry, its messages folded into one line."""
+    received = live_server.clock.now().astimezone(live_server.settings.tz).isoformat()
+    payload = intake_payload(
+        commune_code="CHAUSON-DEMO",
+        first_received_at=received,
+        perpetrator_relation="parent",
+        **{"child.full_name": "Lý Thị Mỹ", "child.village": "Thôn Nà Pàn"},
+    )
+    with UnitOfWork(live_server.factory) as uow:
+        opened = intake_service.record_intake(
+            uow.session,
+            data=IntakeCreate.model_validate(payload),
+            now=live_server.clock.now(),
+            tz=live_server.settings.tz,
+        )
+        sent = uow.session.exec(
+            select(OutboxMessage).where(OutboxMessage.subject_ref == f"case:{opened.case_code}")
+        ).all()
+        uow.commit()
+    assert len(sent) >= 12
+    log_in(page, live_server, "canbo.hoa")
+    page.goto(f"{live_server.url}/ho-so/{opened.case_code}")
+
+    history = page.locator(".cw-timeline")
+    entries = history.locator("> li")
+    expect(entries).to_have_count(1)
+    expect(entries).to_contain_text("Tiếp nhận thông tin, mở hồ sơ")
+    summary = history.locator("summary")
+    folded = rf"^\s*{len(sent)} tin .*: e-mail và SMS tới Công an xã"
+    expect(summary).to_have_text(re.compile(folded))
+    lines = history.locator(".govuk-details__text li")
+    expect(lines.first).to_be_hidden()
+    assert history.bounding_box()["height"] < 250
+    summary.click()
+    expect(lines).to_have_count(len(sent))
+    expect(lines.first).to_be_visible()

@@ -147,8 +147,9 @@ def test_a_summary_link_goes_to_the_part_of_the_date_to_fix():
     with pytest.raises(FormInvalid) as refused:
         event_input.validate(plan, event_input.read(plan, posted), tz=TZ)
     errors = event_input.page_errors(plan, refused.value.problems, "vi")
-    assert errors.summary == [("tasks-0-due_at-month", "Ngày kết thúc dự kiến phải có tháng")]
-    assert errors.by_field == {"tasks-0-due_at": "Ngày kết thúc dự kiến phải có tháng"}
+    said = "Dòng 1: ngày kết thúc dự kiến phải có tháng"
+    assert errors.summary == [("tasks-0-due_at-month", said)]
+    assert errors.by_field == {"tasks-0-due_at": said}
 
 
 def test_a_new_form_sets_times_to_now_and_chooses_nothing():

@@ -188,13 +188,63 @@ def test_a_half_typed_date_is_named_and_linked_to_its_missing_part(web, world, s
     fields = plan_row(0, health, **{"due_at.month": ""})
     answer = web.post("caseworker", f"/ho-so/{code}/su-kien/submit_plan", fields)
     assert answer.status_code == 422
-    assert '<a href="#tasks-0-due_at-month">Ngày kết thúc dự kiến phải có tháng</a>' in answer.text
+    assert (
+        '<a href="#tasks-0-due_at-month">Dòng 1: ngày kết thúc dự kiến phải có tháng</a>'
+        in answer.text
+    )
     ends_first = plan_row(0, health, **{"due_at.day": "1"})
     answer = web.post("caseworker", f"/ho-so/{code}/su-kien/submit_plan", ends_first)
-    assert '<a href="#tasks-0-due_at-day">Ngày kết thúc phải sau ngày bắt đầu</a>' in answer.text
+    assert '<a href="#tasks-0-due_at-day">Dòng 1: ngày kết thúc phải sau ngày bắt đầu</a>' in (
+        answer.text
+    )
     empty = web.post("caseworker", f"/ho-so/{code}/su-kien/submit_plan", {})
     assert empty.status_code == 409
     assert "Kế hoạch cần ít nhất một hoạt động" in empty.text
+
+
+def test_a_problem_in_a_plan_row_says_which_row_in_the_summary_and_by_the_field(
+    web, world, session
+):
+    code = world.own.case.code
+    to_planning(web, session, code)
+    health = agency(session, AgencyKind.health_station, world.own.commune.id)
+    no_start = {"starts_at.day": "", "starts_at.month": "", "starts_at.year": ""}
+    fields = plan_row(0, health) | plan_row(1, health, **no_start)
+
+    answer = web.post("caseworker", f"/ho-so/{code}/su-kien/submit_plan", fields)
+
+    assert answer.status_code == 422
+    assert '<a href="#tasks-1-starts_at-day">Dòng 2: nhập ngày bắt đầu</a>' in answer.text
+    assert re.search(
+        r'id="tasks-1-starts_at-error"[^>]*>\s*<span[^>]*>Lỗi:</span> Dòng 2: nhập ngày bắt đầu',
+        answer.text,
+    )
+    assert "Dòng 1:" not in answer.text
+
+
+def test_a_long_text_counts_its_characters_and_is_a_plain_text_area_without_javascript(
+    web, world, session
+):
+    code = world.own.case.code
+    form = web.get("caseworker", f"/ho-so/{code}/su-kien/start_assessment")
+    counted = re.search(
+        r'<div class="govuk-form-group govuk-character-count" data-module="govuk-character-count"'
+        r' data-maxlength="5000"[^>]*data-i18n\.characters-under-limit\.other="Bạn còn %\{count\}'
+        r' ký tự"',
+        form.text,
+    )
+    assert counted, form.text
+    assert re.search(
+        r'<textarea class="govuk-textarea govuk-js-character-count" id="note"', form.text
+    )
+    assert 'id="note-info"' in form.text  # said without JavaScript too
+    assert "Bạn có thể nhập tối đa 5.000 ký tự" in form.text
+    too_long = "Gọi điện cho mẹ trẻ. " * 250  # 5,250 characters
+    answer = web.fire("caseworker", code, "start_assessment", note=too_long)
+    assert answer.status_code == 422
+    assert "Ghi chú phải có tối đa 5000 ký tự" in answer.text
+    assert too_long.strip() in answer.text
+    assert status(session, code) == "received"
 
 
 def test_an_approved_plan_prints_like_the_official_forms(web, world, session):
@@ -225,3 +275,50 @@ def test_an_approved_plan_prints_like_the_official_forms(web, world, session):
     assert web.get("police.officer", f"/ho-so/{code}/in/ke-hoach").status_code == 303
     rows = session.execute(sa.select(Task.status).where(Task.kind == PLAN_ACTIVITY)).scalars()
     assert list(rows) == ["open"]
+
+
+def printed_words(html: str) -> str:
+    """The printed form's text as a reader sees it: tags gone, spaces collapsed."""
+    form = html.split('<article class="cw-print">', 1)[1].split("</article>", 1)[0]
+    return " ".join(re.sub(r"<[^>]+>", " ", form).split()).replace(" .", "¶.")
+
+
+def test_the_printed_plan_names_the_province_and_carries_the_mau_03_findings(web, world, session):
+    code = world.own.case.code
+    to_planning(web, session, code)
+    session.execute(
+        sa.update(ProtectionCase)
+        .where(ProtectionCase.code == code)
+        .values(protection_level="intervention")
+    )
+    session.commit()
+    health = agency(session, AgencyKind.health_station, world.own.commune.id)
+    findings = {
+        "assessment.physical_mental": "Vết bầm ở tay, trẻ sợ hãi khi nhắc đến bố",
+        "assessment.needs": "Khám sức khỏe, hỗ trợ tâm lý",
+    }
+    answer = web.post(
+        "caseworker", f"/ho-so/{code}/su-kien/submit_plan", plan_row(0, health) | findings
+    )
+    assert answer.status_code == 303, answer.text
+
+    plan = printed_words(web.get("caseworker", f"/ho-so/{code}/in/ke-hoach").text)
+
+    assert plan.startswith(
+        "UBND TỈNH THÁI NGUYÊN UBND XÃ THANH ĐỊNH CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+        " Độc lập - Tự do - Hạnh phúc Thanh Định, ngày 02 tháng 03 năm 2026"
+    )
+    assert "Thôn Đồng Tâm, xã Thanh Định, tỉnh Thái Nguyên. II." in plan
+    assert "Mức độ nguy cơ: cao. Trường hợp khẩn cấp. Cấp độ bảo vệ: can thiệp. " in plan
+    assert (
+        "Kết quả đánh giá nguy cơ cụ thể (Mẫu 03)"
+        " a) Tình trạng thể chất, tinh thần của trẻ"
+        " Vết bầm ở tay, trẻ sợ hãi khi nhắc đến bố"
+        " e) Nhu cầu của trẻ: y tế, xã hội, giáo dục, pháp lý, tâm lý"
+        " Khám sức khỏe, hỗ trợ tâm lý III."
+    ) in plan
+    assert "¶" not in plan  # no space before a full stop
+    assert not re.search(r"[a-zà-ỹ][.:][A-ZÀ-Ỹ]", plan)  # nor a sentence glued to the next
+    decision = printed_words(web.get("caseworker", f"/ho-so/{code}/in/quyet-dinh").text)
+    assert decision.startswith("UBND TỈNH THÁI NGUYÊN UBND XÃ THANH ĐỊNH Số: ……/QĐ-UBND")
+    assert "xã Thanh Định, tỉnh Thái Nguyên (hồ sơ số" in decision

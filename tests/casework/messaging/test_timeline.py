@@ -3,6 +3,8 @@ sent, and the provider's answer or the last error."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.casework.messaging.conftest import set_people
 
 
@@ -37,3 +39,19 @@ def test_the_case_shows_each_message_and_what_became_of_it(story, session, relay
     assert sms["next_attempt_at"] > "2026-03-02T09:00:00+07:00"
     # The timeline never carries the words sent, only who, how and what happened.
     assert not {"subject", "body", "address", "context"} & set(sms)
+
+
+def test_each_message_names_the_history_entry_that_caused_it(story):
+    code = story.intake()
+    [opened] = story.case(code)["events"]
+    assert {m["event_id"] for m in story.case(code)["messages"]} == {opened["id"]}
+
+    story.clock.set(story.clock.now() + timedelta(minutes=30))
+    police = next(t for t in story.case(code)["tasks"] if t["agency_kind"] == "police")
+    story.task_action(police["id"], "decline", as_="police.officer", reason="Đang trực bão lũ")
+
+    case = story.case(code)
+    [declined] = [e for e in case["events"] if e["event"] == "task_declined"]
+    later = [m for m in case["messages"] if m["queued_at"] > opened["at"]]
+    assert {m["kind"] for m in later} == {"task.declined", "escalation.new"}
+    assert {m["event_id"] for m in later} == {declined["id"]}
