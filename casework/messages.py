@@ -223,6 +223,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "arrived although the network failed). What you typed is kept: check it, then press "
         "“Send the report” to send it as a new report",
     ),
+    # the dates a plan's approval and a monitoring visit set (workflow definition's bounds)
+    "due_out_of_range": (
+        "{label_cap} phải từ {earliest} đến {latest}",
+        "The {label} must be between {earliest} and {latest}",
+    ),
+    "due_in_past": (
+        "{label_cap} phải từ {earliest} trở đi",
+        "The {label} must be {earliest} or later",
+    ),
+    "review_before_visit": (
+        "Ngày rà soát phải từ ngày thăm theo dõi đầu tiên trở đi",
+        "The review date must be on or after the first monitoring visit",
+    ),
     # workflow
     "transition_not_allowed": (
         "Hồ sơ đang ở bước “{state_vi}”, chưa thể thực hiện “{event}”. Có thể: {allowed}",
@@ -451,6 +464,9 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "score": ("kết quả rà soát", "review score"),
     "to": ("nơi chuyển đến", "destination"),
     "visited_at": ("thời điểm thăm", "visit time"),
+    "first_visit_on": ("ngày thăm theo dõi đầu tiên", "first monitoring visit date"),
+    "review_on": ("ngày rà soát", "review date"),
+    "next_visit_on": ("ngày thăm theo dõi tiếp theo", "next monitoring visit date"),
     # the work queues and administration pages
     "outcome": ("kết quả thực hiện", "outcome"),
     "due_at": ("hạn mới", "new deadline"),

@@ -183,6 +183,28 @@ class SubmitPlan(EventPayload):
     )
 
 
+class ApprovePlan(EventPayload):
+    """Mẫu 05: the chairperson approves the plan and says when the child is first visited
+    and when the case is reviewed; each date starts a clock (left out: the workflow
+    definition's default)."""
+
+    first_visit_on: date | None = Field(
+        default=None,
+        description="Ngày thăm theo dõi đầu tiên / date of the first monitoring visit",
+    )
+    review_on: date | None = Field(
+        default=None, description="Ngày rà soát kết quả can thiệp / review date (Mẫu 06)"
+    )
+
+    @field_validator("review_on")
+    @classmethod
+    def _review_after_visit(cls, review_on: date | None, info: ValidationInfo) -> date | None:
+        visit = info.data.get("first_visit_on")
+        if review_on is not None and visit is not None and review_on < visit:
+            raise PydanticCustomError("review_before_visit", "review_on before first_visit_on")
+        return review_on
+
+
 class RejectPlan(EventPayload):
     reason: Narrative = Field(description="Lý do chưa phê duyệt / why not approved")
 
@@ -266,17 +288,27 @@ class Followup(EventPayload):
     visited_at: datetime | None = Field(default=None, description="Ngày thăm / visit time")
 
 
+class MonitoringVisit(Followup):
+    """A monitoring visit, and when the next one is due (left out: the definition's
+    default)."""
+
+    next_visit_on: date | None = Field(
+        default=None, description="Ngày thăm theo dõi tiếp theo / next monitoring visit"
+    )
+
+
 PAYLOADS: dict[str, type[EventPayload]] = {
     "complete_assessment": CompleteAssessment,
     "record_separation": RecordSeparation,
     "end_separation": EndSeparation,
     "submit_plan": SubmitPlan,
+    "approve_plan": ApprovePlan,
     "reject_plan": RejectPlan,
     "start_review": StartReview,
     "close": Close,
     "transfer": Transfer,
     "reopen": Reopen,
-    "record_followup": Followup,
+    "record_followup": MonitoringVisit,
     "record_care_visit": Followup,
     "start_alternative_care": StartAlternativeCare,
     "end_alternative_care": EndAlternativeCare,

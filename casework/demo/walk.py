@@ -62,6 +62,7 @@ STEP_HOURS = {"start_assessment": 1.5, "complete_assessment": 6, "record_separat
               "start_review": 45 * 24, "close": 7 * 24}  # fmt: skip
 EMERGENCY_STEP_HOURS = {"start_assessment": 0.5, "complete_assessment": 2.5}
 VISIT_EVERY = timedelta(days=25)  # monitoring visits, before the 30-day clock runs out
+FIRST_VISIT = timedelta(days=27)  # the date the chairperson sets for the first visit
 DAY = timedelta(days=1)
 QUIET_BEFORE_NOW = timedelta(minutes=30)  # nothing happened in the last half hour
 # Minutes between the first receipt (e.g. the 111 call) and the commune recording it.
@@ -240,9 +241,10 @@ def _schedule(
     for event, gap in zip(events, gaps, strict=True):
         at += _minutes(timedelta(hours=gap * scale))
         times.append((event, at))
-    if "start_monitoring" in events:
-        n = events.index("start_monitoring")
-        visit, until = times[n][1], times[n + 1][1] if n + 1 < len(times) else limit
+    if "approve_plan" in events:  # the approval sets the first visit, each visit the next
+        n = events.index("approve_plan")
+        visit = times[n][1]
+        until = times[events.index("start_review")][1] if "start_review" in events else limit
         while (visit := visit + _minutes(VISIT_EVERY * demo.rng.uniform(0.9, 1.05))) < until - DAY:
             times.append(("record_followup", visit))
     times.sort(key=lambda item: item[1])
@@ -336,6 +338,8 @@ class _Walk:
                 conference_minutes=f"Họp liên ngành ngày {at.astimezone(self.demo.tz):%d/%m/%Y}"
                 f": thống nhất {len(spec.plan)} hoạt động hỗ trợ, can thiệp.",
             )
+        if event == "approve_plan":
+            return ev.ApprovePlan(first_visit_on=local_date(at + FIRST_VISIT, self.demo.tz))
         if event == "reject_plan":
             return ev.RejectPlan(reason=spec.rejection or "")
         if event == "record_followup":
