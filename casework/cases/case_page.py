@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -36,6 +36,7 @@ from casework.web.i18n import N_
 from workflows.definition import Definition
 
 DATETIME = "%d/%m/%Y %H:%M"
+DATE = "%d/%m/%Y"
 _CHOICES: dict[str, type[StrEnum]] = {
     "risk_level": RiskLevel,
     "score": RiskLevel,
@@ -130,6 +131,11 @@ def _value(key: str, value: Any, lang: Lang, tr: Translate, tz: ZoneInfo) -> str
         return label(_CHOICES[key](value), lang)
     if key == "tasks" and isinstance(value, list):
         return str(len(value))
+    if key.endswith("_on") and isinstance(value, str):
+        try:
+            return date.fromisoformat(value).strftime(DATE)
+        except ValueError:
+            return value
     if key.endswith("_at") and isinstance(value, str):
         try:
             return datetime.fromisoformat(value).astimezone(tz).strftime(DATETIME)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -164,9 +164,16 @@ def _is_model(kind_of: Any) -> bool:
 
 
 def build(
-    event: str, *, title: str, lang: Lang, tr: Translate, agencies: Sequence[AgencyChoice]
+    event: str,
+    *,
+    title: str,
+    lang: Lang,
+    tr: Translate,
+    agencies: Sequence[AgencyChoice],
+    hints: Mapping[str, str] | None = None,
 ) -> EventForm:
-    """The form of ``event``: its payload's fields, the note last."""
+    """The form of ``event``: its payload's fields, the note last; ``hints``: a field's
+    hint worked out for this case (e.g. the dates a clock may be set to)."""
     model = payload_model(event)
     words = EVENTS.get(event, EventWords(title))
     ctx = _Context({**COMMON_FIELDS, **words.fields}, lang, tr, agencies)
@@ -175,6 +182,7 @@ def build(
         for name, info in model.model_fields.items()
         if name not in (*HIDDEN, "note")
     ]
+    fields = [replace(f, hint=hints[f.name]) if f.name in (hints or {}) else f for f in fields]
     fields.append(_field("note", model.model_fields["note"], ctx))
     return EventForm(
         event=event,
@@ -222,15 +230,26 @@ def _typed(value: object, tz: ZoneInfo) -> dict[str, str]:
 
 
 def initial(
-    form: EventForm, *, now: datetime, tz: ZoneInfo, version: int, rows_from: Sequence[object]
+    form: EventForm,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    version: int,
+    rows_from: Sequence[object],
+    proposed: Mapping[str, date] | None = None,
 ) -> Submitted:
-    """A new form: times default to now (changeable), a list starts from ``rows_from`` (a
-    plan sent back) plus room for more; nothing is chosen for the person."""
+    """A new form: times default to now and ``proposed`` dates to theirs (changeable), a
+    list starts from ``rows_from`` (a plan sent back) plus room for more; nothing is
+    chosen for the person."""
     values = {"expected_version": str(version)}
     rows: dict[str, int] = {}
     for item in form.fields:
         if item.kind == "datetime":
             values.update({item.name + k: v for k, v in _typed(now, tz).items()})
+        elif item.kind == "date" and item.name in (proposed or {}):
+            day = (proposed or {})[item.name]
+            values.update({f"{item.name}.day": str(day.day), f"{item.name}.month": str(day.month)})
+            values[f"{item.name}.year"] = str(day.year)
         elif item.kind == "rows":
             rows[item.name] = max(PLAN_ROWS, len(rows_from) + 1)
             for number, source in enumerate(rows_from):

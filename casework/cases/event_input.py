@@ -128,8 +128,10 @@ def validate(form: EventForm, submitted: Submitted, *, tz: ZoneInfo) -> EventPay
         elif item.time_of_day and values.get(f"{name}.day"):
             values[f"{name}.time"] = item.time_of_day
     model = payload_model(form.event)
+    # A page deciding between two events posts both forms' fields: each takes its own.
+    own = [(n, v) for n, v in values.items() if n.split(".", 1)[0] in model.model_fields]
     try:
-        payload = model.model_validate(nest(values.items(), tz=tz))
+        payload = model.model_validate(nest(own, tz=tz))
     except ValidationError as exc:
         fields = form.index()
         for raw in exc.errors():

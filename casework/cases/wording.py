@@ -130,12 +130,20 @@ EVENTS: dict[str, EventWords] = {
         form=N_("Mẫu 05"),
         hint=N_("Sau khi phê duyệt, các cơ quan nhận nhiệm vụ của kế hoạch và bắt đầu thực hiện."),
         submit=N_("Phê duyệt kế hoạch"),
+        fields={
+            "first_visit_on": (N_("Ngày thăm theo dõi đầu tiên"), None),
+            "review_on": (N_("Ngày rà soát kết quả can thiệp (Mẫu 06)"), None),
+            "note": (N_("Ý kiến của Chủ tịch UBND xã"), None),
+        },
     ),
     "reject_plan": EventWords(
         N_("Chưa phê duyệt, trả lại kế hoạch"),
         form=N_("Mẫu 05"),
         submit=N_("Trả lại kế hoạch"),
-        fields={"reason": (N_("Lý do chưa phê duyệt"), N_("Nói rõ cần sửa gì trong kế hoạch."))},
+        fields={
+            "reason": (N_("Lý do chưa phê duyệt"), N_("Nói rõ cần sửa gì trong kế hoạch.")),
+            "note": (N_("Ý kiến của Chủ tịch UBND xã"), None),
+        },
     ),
     "start_monitoring": EventWords(
         N_("Chuyển sang theo dõi"),
@@ -145,6 +153,7 @@ EVENTS: dict[str, EventWords] = {
         N_("Thăm theo dõi"),
         fields={
             "visited_at": (N_("Thời điểm thăm"), None),
+            "next_visit_on": (N_("Ngày thăm theo dõi tiếp theo"), None),
             "note": (N_("Kết quả thăm theo dõi"), None),
         },
     ),
@@ -184,6 +193,34 @@ EVENTS: dict[str, EventWords] = {
         },
     ),
 }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Two events decided on one page, the thing decided shown read-only above them: the
+    first event's button is the main one, the second's sits beside it."""
+
+    title: str
+    form: str
+    hint: str
+    events: tuple[str, str]
+    shows_plan: bool = False
+
+
+PLAN_DECISION = Decision(
+    N_("Xét duyệt kế hoạch hỗ trợ, can thiệp"),
+    N_("Mẫu 05"),
+    N_(
+        "Đọc kế hoạch dưới đây rồi quyết định. Phê duyệt: các cơ quan nhận nhiệm vụ và bắt "
+        "đầu thực hiện; trả lại: người lập kế hoạch sửa theo lý do bạn ghi."
+    ),
+    ("approve_plan", "reject_plan"),
+    shows_plan=True,
+)
+DECISIONS: Mapping[str, Decision] = {event: PLAN_DECISION for event in PLAN_DECISION.events}
+# A date the definition lets a form choose for a clock (``due: payload.<field>``).
+CHOSEN_DATE_HINT = N_("Đề xuất: %(proposed)s. Chọn một ngày từ %(earliest)s đến %(latest)s.")
+CHOSEN_DATE_HINT_OPEN = N_("Đề xuất: %(proposed)s. Chọn một ngày từ %(earliest)s trở đi.")
 
 # Shared by every event's form.
 COMMON_FIELDS: Mapping[str, tuple[str, str | None]] = {
@@ -300,6 +337,9 @@ DETAILS: Mapping[str, str] = {
     "started_at": N_("Bắt đầu"),
     "ended_at": N_("Kết thúc"),
     "visited_at": N_("Thời điểm thăm"),
+    "first_visit_on": N_("Ngày thăm theo dõi đầu tiên"),
+    "review_on": N_("Ngày rà soát"),
+    "next_visit_on": N_("Ngày thăm theo dõi tiếp theo"),
     "stable": N_("Hết nguy cơ và ổn định"),
     "score": N_("Mức độ nguy cơ còn lại"),
     "to": N_("Chuyển đến"),
