@@ -67,6 +67,7 @@ from casework.intake.service import record_intake  # noqa: E402
 from casework.keys import load_keys  # noqa: E402
 from casework.migrate import upgrade  # noqa: E402
 from tests.factories.communes import create_commune  # noqa: E402
+from tests.factories.events import mau_02  # noqa: E402
 from tests.factories.intakes import intake_payload  # noqa: E402
 
 EVENTS = (
@@ -152,7 +153,7 @@ class Commune:
 
     def payload(self, event: str, now: datetime) -> EventPayload:
         if event == "complete_assessment":
-            return CompleteAssessment(risk_level="low", emergency=False, substantiated=True)
+            return CompleteAssessment.model_validate(mau_02(risk_level="low"))
         if event == "submit_plan":
             task = PlanTask(
                 agency_id=self.health_id,

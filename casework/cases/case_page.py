@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from casework.base import Lang, label
+from casework.cases.emergency import Answer, MeasureKind
 from casework.cases.events import DetailedAssessment
 from casework.cases.lookups import Person
 from casework.cases.models import ProtectionLevel, RiskLevel
@@ -41,6 +42,9 @@ _CHOICES: dict[str, type[StrEnum]] = {
     "risk_level": RiskLevel,
     "score": RiskLevel,
     "protection_level": ProtectionLevel,
+    "child_safe_now": Answer,
+    "perpetrator_has_access": Answer,
+    "caregiver_can_protect": Answer,
 }
 
 
@@ -131,6 +135,8 @@ def _value(key: str, value: Any, lang: Lang, tr: Translate, tz: ZoneInfo) -> str
         return label(_CHOICES[key](value), lang)
     if key == "tasks" and isinstance(value, list):
         return str(len(value))
+    if key == "measures" and isinstance(value, list):
+        return "\n".join(_measure(item, lang, tz) for item in value if isinstance(item, dict))
     if key.endswith("_on") and isinstance(value, str):
         try:
             return date.fromisoformat(value).strftime(DATE)
@@ -142,6 +148,18 @@ def _value(key: str, value: Any, lang: Lang, tr: Translate, tz: ZoneInfo) -> str
         except ValueError:
             return value
     return str(value)
+
+
+def _measure(item: Mapping[str, Any], lang: Lang, tz: ZoneInfo) -> str:
+    """One emergency measure as the history shows it: what, by whom, when."""
+    try:
+        what = label(MeasureKind(item.get("kind")), lang)
+    except ValueError:
+        what = str(item.get("kind"))
+    if item.get("description"):
+        what = f"{what} ({item['description']})"
+    when = _value("taken_at", item.get("at"), lang, lambda text: text, tz)
+    return f"{what}: {item.get('by')}, {when}"
 
 
 def _details(payload: Mapping[str, Any], lang: Lang, tr: Translate, tz: ZoneInfo) -> list:

@@ -282,7 +282,8 @@ def event_post(
         return _page(request, actor, fresh, submitted, conflict=True, status_code=409)
     except CaseworkError as refused:
         fresh = replace(screen(), draft=[])
-        errors = event_input.page_errors(fresh.form, refused.errors(), lang)
+        boxes = event_input.ticked(fresh.form, submitted.values)
+        errors = event_input.page_errors(fresh.form, refused.errors(), lang, boxes=boxes)
         _audited_read(request, access, event)
         return _page(
             request, actor, fresh, submitted, errors=errors, status_code=refused.status_code

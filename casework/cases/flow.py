@@ -330,6 +330,7 @@ def fire_event(
         date_of_birth=known.date_of_birth,
         birth_year=known.birth_year,
         today=now.astimezone(tz).date(),
+        now=now,
     )
     changes["updated_at"] = now
     if step.dest != step.source:

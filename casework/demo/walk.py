@@ -24,6 +24,7 @@ from casework.agencies.models import Agency
 from casework.cases import events as ev
 from casework.cases import flow
 from casework.cases import service as case_service
+from casework.cases.emergency import Answer, EmergencyMeasure, MeasureKind
 from casework.cases.models import (
     PLAN_ACTIVITY,
     CaseStatus,
@@ -33,6 +34,7 @@ from casework.cases.models import (
     Task,
 )
 from casework.cases.models import TaskStatus as TS
+from casework.cases.service import CAREGIVING_PERPETRATORS
 from casework.children.models import Child, Sex
 from casework.children.schemas import CaregiverIn, ChildCreate, CircumstanceIn
 from casework.communes.models import Commune, Village
@@ -322,7 +324,13 @@ class _Walk:
         if event == "complete_assessment":
             emergency = self.case.is_emergency
             level = ProtectionLevel.support if spec.support_only else ProtectionLevel.intervention
+            at_home = spec.perpetrator in CAREGIVING_PERPETRATORS
             return ev.CompleteAssessment(
+                harm_found=spec.description,
+                child_safe_now=Answer.no if emergency else Answer.yes,
+                perpetrator_has_access=Answer.yes if at_home else Answer.unknown,
+                injuries=spec.child_state or "Không có thương tích.",
+                caregiver_can_protect=Answer.no if at_home else Answer.yes,
                 risk_level=spec.risk or (RiskLevel.high if emergency else RiskLevel.medium),
                 emergency=emergency,
                 substantiated=True,
@@ -350,8 +358,25 @@ class _Walk:
         if event == "close":
             return ev.Close(reason="resolved", note=spec.closure)
         if event == "record_emergency_measures":
-            return ev.EventPayload(note="Đã thực hiện biện pháp bảo vệ khẩn cấp; trẻ đã an toàn.")
+            return ev.RecordEmergencyMeasures(measures=self.measures(at))
         return ev.EventPayload()
+
+    def measures(self, at: datetime) -> list[EmergencyMeasure]:
+        """What was done in the hours between the assessment and recording it: the child
+        to a safe place (where the chairperson separated them, if so), first aid if hurt,
+        the police told."""
+        assessed = self.times.get("complete_assessment", at)
+        gap = at - assessed
+
+        def taken(kind: MeasureKind, by: str, share: float, **more: str) -> EmergencyMeasure:
+            return EmergencyMeasure(kind=kind, by=by, at=assessed + _minutes(gap * share), **more)
+
+        place = self.spec.separation or "Nhà người thân của trẻ"
+        done = [taken(MeasureKind.safe_place, "Phòng Văn hóa - Xã hội", 0.3, description=place)]
+        if self.spec.child_state:
+            done.append(taken(MeasureKind.medical_care, "Trạm Y tế xã Châu Sơn", 0.5))
+        done.append(taken(MeasureKind.police_report, "Công an xã Châu Sơn", 0.7))
+        return done
 
     def plan_task(self, task: TaskSpec, *, submitted: datetime) -> ev.PlanTask:
         """An activity of the plan: it starts when the chairperson approves the plan (or,

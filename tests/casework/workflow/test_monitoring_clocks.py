@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from tests.factories.events import mau_02
+
 
 def approved(story, agencies, **approval) -> str:
     """A non-emergency case whose plan the supervisor has just approved (Mon 2 March)."""
     code = story.intake()
     story.fire(code, "start_assessment")
     story.fire(
-        code, "complete_assessment", risk_level="medium", emergency=False, substantiated=True
+        code,
+        "complete_assessment",
+        **mau_02(risk_level="medium", emergency=False, substantiated=True),
     )
     story.fire(
         code,
