@@ -165,7 +165,10 @@ EVENTS: dict[str, EventWords] = {
         form=N_("Mẫu 05"),
         submit=N_("Trả lại kế hoạch"),
         fields={
-            "reason": (N_("Lý do chưa phê duyệt"), N_("Nói rõ cần sửa gì trong kế hoạch.")),
+            "reason": (
+                N_("Lý do chưa phê duyệt"),
+                N_("Cần khi trả lại kế hoạch: nói rõ cần sửa gì."),
+            ),
             "note": (N_("Ý kiến của Chủ tịch UBND xã"), None),
         },
     ),

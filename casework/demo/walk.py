@@ -341,7 +341,13 @@ class _Walk:
         if event == "start_alternative_care":
             return ev.StartAlternativeCare(started_at=at, arrangement=spec.alternative_care)
         if event == "submit_plan":
+            needs = "; ".join(data.TASK_TITLES[task.kind] for task in spec.plan)
             return ev.SubmitPlan(
+                assessment=ev.DetailedAssessment(
+                    physical_mental=spec.child_state or "Trẻ không có thương tích; sức khỏe ổn.",
+                    risk_factors=spec.description,
+                    needs=f"Trẻ cần: {needs[:1].lower()}{needs[1:]}." if needs else None,
+                ),
                 tasks=[self.plan_task(task, submitted=at) for task in spec.plan],
                 conference_minutes=f"Họp liên ngành ngày {at.astimezone(self.demo.tz):%d/%m/%Y}"
                 f": thống nhất {len(spec.plan)} hoạt động hỗ trợ, can thiệp.",
