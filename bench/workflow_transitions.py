@@ -198,10 +198,14 @@ WRITES = {
     "start_assessment": Writes(),
     "complete_assessment": Writes(close=("initial_assessment",)),
     "submit_plan": Writes(close=("plan_draft",), arm=("plan_approval",), plan=True),
-    "approve_plan": Writes(close=("plan_approval",), activate=True),
-    "start_monitoring": Writes(arm=("monitoring_visit",)),
+    # The approval sets the first visit and the review; monitoring then finds the visit's
+    # clock already running and leaves it.
+    "approve_plan": Writes(
+        close=("plan_approval",), arm=("monitoring_visit", "plan_review"), activate=True
+    ),
+    "start_monitoring": Writes(),
     "record_followup": Writes(close=("monitoring_visit",), arm=("monitoring_visit",)),
-    "start_review": Writes(close=("monitoring_visit",)),
+    "start_review": Writes(close=("monitoring_visit", "plan_review")),
 }
 LADDER = (("remind", 0.5), ("warn", 0.75), ("overdue", 1.0), ("escalate", 1.1))
 
