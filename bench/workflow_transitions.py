@@ -67,6 +67,7 @@ from casework.intake.service import record_intake  # noqa: E402
 from casework.keys import load_keys  # noqa: E402
 from casework.migrate import upgrade  # noqa: E402
 from tests.factories.communes import create_commune  # noqa: E402
+from tests.factories.events import mau_02  # noqa: E402
 from tests.factories.intakes import intake_payload  # noqa: E402
 
 EVENTS = (
@@ -152,7 +153,7 @@ class Commune:
 
     def payload(self, event: str, now: datetime) -> EventPayload:
         if event == "complete_assessment":
-            return CompleteAssessment(risk_level="low", emergency=False, substantiated=True)
+            return CompleteAssessment.model_validate(mau_02(risk_level="low"))
         if event == "submit_plan":
             task = PlanTask(
                 agency_id=self.health_id,
@@ -197,10 +198,14 @@ WRITES = {
     "start_assessment": Writes(),
     "complete_assessment": Writes(close=("initial_assessment",)),
     "submit_plan": Writes(close=("plan_draft",), arm=("plan_approval",), plan=True),
-    "approve_plan": Writes(close=("plan_approval",), activate=True),
-    "start_monitoring": Writes(arm=("monitoring_visit",)),
+    # The approval sets the first visit and the review; monitoring then finds the visit's
+    # clock already running and leaves it.
+    "approve_plan": Writes(
+        close=("plan_approval",), arm=("monitoring_visit", "plan_review"), activate=True
+    ),
+    "start_monitoring": Writes(),
     "record_followup": Writes(close=("monitoring_visit",), arm=("monitoring_visit",)),
-    "start_review": Writes(close=("monitoring_visit",)),
+    "start_review": Writes(close=("monitoring_visit", "plan_review")),
 }
 LADDER = (("remind", 0.5), ("warn", 0.75), ("overdue", 1.0), ("escalate", 1.1))
 

@@ -223,6 +223,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "arrived although the network failed). What you typed is kept: check it, then press "
         "“Send the report” to send it as a new report",
     ),
+    # the dates a plan's approval and a monitoring visit set (workflow definition's bounds)
+    "due_out_of_range": (
+        "{label_cap} phải từ {earliest} đến {latest}",
+        "The {label} must be between {earliest} and {latest}",
+    ),
+    "due_in_past": (
+        "{label_cap} phải từ {earliest} trở đi",
+        "The {label} must be {earliest} or later",
+    ),
+    "review_before_visit": (
+        "Ngày rà soát phải từ ngày thăm theo dõi đầu tiên trở đi",
+        "The review date must be on or after the first monitoring visit",
+    ),
+    # Mẫu 02 and the emergency measures (casework.cases.emergency)
+    "emergency_unsubstantiated": (
+        "Thông tin chưa được xác minh là đúng thì không kết luận cần can thiệp khẩn cấp",
+        "A report not found to be true cannot conclude that emergency protection is needed",
+    ),
+    "emergency_needed": (
+        "Trẻ hiện chưa an toàn: chọn “Có”, trẻ cần can thiệp khẩn cấp",
+        "The child is not safe now: choose “Yes”, the child needs emergency protection",
+    ),
+    "risk_low_in_emergency": (
+        "Trẻ cần can thiệp khẩn cấp thì mức độ nguy cơ không thể là thấp",
+        "A child needing emergency protection cannot be at low risk",
+    ),
+    "measure_undescribed": (
+        "Mô tả biện pháp khác đã thực hiện",
+        "Describe the other measure taken",
+    ),
     # workflow
     "transition_not_allowed": (
         "Hồ sơ đang ở bước “{state_vi}”, chưa thể thực hiện “{event}”. Có thể: {allowed}",
@@ -453,6 +483,31 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "score": ("kết quả rà soát", "review score"),
     "to": ("nơi chuyển đến", "destination"),
     "visited_at": ("thời điểm thăm", "visit time"),
+    "first_visit_on": ("ngày thăm theo dõi đầu tiên", "first monitoring visit date"),
+    "review_on": ("ngày rà soát", "review date"),
+    "next_visit_on": ("ngày thăm theo dõi tiếp theo", "next monitoring visit date"),
+    "harm_found": (
+        "hành vi xâm hại, tổn hại đã xảy ra hoặc có nguy cơ xảy ra",
+        "the harm that happened or threatens",
+    ),
+    "child_safe_now": (
+        "câu trả lời cho “Hiện tại trẻ có an toàn không?”",
+        "an answer to “Is the child safe now?”",
+    ),
+    "perpetrator_has_access": (
+        "câu trả lời cho “Người gây tổn hại còn tiếp cận được trẻ không?”",
+        "an answer to “Can the person causing harm still reach the child?”",
+    ),
+    "injuries": ("thương tích, tình trạng sức khỏe của trẻ", "the child's injuries and health"),
+    "caregiver_can_protect": (
+        "câu trả lời cho “Cha mẹ, người chăm sóc có khả năng bảo vệ trẻ không?”",
+        "an answer to “Can the parents or caregivers protect the child?”",
+    ),
+    "measures": ("biện pháp khẩn cấp đã thực hiện", "emergency measure taken"),
+    "measures.kind": ("biện pháp", "measure"),
+    "measures.description": ("mô tả biện pháp", "description of the measure"),
+    "measures.by": ("người hoặc cơ quan thực hiện", "who took the measure"),
+    "measures.at": ("thời điểm thực hiện", "time it was taken"),
     # the work queues and administration pages
     "outcome": ("kết quả thực hiện", "outcome"),
     "due_at": ("hạn mới", "new deadline"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Collection
 
-from workflows.definition import Definition
+from workflows.definition import ArmRule, Definition
 from workflows.engine import OPEN_EVENT
 
 
@@ -66,6 +66,8 @@ def check(definition: Definition, *, guards: Collection[str], facts: Collection[
             if rule.deadline not in definition.deadlines:
                 problems.append(f"arming {event}: unknown deadline '{rule.deadline}'")
             fact_refs(f"arming {event}", (*rule.when, *rule.unless))
+        for rule in effects.arm:
+            problems += _chosen_due_problems(event, rule, definition)
     task_rules = definition.tasks
     for ladder in (
         task_rules.acknowledge_ladder,
@@ -80,6 +82,20 @@ def check(definition: Definition, *, guards: Collection[str], facts: Collection[
         for spec in route.tasks:
             fact_refs(f"task route {number} ({spec.kind})", (*spec.when, *spec.unless))
     return problems
+
+
+def _chosen_due_problems(event: str, rule: ArmRule, definition: Definition) -> list[str]:
+    """A date chosen on the form needs bounds that admit the date proposed."""
+    where = f"arming {event} ({rule.deadline})"
+    if rule.due is None:
+        return [f"{where}: within_days needs due"] if rule.within_days else []
+    spec = definition.deadlines.get(rule.deadline)
+    if spec is None or rule.within_days is None or spec.clock != "days":
+        return []
+    proposed = rule.duration or spec.duration
+    if proposed > rule.within_days:
+        return [f"{where}: the proposed {proposed} days exceed within_days {rule.within_days}"]
+    return []
 
 
 def mermaid(definition: Definition, *, current: str | None = None) -> str:

@@ -95,6 +95,31 @@ class Conditional(_Strict):
 class ArmRule(Conditional):
     deadline: str
     start: str | None = Field(default=None, description="Overrides the deadline's start")
+    duration: int | None = Field(
+        default=None, gt=0, description="Overrides the deadline's duration (its default)"
+    )
+    due: str | None = Field(
+        default=None,
+        description="payload.<field>: a date the person chose; the clock is due at the end "
+        "of that day instead of after its duration",
+    )
+    within_days: int | None = Field(
+        default=None,
+        gt=0,
+        description="The chosen date must fall between the event's day and this many days after it",
+    )
+
+    @field_validator("due")
+    @classmethod
+    def _chosen_in_payload(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("payload."):
+            raise ValueError("due must be payload.<field>")
+        return value
+
+    @property
+    def chosen_field(self) -> str | None:
+        """The payload field holding the chosen due date, if the person may choose one."""
+        return self.due.removeprefix("payload.") if self.due else None
 
 
 class CancelRule(Conditional):

@@ -12,15 +12,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cached_property
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from transitions import Machine
 
-from workflows.calendar import WorkingCalendar
-from workflows.definition import Conditional, DeadlineSpec, Definition, TaskSpec
+from workflows.calendar import END_OF_DAY, WorkingCalendar
+from workflows.definition import ArmRule, Conditional, DeadlineSpec, Definition, TaskSpec
 from workflows.effects import (
     ActivatePlannedTasks,
     ArmDeadline,
@@ -45,6 +45,29 @@ class TransitionNotAllowed(Exception):
         self.state = state
         self.reasons = reasons
         self.allowed = allowed
+
+
+class ChosenDueOutOfRange(ValueError):
+    """A date chosen for a clock (``due: payload.<field>``) falls outside what the
+    definition allows: before the event's day, or more than ``within_days`` after it."""
+
+    def __init__(self, field: str, earliest: date, latest: date | None) -> None:
+        super().__init__(f"{field} must be between {earliest} and {latest or 'any later day'}")
+        self.field = field
+        self.earliest = earliest
+        self.latest = latest
+
+
+@dataclass(frozen=True)
+class DueChoice:
+    """A clock whose due date the event's form asks for: the payload field, the date
+    proposed (the rule's duration from now) and the latest date allowed."""
+
+    field: str
+    deadline: str
+    proposed: date
+    earliest: date
+    latest: date | None
 
 
 @dataclass(frozen=True)
@@ -234,10 +257,51 @@ class Engine:
                     duration = spec.schedule[min(count, len(spec.schedule) - 1)]
                 else:
                     starts_at = self._start(rule.start or spec.start, ctx)
-                    duration = spec.schedule[0] if spec.schedule else spec.duration
-                due_at = self.due(spec.clock, duration, starts_at, ctx.calendar)
+                    duration = spec.schedule[0] if spec.schedule else rule.duration or spec.duration
+                due_at = self._chosen_due(rule, ctx) or self.due(
+                    spec.clock, duration, starts_at, ctx.calendar
+                )
                 effects.append(ArmDeadline(rule.deadline, starts_at, due_at, spec.ladder))
         return effects
+
+    @staticmethod
+    def _bounds(
+        rule: ArmRule, now: datetime, calendar: WorkingCalendar
+    ) -> tuple[date, date | None]:
+        today = now.astimezone(calendar.tz).date()
+        latest = today + timedelta(days=rule.within_days) if rule.within_days else None
+        return today, latest
+
+    def _chosen_due(self, rule: ArmRule, ctx: Context) -> datetime | None:
+        """The end of the day the person chose for the clock, if the rule lets them choose
+        and they did; a day out of bounds is refused, naming the field."""
+        field_name = rule.chosen_field
+        chosen = ctx.payload.get(field_name) if field_name else None
+        if field_name is None or not isinstance(chosen, date):
+            return None
+        if isinstance(chosen, datetime):
+            chosen = chosen.astimezone(ctx.calendar.tz).date()
+        earliest, latest = self._bounds(rule, ctx.now, ctx.calendar)
+        if chosen < earliest or (latest is not None and chosen > latest):
+            raise ChosenDueOutOfRange(field_name, earliest, latest)
+        return datetime.combine(chosen, END_OF_DAY, tzinfo=ctx.calendar.tz)
+
+    def due_choices(self, event: str, now: datetime, calendar: WorkingCalendar) -> list[DueChoice]:
+        """The clocks ``event`` arms on a date its form asks for, with the date to propose
+        and the bounds (the form shows them; firing enforces them)."""
+        rules = self.definition.arming.get(event)
+        found = []
+        for rule in rules.arm if rules else ():
+            if rule.chosen_field is None:
+                continue
+            spec = self.definition.deadlines[rule.deadline]
+            duration = rule.duration or (spec.schedule[0] if spec.schedule else spec.duration)
+            proposed = self.due(spec.clock, duration, now, calendar).astimezone(calendar.tz)
+            earliest, latest = self._bounds(rule, now, calendar)
+            found.append(
+                DueChoice(rule.chosen_field, rule.deadline, proposed.date(), earliest, latest)
+            )
+        return found
 
     def _enter_effects(self, state: str, ctx: Context) -> list[Effect]:
         effects: list[Effect] = []

@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from casework.base import Lang, label
+from casework.cases.emergency import Answer, MeasureKind
 from casework.cases.events import DetailedAssessment
 from casework.cases.lookups import Person
 from casework.cases.models import ProtectionLevel, RiskLevel
@@ -38,10 +39,14 @@ from casework.web.i18n import N_
 from workflows.definition import Definition
 
 DATETIME = "%d/%m/%Y %H:%M"
+DATE = "%d/%m/%Y"
 _CHOICES: dict[str, type[StrEnum]] = {
     "risk_level": RiskLevel,
     "score": RiskLevel,
     "protection_level": ProtectionLevel,
+    "child_safe_now": Answer,
+    "perpetrator_has_access": Answer,
+    "caregiver_can_protect": Answer,
 }
 
 
@@ -156,12 +161,31 @@ def _value(key: str, value: Any, lang: Lang, tr: Translate, tz: ZoneInfo) -> str
         return label(_CHOICES[key](value), lang)
     if key == "tasks" and isinstance(value, list):
         return str(len(value))
+    if key == "measures" and isinstance(value, list):
+        return "\n".join(_measure(item, lang, tz) for item in value if isinstance(item, dict))
+    if key.endswith("_on") and isinstance(value, str):
+        try:
+            return date.fromisoformat(value).strftime(DATE)
+        except ValueError:
+            return value
     if key.endswith("_at") and isinstance(value, str):
         try:
             return datetime.fromisoformat(value).astimezone(tz).strftime(DATETIME)
         except ValueError:
             return value
     return str(value)
+
+
+def _measure(item: Mapping[str, Any], lang: Lang, tz: ZoneInfo) -> str:
+    """One emergency measure as the history shows it: what, by whom, when."""
+    try:
+        what = label(MeasureKind(item.get("kind")), lang)
+    except ValueError:
+        what = str(item.get("kind"))
+    if item.get("description"):
+        what = f"{what} ({item['description']})"
+    when = _value("taken_at", item.get("at"), lang, lambda text: text, tz)
+    return f"{what}: {item.get('by')}, {when}"
 
 
 def _details(payload: Mapping[str, Any], lang: Lang, tr: Translate, tz: ZoneInfo) -> list:

@@ -4,16 +4,18 @@ definition gets a working page without a new template.
 ``build`` reads the schema (``casework.cases.events.payload_model``): a yes/no is two
 radios, a choice radios with its labels (an agency a list), a date or a time three date
 fields (and the time), text an input or a text area by its length, a nested model a group
-of fields, a list of models repeated rows. ``casework.cases.wording`` gives each event its
-title and the law's form name and may word a field; otherwise a field is named by its
-schema description. What is posted back is read by ``casework.cases.event_input``.
+of fields, a list of models repeated rows, or a checklist when each item is one of a fixed
+set (a ``kind`` enum): a box per choice with the item's other fields (who, when) under it.
+``casework.cases.wording`` gives each event its title and the law's form name and may word
+a field; otherwise a field is named by its schema description. What is posted back is read
+by ``casework.cases.event_input``.
 """
 
 from __future__ import annotations
 
 import types
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
@@ -30,12 +32,24 @@ from casework.web.forms import field_id
 from casework.web.i18n import N_
 
 Kind = Literal[
-    "radios", "select", "date", "datetime", "text", "textarea", "number", "group", "rows"
+    "radios",
+    "select",
+    "date",
+    "datetime",
+    "text",
+    "textarea",
+    "number",
+    "group",
+    "rows",
+    "checklist",
 ]
 
 LONG_TEXT = 300  # a text field allowing more than this is a text area
 PLAN_ROWS = 3  # the empty rows a new list starts with
 ACTION, ADD_ROW, ROWS = "_action", "add_row", "_rows"
+# A checklist's box: ``measures.<choice>.kind`` ticked holds the choice; the item's other
+# fields are ``measures.<choice>.<field>``.
+CHECK = "kind"
 HIDDEN = ("expected_version",)
 # A date typed for a time in a row (a plan's activity): from the start of its first day
 # to the end of its last.
@@ -144,6 +158,20 @@ def _field(path: str, info: FieldInfo, ctx: _Context, *, in_row: bool = False) -
         return FormField(kind="select", choices=choices, **base)
     if kind_of is int:
         return FormField(kind="number", **base)
+    if origin is list and _is_model(get_args(kind_of)[0]) and _ticked(get_args(kind_of)[0]):
+        item = get_args(kind_of)[0]
+        ticked = _ticked(item)
+        assert ticked is not None
+        return FormField(
+            kind="checklist",
+            choices=tuple(Choice(m.value, label(m, ctx.lang)) for m in ticked),
+            children=tuple(
+                _field(f"{path}.{name}", sub, ctx)
+                for name, sub in item.model_fields.items()
+                if name != CHECK
+            ),
+            **base,
+        )
     if origin is list and _is_model(get_args(kind_of)[0]):
         item = get_args(kind_of)[0]
         children = tuple(
@@ -164,10 +192,25 @@ def _is_model(kind_of: Any) -> bool:
     return isinstance(kind_of, type) and issubclass(kind_of, BaseModel)
 
 
+def _ticked(item: type[BaseModel]) -> type[StrEnum] | None:
+    """A list whose items are chosen from a fixed set (their ``kind``) is a checklist: a
+    box per choice, the item's other fields under the box ticked."""
+    info = item.model_fields.get(CHECK)
+    kind_of = info.annotation if info is not None else None
+    return kind_of if isinstance(kind_of, type) and issubclass(kind_of, StrEnum) else None
+
+
 def build(
-    event: str, *, title: str, lang: Lang, tr: Translate, agencies: Sequence[AgencyChoice]
+    event: str,
+    *,
+    title: str,
+    lang: Lang,
+    tr: Translate,
+    agencies: Sequence[AgencyChoice],
+    hints: Mapping[str, str] | None = None,
 ) -> EventForm:
-    """The form of ``event``: its payload's fields, the note last."""
+    """The form of ``event``: its payload's fields, the note last; ``hints``: a field's
+    hint worked out for this case (e.g. the dates a clock may be set to)."""
     model = payload_model(event)
     words = EVENTS.get(event, EventWords(title))
     ctx = _Context({**COMMON_FIELDS, **words.fields}, lang, tr, agencies)
@@ -176,6 +219,7 @@ def build(
         for name, info in model.model_fields.items()
         if name not in (*HIDDEN, "note")
     ]
+    fields = [replace(f, hint=hints[f.name]) if f.name in (hints or {}) else f for f in fields]
     fields.append(_field("note", model.model_fields["note"], ctx))
     return EventForm(
         event=event,
@@ -190,6 +234,8 @@ def build(
 def first_input(form: EventForm, *, within: FormField | None = None, number: int = 0) -> str:
     """The id of the first input of the form (or of one row of a list)."""
     item = within or form.fields[0]
+    if item.kind == "checklist":
+        return field_id(f"{item.name}.{item.choices[0].value}")
     prefix = item.name
     while item.kind in ("rows", "group"):
         child = item.children[0]
@@ -223,15 +269,32 @@ def _typed(value: object, tz: ZoneInfo) -> dict[str, str]:
 
 
 def initial(
-    form: EventForm, *, now: datetime, tz: ZoneInfo, version: int, rows_from: Sequence[object]
+    form: EventForm,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    version: int,
+    rows_from: Sequence[object],
+    proposed: Mapping[str, date] | None = None,
 ) -> Submitted:
-    """A new form: times default to now (changeable), a list starts from ``rows_from`` (a
-    plan sent back) plus room for more; nothing is chosen for the person."""
+    """A new form: times default to now and ``proposed`` dates to theirs (changeable), a
+    list starts from ``rows_from`` (a plan sent back) plus room for more; nothing is
+    chosen for the person."""
     values = {"expected_version": str(version)}
     rows: dict[str, int] = {}
     for item in form.fields:
         if item.kind == "datetime":
             values.update({item.name + k: v for k, v in _typed(now, tz).items()})
+        elif item.kind == "checklist":  # each measure's day is today's, its time is asked
+            today = _typed(now, tz)
+            for choice in item.choices:
+                for child in (c for c in item.children if c.kind == "datetime"):
+                    name = f"{item.name}.{choice.value}.{child.leaf}"
+                    values.update({name + k: today[k] for k in (".day", ".month", ".year")})
+        elif item.kind == "date" and item.name in (proposed or {}):
+            day = (proposed or {})[item.name]
+            values.update({f"{item.name}.day": str(day.day), f"{item.name}.month": str(day.month)})
+            values[f"{item.name}.year"] = str(day.year)
         elif item.kind == "rows":
             rows[item.name] = max(PLAN_ROWS, len(rows_from) + 1)
             for number, source in enumerate(rows_from):

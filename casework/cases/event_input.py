@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from casework.base import Lang
 from casework.cases.event_forms import (
     ACTION,
     ADD_ROW,
+    CHECK,
     ROWS,
     EventForm,
     FormField,
@@ -76,8 +78,11 @@ def _compact(values: dict[str, str], listed: FormField) -> int:
     return len(kept)
 
 
-def _instances(form: EventForm, rows: Mapping[str, int]) -> Iterable[tuple[str, FormField]]:
-    """Every input's name with its field (a row's fields once per row)."""
+def _instances(
+    form: EventForm, rows: Mapping[str, int], ticked: Mapping[str, list[str]]
+) -> Iterable[tuple[str, FormField]]:
+    """Every input's name with its field (a row's fields once per row, a checklist's once
+    per box ticked)."""
 
     def walk(fields: Iterable[FormField], prefix: str) -> Iterable[tuple[str, FormField]]:
         for item in fields:
@@ -85,12 +90,49 @@ def _instances(form: EventForm, rows: Mapping[str, int]) -> Iterable[tuple[str, 
             if item.kind == "rows":
                 for number in range(rows.get(item.name, 0)):
                     yield from walk(item.children, f"{name}.{number}.")
+            elif item.kind == "checklist":
+                for choice in ticked.get(item.name, []):
+                    yield from walk(item.children, f"{name}.{choice}.")
             elif item.kind == "group":
                 yield from walk(item.children, f"{name}.")
             else:
                 yield name, item
 
     return walk(form.fields, "")
+
+
+def ticked(form: EventForm, values: Mapping[str, str]) -> dict[str, list[str]]:
+    """Each checklist's boxes ticked, in the form's order: the payload's list in order."""
+    return {
+        item.name: [
+            c.value for c in item.choices if values.get(f"{item.name}.{c.value}.{CHECK}") == c.value
+        ]
+        for item in form.fields
+        if item.kind == "checklist"
+    }
+
+
+def _as_list(values: dict[str, str], ticked: Mapping[str, list[str]]) -> None:
+    """A checklist's inputs (``measures.<choice>.by``) as the list the schema validates
+    (``measures.<n>.by``, n-th box ticked); the boxes not ticked are left out."""
+    for listed, chosen in ticked.items():
+        prefix = f"{listed}."
+        for name in [n for n in values if n.startswith(prefix)]:
+            choice, _, rest = name[len(prefix) :].partition(".")
+            value = values.pop(name)
+            if choice in chosen:
+                values[f"{prefix}{chosen.index(choice)}.{rest}"] = value
+
+
+def form_loc(loc: Sequence[str | int], ticked: Mapping[str, list[str]]) -> tuple[str | int, ...]:
+    """Where an error of the payload's list is on the form: item n of a checklist is the
+    n-th box ticked."""
+    found = tuple(loc)
+    if len(found) >= 2 and isinstance(found[1], int) and str(found[0]) in ticked:
+        chosen = ticked[str(found[0])]
+        if found[1] < len(chosen):
+            return (found[0], chosen[found[1]], *found[2:])
+    return found
 
 
 def _date_problem(name: str, item: FormField, values: Mapping[str, str]) -> FieldError | None:
@@ -115,8 +157,9 @@ def validate(form: EventForm, submitted: Submitted, *, tz: ZoneInfo) -> EventPay
     """The payload, validated by the API's own schema; ``FormInvalid`` lists per field
     what to fix, worded for a person filling in the page."""
     values = dict(submitted.values)
+    boxes = ticked(form, values)
     found: dict[tuple[str | int, ...], FieldError] = {}
-    for name, item in _instances(form, submitted.rows):
+    for name, item in _instances(form, submitted.rows, boxes):
         if item.kind == "number" and _GROUPED.fullmatch(values.get(name, "")):
             values[name] = re.sub(r"\D", "", values[name])  # "1.500.000": Vietnamese grouping
         if item.kind not in ("date", "datetime"):
@@ -129,12 +172,16 @@ def validate(form: EventForm, submitted: Submitted, *, tz: ZoneInfo) -> EventPay
         elif item.time_of_day and values.get(f"{name}.day"):
             values[f"{name}.time"] = item.time_of_day
     model = payload_model(form.event)
+    _as_list(values, boxes)
+    # A page deciding between two events posts both forms' fields: each takes its own.
+    own = [(n, v) for n, v in values.items() if n.split(".", 1)[0] in model.model_fields]
     try:
-        payload = model.model_validate(nest(values.items(), tz=tz))
+        payload = model.model_validate(nest(own, tz=tz))
     except ValidationError as exc:
         fields = form.index()
         for raw in exc.errors():
-            error = _reworded(from_pydantic(raw), fields)
+            error = from_pydantic(raw)
+            error = _reworded(replace(error, loc=form_loc(error.loc, boxes)), fields)
             found.setdefault(error.loc, error)
         raise FormInvalid(list(found.values())) from None
     if found:
@@ -142,15 +189,30 @@ def validate(form: EventForm, submitted: Submitted, *, tz: ZoneInfo) -> EventPay
     return payload
 
 
-def _path(loc: Sequence[str | int]) -> str:
-    return ".".join(str(part) for part in loc if not isinstance(part, int))
+def _path(loc: Sequence[str | int], fields: Mapping[str, FormField]) -> str:
+    """The schema path of a form location: without row numbers and checklist choices."""
+    parts: list[str] = []
+    for part in loc:
+        listed = fields.get(".".join(parts))
+        if isinstance(part, int) or (
+            listed is not None and listed.kind == "checklist" and part in _values(listed)
+        ):
+            continue
+        parts.append(part)
+    return ".".join(parts)
+
+
+def _values(item: FormField) -> set[str]:
+    return {choice.value for choice in item.choices}
 
 
 def _reworded(error: FieldError, fields: Mapping[str, FormField]) -> FieldError:
     """A schema's message as a form's: "choose" for radios, "a real date" for dates."""
-    item = fields.get(_path(error.loc))
+    item = fields.get(_path(error.loc, fields))
     if item is None:
         return error
+    if item.kind == "checklist" and error.code in ("missing", "too_short"):
+        return FieldError(error.loc, "too_short")  # "Chọn ít nhất một …"
     if item.kind in ("radios", "select") and error.code in ("missing", "enum", "literal_error"):
         yes_no = item.kind == "radios" and [c.value for c in item.choices] == ["true", "false"]
         return FieldError(error.loc, "yes_no_missing" if yes_no else "choice_missing")
@@ -159,31 +221,59 @@ def _reworded(error: FieldError, fields: Mapping[str, FormField]) -> FieldError:
     return error
 
 
-def _in_row(error: FieldError, message: str, lang: Lang) -> str:
+def _in_row(loc: Sequence[str | int], message: str, lang: Lang) -> str:
     """A problem inside a list (a plan's activities) says which row: "Dòng 2: nhập ngày
     bắt đầu", in the summary and by the field alike, as the rows are headed "Dòng 2"."""
-    row = next((part for part in error.loc if isinstance(part, int)), None)
+    row = next((part for part in loc if isinstance(part, int)), None)
     if row is None:
         return message
     problem = message[:1].lower() + message[1:]
     return render("in_row", lang, label="", params={"row": row + 1, "problem": problem})
 
 
-def page_errors(form: EventForm, problems: Sequence[FieldError], lang: Lang) -> FormErrors:
+def page_errors(
+    form: EventForm,
+    problems: Sequence[FieldError],
+    lang: Lang,
+    *,
+    boxes: Mapping[str, list[str]] | None = None,
+) -> FormErrors:
     """The error summary and the message next to each field (the same words); a summary
-    link goes to the field's first input (a date's day, or the part that is missing)."""
+    link goes to the field's first input (a date's day, or the part that is missing).
+    ``boxes``: the checklists' boxes ticked, to place the API's errors of a list item
+    (``measures.1.at``) on the form (``measures.medical_care.at``)."""
     fields = form.index()
     first = first_input(form)
     found = FormErrors()
     for error in problems:
-        message = _in_row(error, describe(error, lang), lang)
-        target = field_id(error.loc) if error.loc else first
-        item = fields.get(_path(error.loc)) if error.loc else None
+        loc = form_loc(error.loc, boxes or {})
+        path = _path(loc, fields)
+        schema_loc: tuple[str | int, ...] = tuple(path.split(".")) if path else ()
+        message = _in_row(loc, _worded(replace(error, loc=schema_loc), loc, fields, lang), lang)
+        target = field_id(loc) if loc else first
+        item = fields.get(path) if loc else None
         link = target
         if item is not None and item.kind in ("date", "datetime"):
             link = f"{target}-{error.params.get('at', 'day')}"
         elif item is not None and item.kind == "rows":
             link = first_input(form, within=item, number=0)
+        elif item is not None and item.kind == "checklist":
+            link = first_input(form, within=item)
         found.summary.append((link, message))
         found.by_field.setdefault(target, message)
     return found
+
+
+def _worded(
+    error: FieldError, loc: Sequence[str | int], fields: Mapping[str, FormField], lang: Lang
+) -> str:
+    """The message, named by the checklist's choice when it is about one of its items
+    ("Báo công an…: nhập người hoặc cơ quan thực hiện")."""
+    message = (
+        describe(error, lang) if error.loc != ("",) else describe(replace(error, loc=()), lang)
+    )
+    listed = fields.get(str(loc[0])) if loc else None
+    if listed is None or listed.kind != "checklist" or len(loc) < 3:
+        return message
+    choice = next((c.text for c in listed.choices if c.value == loc[1]), None)
+    return f"{choice}: {message[:1].lower()}{message[1:]}" if choice else message

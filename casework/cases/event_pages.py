@@ -10,7 +10,9 @@ in the meantime or the workflow said no (409).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import partial
 from typing import Annotated
 
@@ -22,12 +24,20 @@ from casework.accounts.auth import origin_of, write_audit
 from casework.actors import Actor
 from casework.authz.deps import CaseAccess, case_for
 from casework.authz.policy import Action
-from casework.cases import event_forms, event_input, flow, lookups, use_cases
+from casework.cases import event_forms, event_input, flow, lookups, plan_view, use_cases
 from casework.cases.event_forms import EventForm, Submitted
 from casework.cases.event_input import FormInvalid
 from casework.cases.flow import ConcurrentChange
 from casework.cases.models import ProtectionCase
-from casework.cases.wording import FORM_ANSWERS, event_title, state_label
+from casework.cases.wording import (
+    CHOSEN_DATE_HINT,
+    CHOSEN_DATE_HINT_OPEN,
+    DECISIONS,
+    FORM_ANSWERS,
+    Decision,
+    event_title,
+    state_label,
+)
 from casework.children.models import Child
 from casework.clock import Clock
 from casework.config import Settings
@@ -38,7 +48,7 @@ from casework.messages import render as render_message
 from casework.web import i18n
 from casework.web.forms import FormErrors
 from casework.web.pages import redirect, render
-from workflows.engine import EventOption
+from workflows.engine import DueChoice, EventOption
 
 router = APIRouter(include_in_schema=False)
 EventPath = Annotated[CaseAccess, case_for(Action.case_event)]
@@ -64,6 +74,12 @@ class Screen:
     form: EventForm
     option: EventOption | None  # None: the case's step does not offer the event
     draft: list[lookups.PlannedActivity]
+    proposed: dict[str, date] = field(default_factory=dict)  # dates a clock may be set to
+    # A decision page (approve or send back a plan): both events' forms in the decision's
+    # order, its words, and what is decided, shown read-only.
+    decision: Decision | None = None
+    forms: tuple[EventForm, ...] = ()
+    plan: plan_view.PlanView | None = None
 
     @property
     def offered(self) -> bool:
@@ -83,27 +99,58 @@ def _screen(
     settings: Settings,
 ) -> Screen:
     case = session.get_one(ProtectionCase, case_id)
-    definition = flow.engine_of(case).definition
+    engine = flow.engine_of(case)
+    definition = engine.definition
     if event not in definition.events:
         raise NotFound()
     lang, tr = i18n.lang_of(request), partial(i18n.gettext_for, request)
-    options = flow.options(session, case=case, actor=actor, now=clock.now(), tz=settings.tz)
-    form = event_forms.build(
-        event,
-        title=event_title(definition, event, lang, tr),
-        lang=lang,
-        tr=tr,
-        agencies=lookups.plan_agencies(session, commune_id=case.commune_id),
-    )
+    now = clock.now()
+    options = flow.options(session, case=case, actor=actor, now=now, tz=settings.tz)
+    agencies = lookups.plan_agencies(session, commune_id=case.commune_id)
+    decision = DECISIONS.get(event)
+    calendar = flow.calendar_for(session, commune_id=case.commune_id, tz=settings.tz)
+    proposed: dict[str, date] = {}
+
+    def form_of(name: str) -> EventForm:
+        choices = engine.due_choices(name, now, calendar)
+        proposed.update({choice.field: choice.proposed for choice in choices})
+        return event_forms.build(
+            name,
+            title=event_title(definition, name, lang, tr),
+            lang=lang,
+            tr=tr,
+            agencies=agencies,
+            hints={choice.field: _date_hint(choice, tr) for choice in choices},
+        )
+
+    forms = {name: form_of(name) for name in (decision.events if decision else (event,))}
     return Screen(
         code=case.code,
         version=case.version,
         status=state_label(definition, case.status, lang),
         child_name=session.get_one(Child, case.child_id).full_name,
-        form=form,
+        form=forms[event],
         option=next((o for o in options if o.event == event), None),
         draft=lookups.draft_plan(session, case_id=case.id),
+        proposed=proposed,
+        decision=decision,
+        forms=tuple(forms.values()) if decision else (),
+        plan=(
+            plan_view.awaiting_approval(session, case_id=case.id, lang=lang)
+            if decision is not None and decision.shows_plan
+            else None
+        ),
     )
+
+
+def _date_hint(choice: DueChoice, tr: Callable[[str], str]) -> str:
+    """The date proposed for a clock and the days it may be set to."""
+    words = {
+        "proposed": f"{choice.proposed:%d/%m/%Y}",
+        "earliest": f"{choice.earliest:%d/%m/%Y}",
+        "latest": f"{choice.latest:%d/%m/%Y}" if choice.latest else "",
+    }
+    return tr(CHOSEN_DATE_HINT if choice.latest else CHOSEN_DATE_HINT_OPEN) % words
 
 
 def _page(
@@ -160,9 +207,18 @@ def event_form(
             clock=clock,
             settings=settings,
         )
-    submitted = event_forms.initial(
-        screen.form, now=clock.now(), tz=settings.tz, version=screen.version, rows_from=screen.draft
-    )
+    submitted = Submitted()
+    for form in screen.forms or (screen.form,):  # a decision page: both events' forms
+        blank = event_forms.initial(
+            form,
+            now=clock.now(),
+            tz=settings.tz,
+            version=screen.version,
+            rows_from=screen.draft,
+            proposed=screen.proposed,
+        )
+        submitted.values.update(blank.values)
+        submitted.rows.update(blank.rows)
     _audited_read(request, access, event)
     return _page(request, access.actor, screen, submitted)
 
@@ -226,7 +282,8 @@ def event_post(
         return _page(request, actor, fresh, submitted, conflict=True, status_code=409)
     except CaseworkError as refused:
         fresh = replace(screen(), draft=[])
-        errors = event_input.page_errors(fresh.form, refused.errors(), lang)
+        boxes = event_input.ticked(fresh.form, submitted.values)
+        errors = event_input.page_errors(fresh.form, refused.errors(), lang, boxes=boxes)
         _audited_read(request, access, event)
         return _page(
             request, actor, fresh, submitted, errors=errors, status_code=refused.status_code

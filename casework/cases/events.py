@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     Field,
@@ -16,8 +17,15 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from casework.cases import consent
+from casework.cases.emergency import (
+    Answer,
+    EmergencyMeasure,
+    InitialFindings,
+    measures_unique,
+)
 from casework.cases.models import ProtectionCase, ProtectionLevel, RiskLevel
 from casework.children.schemas import STRICT
+from casework.errors import FieldError, InvalidInput
 from casework.schemas_common import Narrative, OptionalLine, OptionalName, OptionalNarrative
 
 
@@ -39,18 +47,37 @@ class EventPayload(BaseModel):
         """Facts the guards need that the case does not hold (e.g. the chosen close reason)."""
         return {}
 
-    def check(self, *, date_of_birth: date | None, birth_year: int, today: date) -> None:
+    def check(
+        self, *, date_of_birth: date | None, birth_year: int, today: date, now: datetime
+    ) -> None:
         """Refuse (422, per field) what the form cannot do for this child, once the workflow
         has said the event may happen now."""
 
 
-class CompleteAssessment(EventPayload):
-    """Mẫu 02: the initial risk assessment."""
+class CompleteAssessment(EventPayload, InitialFindings):
+    """Mẫu 02: the initial risk and harm assessment, its questions (``InitialFindings``)
+    then its conclusion; the conclusion must agree with the answers."""
 
-    risk_level: RiskLevel = Field(description="Mức độ nguy cơ / risk level")
-    emergency: bool = Field(description="Cần can thiệp khẩn cấp / needs emergency protection")
     substantiated: bool = Field(description="Thông tin được xác minh là đúng / substantiated")
+    emergency: bool = Field(description="Cần can thiệp khẩn cấp / needs emergency protection")
+    risk_level: RiskLevel = Field(description="Mức độ nguy cơ / risk level")
     protection_level: ProtectionLevel | None = Field(default=None)
+
+    @field_validator("emergency")
+    @classmethod
+    def _emergency_agrees(cls, emergency: bool, info: ValidationInfo) -> bool:
+        if emergency and info.data.get("substantiated") is False:
+            raise PydanticCustomError("emergency_unsubstantiated", "emergency but not true")
+        if not emergency and info.data.get("child_safe_now") == Answer.no:
+            raise PydanticCustomError("emergency_needed", "the child is not safe now")
+        return emergency
+
+    @field_validator("risk_level")
+    @classmethod
+    def _risk_agrees(cls, risk_level: RiskLevel, info: ValidationInfo) -> RiskLevel:
+        if risk_level == RiskLevel.low and info.data.get("emergency") is True:
+            raise PydanticCustomError("risk_low_in_emergency", "an emergency is not low risk")
+        return risk_level
 
     def changes(self, case: ProtectionCase) -> dict[str, Any]:
         return {
@@ -59,6 +86,27 @@ class CompleteAssessment(EventPayload):
             "is_emergency": case.is_emergency or self.emergency,
             "protection_level": self.protection_level or case.protection_level,
         }
+
+
+class RecordEmergencyMeasures(EventPayload):
+    """The emergency protection within 12 hours: each measure taken, by whom and when."""
+
+    measures: Annotated[list[EmergencyMeasure], AfterValidator(measures_unique)] = Field(
+        min_length=1,
+        max_length=10,
+        description="Các biện pháp khẩn cấp đã thực hiện / the emergency measures taken",
+    )
+
+    def check(
+        self, *, date_of_birth: date | None, birth_year: int, today: date, now: datetime
+    ) -> None:
+        late = [
+            FieldError(("measures", number, "at"), "time_in_future")
+            for number, measure in enumerate(self.measures)
+            if measure.at > now
+        ]
+        if late:
+            raise InvalidInput(late)
 
 
 class RecordSeparation(EventPayload):
@@ -183,6 +231,28 @@ class SubmitPlan(EventPayload):
     )
 
 
+class ApprovePlan(EventPayload):
+    """Mẫu 05: the chairperson approves the plan and says when the child is first visited
+    and when the case is reviewed; each date starts a clock (left out: the workflow
+    definition's default)."""
+
+    first_visit_on: date | None = Field(
+        default=None,
+        description="Ngày thăm theo dõi đầu tiên / date of the first monitoring visit",
+    )
+    review_on: date | None = Field(
+        default=None, description="Ngày rà soát kết quả can thiệp / review date (Mẫu 06)"
+    )
+
+    @field_validator("review_on")
+    @classmethod
+    def _review_after_visit(cls, review_on: date | None, info: ValidationInfo) -> date | None:
+        visit = info.data.get("first_visit_on")
+        if review_on is not None and visit is not None and review_on < visit:
+            raise PydanticCustomError("review_before_visit", "review_on before first_visit_on")
+        return review_on
+
+
 class RejectPlan(EventPayload):
     reason: Narrative = Field(description="Lý do chưa phê duyệt / why not approved")
 
@@ -233,7 +303,9 @@ class Transfer(EventPayload):
             raise PydanticCustomError("missing", "to is required")
         return to
 
-    def check(self, *, date_of_birth: date | None, birth_year: int, today: date) -> None:
+    def check(
+        self, *, date_of_birth: date | None, birth_year: int, today: date, now: datetime
+    ) -> None:
         consent.require(
             date_of_birth=date_of_birth,
             birth_year=birth_year,
@@ -266,17 +338,28 @@ class Followup(EventPayload):
     visited_at: datetime | None = Field(default=None, description="Ngày thăm / visit time")
 
 
+class MonitoringVisit(Followup):
+    """A monitoring visit, and when the next one is due (left out: the definition's
+    default)."""
+
+    next_visit_on: date | None = Field(
+        default=None, description="Ngày thăm theo dõi tiếp theo / next monitoring visit"
+    )
+
+
 PAYLOADS: dict[str, type[EventPayload]] = {
     "complete_assessment": CompleteAssessment,
+    "record_emergency_measures": RecordEmergencyMeasures,
     "record_separation": RecordSeparation,
     "end_separation": EndSeparation,
     "submit_plan": SubmitPlan,
+    "approve_plan": ApprovePlan,
     "reject_plan": RejectPlan,
     "start_review": StartReview,
     "close": Close,
     "transfer": Transfer,
     "reopen": Reopen,
-    "record_followup": Followup,
+    "record_followup": MonitoringVisit,
     "record_care_visit": Followup,
     "start_alternative_care": StartAlternativeCare,
     "end_alternative_care": EndAlternativeCare,

@@ -28,7 +28,7 @@ from casework.cases.schemas import CaseRead, EventOptionRead, Reason
 from casework.communes.models import CommuneDayOff
 from casework.deadlines import service as deadline_service
 from casework.deadlines.service import NewClock
-from casework.errors import Conflict, FieldError
+from casework.errors import Conflict, FieldError, InvalidInput
 from casework.messages import render
 from casework.messaging import service as messaging_service
 from casework.tasks import service as task_service
@@ -43,6 +43,7 @@ from workflows.effects import (
     Step,
 )
 from workflows.engine import OPEN_EVENT, Context, Engine, EventOption, TransitionNotAllowed
+from workflows.engine import ChosenDueOutOfRange as DateOutOfRange
 
 BECAME_EMERGENCY = "became_emergency"
 
@@ -72,6 +73,15 @@ class EventRefused(Conflict):
         if not self.refused.reasons:
             return [FieldError((), self.code, self.params)]
         return [FieldError((), reason, self.params) for reason in self.refused.reasons]
+
+
+def _out_of_range(wrong: DateOutOfRange) -> FieldError:
+    """A date chosen for a clock outside the definition's bounds, as a field error."""
+    earliest = f"{wrong.earliest:%d/%m/%Y}"
+    if wrong.latest is None:
+        return FieldError((wrong.field,), "due_in_past", {"earliest": earliest})
+    latest = f"{wrong.latest:%d/%m/%Y}"
+    return FieldError((wrong.field,), "due_out_of_range", {"earliest": earliest, "latest": latest})
 
 
 _DAYS_OFF = sa.select(CommuneDayOff.day).where(
@@ -314,10 +324,13 @@ def fire_event(
         step = engine.fire(case.status, event, known.ctx)
     except TransitionNotAllowed as refused:
         raise EventRefused(refused, engine) from None
+    except DateOutOfRange as wrong:
+        raise InvalidInput([_out_of_range(wrong)]) from None
     payload.check(
         date_of_birth=known.date_of_birth,
         birth_year=known.birth_year,
         today=now.astimezone(tz).date(),
+        now=now,
     )
     changes["updated_at"] = now
     if step.dest != step.source:

@@ -154,6 +154,13 @@ NARRATIVE_KEYS = (
     "place",
     "arrangement",
     "assessment",
+    # Mẫu 02's findings and the emergency measures (who did what) are the abuse's details.
+    "harm_found",
+    "injuries",
+    "child_safe_now",
+    "perpetrator_has_access",
+    "caregiver_can_protect",
+    "measures",
 )
 
 

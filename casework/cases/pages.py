@@ -20,7 +20,7 @@ from casework.accounts.auth import write_audit
 from casework.authz import policy, scopes
 from casework.authz.deps import Allowed, CaseAccess, case_for
 from casework.authz.policy import Action, CaseView
-from casework.cases import case_page, flow, lookups, printing, use_cases
+from casework.cases import case_page, flow, lookups, printing, recorded, use_cases
 from casework.cases import service as case_service
 from casework.cases.event_pages import router as event_router
 from casework.cases.models import CaseStatus, ProtectionCase, RiskLevel
@@ -180,11 +180,16 @@ def _printed(
     read = case_service.read(session, case=case, tz=settings.tz)
     people = lookups.people(session, user_ids=printing.people_to_name(read))
     commune = lookups.commune(session, commune_id=case.commune_id)
-    plan = printing.plan_of(read, commune, people, i18n.lang_of(request))
+    lang, tr = i18n.lang_of(request), partial(i18n.gettext_for, request)
+    plan = printing.plan_of(read, commune, people, lang)
+    steps = recorded.legal_steps(
+        read, flow.engine_of(case).definition, lang=lang, tr=tr, tz=settings.tz
+    )
     write_audit(
         request, access.actor, use_cases.case_viewed(access.code, "full", print=form), after=session
     )
-    return render(request, f"cases/print_{form}.html", {"plan": plan}, actor=access.actor)
+    context = {"plan": plan, "recorded": steps}
+    return render(request, f"cases/print_{form}.html", context, actor=access.actor)
 
 
 @router.get("/ho-so/{code}/in/ke-hoach")

@@ -50,22 +50,40 @@ EVENTS: dict[str, EventWords] = {
         N_("Đánh giá nguy cơ ban đầu"),
         form=N_("Mẫu 02"),
         hint=N_(
-            "Kết quả đánh giá quyết định trẻ có cần can thiệp khẩn cấp trong 12 giờ hay không."
+            "Trả lời các câu hỏi về sự an toàn của trẻ, rồi kết luận: trẻ có cần can thiệp "
+            "khẩn cấp trong 12 giờ không, mức độ nguy cơ."
         ),
         submit=N_("Lưu kết quả đánh giá"),
         fields={
-            "risk_level": (N_("Mức độ nguy cơ"), None),
+            "harm_found": (
+                N_("Hành vi xâm hại, tổn hại đã xảy ra hoặc có nguy cơ xảy ra"),
+                N_("Ai đã làm gì, khi nào, ở đâu; đã xảy ra hay đang đe dọa xảy ra."),
+            ),
+            "child_safe_now": (N_("Hiện tại trẻ có an toàn không?"), None),
+            "perpetrator_has_access": (
+                N_("Người gây tổn hại còn tiếp cận được trẻ không?"),
+                None,
+            ),
+            "injuries": (
+                N_("Thương tích, tình trạng sức khỏe của trẻ"),
+                N_("Ghi “Không có thương tích” nếu trẻ không bị thương."),
+            ),
+            "caregiver_can_protect": (
+                N_("Cha mẹ, người chăm sóc có khả năng bảo vệ trẻ không?"),
+                None,
+            ),
+            "substantiated": (
+                N_("Kết luận: thông tin báo cáo có được xác minh là đúng không?"),
+                N_("Chọn “Không” nếu thông tin không đúng sự thật: hồ sơ chuyển sang rà soát."),
+            ),
             "emergency": (
-                N_("Trẻ có cần can thiệp khẩn cấp không?"),
+                N_("Kết luận: trẻ có cần can thiệp khẩn cấp không?"),
                 N_(
                     "Trẻ bị đe dọa hoặc bị tổn hại nghiêm trọng đến tính mạng, sức khỏe, nhân "
                     "phẩm, hoặc người gây tổn hại là cha mẹ, người chăm sóc trẻ."
                 ),
             ),
-            "substantiated": (
-                N_("Thông tin báo cáo có được xác minh là đúng không?"),
-                N_("Chọn “Không” nếu thông tin không đúng sự thật: hồ sơ chuyển sang rà soát."),
-            ),
+            "risk_level": (N_("Kết luận: mức độ nguy cơ"), None),
             "protection_level": (N_("Cấp độ bảo vệ"), None),
         },
     ),
@@ -74,10 +92,16 @@ EVENTS: dict[str, EventWords] = {
         hint=N_("Hạn 12 giờ kể từ khi nhận được thông tin."),
         submit=N_("Lưu biện pháp khẩn cấp"),
         fields={
-            "note": (
+            "measures": (
                 N_("Các biện pháp khẩn cấp đã thực hiện"),
-                N_("Ví dụ: đưa trẻ đến nơi an toàn, sơ cứu, công an ngăn chặn hành vi."),
-            )
+                N_("Chọn mọi biện pháp đã làm; với mỗi biện pháp, ghi ai thực hiện và lúc nào."),
+            ),
+            "measures.description": (N_("Mô tả cụ thể"), None),
+            "measures.by": (
+                N_("Ai thực hiện"),
+                N_("Cơ quan hoặc người, ví dụ: Công an xã, bà ngoại của trẻ."),
+            ),
+            "measures.at": (N_("Thời điểm thực hiện"), None),
         },
     ),
     "record_separation": EventWords(
@@ -130,12 +154,23 @@ EVENTS: dict[str, EventWords] = {
         form=N_("Mẫu 05"),
         hint=N_("Sau khi phê duyệt, các cơ quan nhận nhiệm vụ của kế hoạch và bắt đầu thực hiện."),
         submit=N_("Phê duyệt kế hoạch"),
+        fields={
+            "first_visit_on": (N_("Ngày thăm theo dõi đầu tiên"), None),
+            "review_on": (N_("Ngày rà soát kết quả can thiệp (Mẫu 06)"), None),
+            "note": (N_("Ý kiến của Chủ tịch UBND xã"), None),
+        },
     ),
     "reject_plan": EventWords(
         N_("Chưa phê duyệt, trả lại kế hoạch"),
         form=N_("Mẫu 05"),
         submit=N_("Trả lại kế hoạch"),
-        fields={"reason": (N_("Lý do chưa phê duyệt"), N_("Nói rõ cần sửa gì trong kế hoạch."))},
+        fields={
+            "reason": (
+                N_("Lý do chưa phê duyệt"),
+                N_("Cần khi trả lại kế hoạch: nói rõ cần sửa gì."),
+            ),
+            "note": (N_("Ý kiến của Chủ tịch UBND xã"), None),
+        },
     ),
     "start_monitoring": EventWords(
         N_("Chuyển sang theo dõi"),
@@ -145,6 +180,7 @@ EVENTS: dict[str, EventWords] = {
         N_("Thăm theo dõi"),
         fields={
             "visited_at": (N_("Thời điểm thăm"), None),
+            "next_visit_on": (N_("Ngày thăm theo dõi tiếp theo"), None),
             "note": (N_("Kết quả thăm theo dõi"), None),
         },
     ),
@@ -184,6 +220,34 @@ EVENTS: dict[str, EventWords] = {
         },
     ),
 }
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Two events decided on one page, the thing decided shown read-only above them: the
+    first event's button is the main one, the second's sits beside it."""
+
+    title: str
+    form: str
+    hint: str
+    events: tuple[str, str]
+    shows_plan: bool = False
+
+
+PLAN_DECISION = Decision(
+    N_("Xét duyệt kế hoạch hỗ trợ, can thiệp"),
+    N_("Mẫu 05"),
+    N_(
+        "Đọc kế hoạch dưới đây rồi quyết định. Phê duyệt: các cơ quan nhận nhiệm vụ và bắt "
+        "đầu thực hiện; trả lại: người lập kế hoạch sửa theo lý do bạn ghi."
+    ),
+    ("approve_plan", "reject_plan"),
+    shows_plan=True,
+)
+DECISIONS: Mapping[str, Decision] = {event: PLAN_DECISION for event in PLAN_DECISION.events}
+# A date the definition lets a form choose for a clock (``due: payload.<field>``).
+CHOSEN_DATE_HINT = N_("Đề xuất: %(proposed)s. Chọn một ngày từ %(earliest)s đến %(latest)s.")
+CHOSEN_DATE_HINT_OPEN = N_("Đề xuất: %(proposed)s. Chọn một ngày từ %(earliest)s trở đi.")
 
 # Shared by every event's form.
 COMMON_FIELDS: Mapping[str, tuple[str, str | None]] = {
@@ -300,7 +364,16 @@ DETAILS: Mapping[str, str] = {
     "started_at": N_("Bắt đầu"),
     "ended_at": N_("Kết thúc"),
     "visited_at": N_("Thời điểm thăm"),
+    "first_visit_on": N_("Ngày thăm theo dõi đầu tiên"),
+    "review_on": N_("Ngày rà soát"),
+    "next_visit_on": N_("Ngày thăm theo dõi tiếp theo"),
     "stable": N_("Hết nguy cơ và ổn định"),
+    "harm_found": N_("Hành vi xâm hại, tổn hại"),
+    "child_safe_now": N_("Hiện tại trẻ an toàn"),
+    "perpetrator_has_access": N_("Người gây tổn hại còn tiếp cận được trẻ"),
+    "injuries": N_("Thương tích, sức khỏe"),
+    "caregiver_can_protect": N_("Cha mẹ, người chăm sóc bảo vệ được trẻ"),
+    "measures": N_("Biện pháp khẩn cấp đã thực hiện"),
     "score": N_("Mức độ nguy cơ còn lại"),
     "to": N_("Chuyển đến"),
     "legal_ground": N_("Căn cứ pháp lý"),

@@ -24,6 +24,7 @@ from casework.agencies.models import Agency
 from casework.cases import events as ev
 from casework.cases import flow
 from casework.cases import service as case_service
+from casework.cases.emergency import Answer, EmergencyMeasure, MeasureKind
 from casework.cases.models import (
     PLAN_ACTIVITY,
     CaseStatus,
@@ -33,6 +34,7 @@ from casework.cases.models import (
     Task,
 )
 from casework.cases.models import TaskStatus as TS
+from casework.cases.service import CAREGIVING_PERPETRATORS
 from casework.children.models import Child, Sex
 from casework.children.schemas import CaregiverIn, ChildCreate, CircumstanceIn
 from casework.communes.models import Commune, Village
@@ -62,6 +64,7 @@ STEP_HOURS = {"start_assessment": 1.5, "complete_assessment": 6, "record_separat
               "start_review": 45 * 24, "close": 7 * 24}  # fmt: skip
 EMERGENCY_STEP_HOURS = {"start_assessment": 0.5, "complete_assessment": 2.5}
 VISIT_EVERY = timedelta(days=25)  # monitoring visits, before the 30-day clock runs out
+FIRST_VISIT = timedelta(days=27)  # the date the chairperson sets for the first visit
 DAY = timedelta(days=1)
 QUIET_BEFORE_NOW = timedelta(minutes=30)  # nothing happened in the last half hour
 # Minutes between the first receipt (e.g. the 111 call) and the commune recording it.
@@ -240,9 +243,10 @@ def _schedule(
     for event, gap in zip(events, gaps, strict=True):
         at += _minutes(timedelta(hours=gap * scale))
         times.append((event, at))
-    if "start_monitoring" in events:
-        n = events.index("start_monitoring")
-        visit, until = times[n][1], times[n + 1][1] if n + 1 < len(times) else limit
+    if "approve_plan" in events:  # the approval sets the first visit, each visit the next
+        n = events.index("approve_plan")
+        visit = times[n][1]
+        until = times[events.index("start_review")][1] if "start_review" in events else limit
         while (visit := visit + _minutes(VISIT_EVERY * demo.rng.uniform(0.9, 1.05))) < until - DAY:
             times.append(("record_followup", visit))
     times.sort(key=lambda item: item[1])
@@ -320,7 +324,13 @@ class _Walk:
         if event == "complete_assessment":
             emergency = self.case.is_emergency
             level = ProtectionLevel.support if spec.support_only else ProtectionLevel.intervention
+            at_home = spec.perpetrator in CAREGIVING_PERPETRATORS
             return ev.CompleteAssessment(
+                harm_found=spec.description,
+                child_safe_now=Answer.no if emergency else Answer.yes,
+                perpetrator_has_access=Answer.yes if at_home else Answer.unknown,
+                injuries=spec.child_state or "Không có thương tích.",
+                caregiver_can_protect=Answer.no if at_home else Answer.yes,
                 risk_level=spec.risk or (RiskLevel.high if emergency else RiskLevel.medium),
                 emergency=emergency,
                 substantiated=True,
@@ -331,11 +341,19 @@ class _Walk:
         if event == "start_alternative_care":
             return ev.StartAlternativeCare(started_at=at, arrangement=spec.alternative_care)
         if event == "submit_plan":
+            needs = "; ".join(data.TASK_TITLES[task.kind] for task in spec.plan)
             return ev.SubmitPlan(
+                assessment=ev.DetailedAssessment(
+                    physical_mental=spec.child_state or "Trẻ không có thương tích; sức khỏe ổn.",
+                    risk_factors=spec.description,
+                    needs=f"Trẻ cần: {needs[:1].lower()}{needs[1:]}." if needs else None,
+                ),
                 tasks=[self.plan_task(task, submitted=at) for task in spec.plan],
                 conference_minutes=f"Họp liên ngành ngày {at.astimezone(self.demo.tz):%d/%m/%Y}"
                 f": thống nhất {len(spec.plan)} hoạt động hỗ trợ, can thiệp.",
             )
+        if event == "approve_plan":
+            return ev.ApprovePlan(first_visit_on=local_date(at + FIRST_VISIT, self.demo.tz))
         if event == "reject_plan":
             return ev.RejectPlan(reason=spec.rejection or "")
         if event == "record_followup":
@@ -346,8 +364,25 @@ class _Walk:
         if event == "close":
             return ev.Close(reason="resolved", note=spec.closure)
         if event == "record_emergency_measures":
-            return ev.EventPayload(note="Đã thực hiện biện pháp bảo vệ khẩn cấp; trẻ đã an toàn.")
+            return ev.RecordEmergencyMeasures(measures=self.measures(at))
         return ev.EventPayload()
+
+    def measures(self, at: datetime) -> list[EmergencyMeasure]:
+        """What was done in the hours between the assessment and recording it: the child
+        to a safe place (where the chairperson separated them, if so), first aid if hurt,
+        the police told."""
+        assessed = self.times.get("complete_assessment", at)
+        gap = at - assessed
+
+        def taken(kind: MeasureKind, by: str, share: float, **more: str) -> EmergencyMeasure:
+            return EmergencyMeasure(kind=kind, by=by, at=assessed + _minutes(gap * share), **more)
+
+        place = self.spec.separation or "Nhà người thân của trẻ"
+        done = [taken(MeasureKind.safe_place, "Phòng Văn hóa - Xã hội", 0.3, description=place)]
+        if self.spec.child_state:
+            done.append(taken(MeasureKind.medical_care, "Trạm Y tế xã Châu Sơn", 0.5))
+        done.append(taken(MeasureKind.police_report, "Công an xã Châu Sơn", 0.7))
+        return done
 
     def plan_task(self, task: TaskSpec, *, submitted: datetime) -> ev.PlanTask:
         """An activity of the plan: it starts when the chairperson approves the plan (or,

@@ -51,6 +51,7 @@ SHORT: dict[str, tuple[str, str]] = {
     "separation_review": ("đánh giá lại sau cách ly", "reassess the separation"),
     "alternative_care_followup": ("theo dõi chăm sóc thay thế", "alternative-care visit"),
     "monitoring_visit": ("thăm theo dõi", "monitoring visit"),
+    "plan_review": ("rà soát kết quả can thiệp", "review the case"),
 }
 ANY_WORK = ("việc cần làm", "the work")
 

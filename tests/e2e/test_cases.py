@@ -42,11 +42,16 @@ def test_a_caseworker_assesses_a_case_through_its_forms(page: Page, live_server:
 
     page.get_by_role("link", name="Đánh giá nguy cơ ban đầu", exact=True).click()
     expect(page.get_by_text("Mẫu 02")).to_be_visible()
+    page.get_by_label("Hành vi xâm hại, tổn hại đã xảy ra hoặc có nguy cơ xảy ra").fill(
+        "Người lạ nhắn tin đòi ảnh riêng tư của trẻ qua mạng xã hội."
+    )
+    page.get_by_role("group", name="Hiện tại trẻ có an toàn không?").get_by_label("Có").check()
     page.get_by_role("radio", name="Cao").check()
     page.get_by_label("Ghi chú (không bắt buộc)").fill("Trẻ sợ hãi, không muốn dùng điện thoại")
-    page.get_by_role("button", name="Lưu kết quả đánh giá").click()  # two questions unanswered
+    page.get_by_role("button", name="Lưu kết quả đánh giá").click()  # questions unanswered
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()
+    expect(summary).to_contain_text("Nhập thương tích, tình trạng sức khỏe của trẻ")
     expect(summary).to_contain_text("Chọn “Có” nếu trẻ cần can thiệp khẩn cấp")
     expect(page).to_have_title(re.compile(r"^Lỗi: Đánh giá nguy cơ ban đầu"))
     expect(page.get_by_role("radio", name="Cao")).to_be_checked()
@@ -55,10 +60,14 @@ def test_a_caseworker_assesses_a_case_through_its_forms(page: Page, live_server:
     )
     page.screenshot(path=str(SCREENSHOTS / "assessment-errors.png"), full_page=True)
 
-    emergency = page.get_by_role("group", name="Trẻ có cần can thiệp khẩn cấp không?")
-    emergency.get_by_label("Không").check()
-    found_true = page.get_by_role("group", name="Thông tin báo cáo có được xác minh là đúng không?")
-    found_true.get_by_label("Có").check()
+    for question, answer in (
+        ("Người gây tổn hại còn tiếp cận được trẻ không?", "Chưa rõ"),
+        ("Cha mẹ, người chăm sóc có khả năng bảo vệ trẻ không?", "Có"),
+        ("Kết luận: trẻ có cần can thiệp khẩn cấp không?", "Không"),
+        ("Kết luận: thông tin báo cáo có được xác minh là đúng không?", "Có"),
+    ):
+        page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
+    page.get_by_label("Thương tích, tình trạng sức khỏe của trẻ").fill("Không có thương tích.")
     page.get_by_role("button", name="Lưu kết quả đánh giá").click()
     expect(page.get_by_text("Đã lưu: Đánh giá nguy cơ ban đầu")).to_be_visible()
     expect(page.locator(".cw-tags")).to_contain_text("Xây dựng kế hoạch hỗ trợ, can thiệp")

@@ -2,10 +2,11 @@
 
 A village collaborator reports a child hurt by her father; the case opens as an emergency
 with its 12-hour clock; the police officer accepts and completes his task and never sees
-who reported; the caseworker assesses, records the emergency measures and drafts the plan;
-two working days pass without an approval (the injected clock moves, the timers fire) and
-the escalation lands in the supervisor's queue; the supervisor approves the plan; the
-caseworker follows up and reviews; the supervisor closes the case.
+who reported; the caseworker answers Mẫu 02's questions, records the emergency measures
+taken (who, when) and drafts the plan; two working days pass without an approval (the
+injected clock moves, the timers fire) and the escalation lands in the supervisor's queue;
+the supervisor reads the plan and approves it, which sets the first visit and the review;
+the caseworker follows up and reviews; the supervisor closes the case.
 """
 
 from __future__ import annotations
@@ -131,20 +132,40 @@ def test_a_child_hurt_by_her_father_from_report_to_closure(
     fire(hoa, "Bắt đầu đánh giá nguy cơ ban đầu", "Bắt đầu đánh giá")
 
     def assess(page: Page) -> None:
+        """Mẫu 02: its questions, then its conclusion."""
+        page.get_by_label("Hành vi xâm hại, tổn hại đã xảy ra hoặc có nguy cơ xảy ra").fill(
+            "Bố say rượu đánh trẻ bằng roi tre tối qua tại nhà."
+        )
+        answers = (
+            ("Hiện tại trẻ có an toàn không?", "Không"),
+            ("Người gây tổn hại còn tiếp cận được trẻ không?", "Có"),
+            ("Cha mẹ, người chăm sóc có khả năng bảo vệ trẻ không?", "Không"),
+            ("Kết luận: thông tin báo cáo có được xác minh là đúng không?", "Có"),
+            ("Kết luận: trẻ có cần can thiệp khẩn cấp không?", "Có"),
+        )
+        for question, answer in answers:
+            group(page, question).get_by_label(answer, exact=True).check()
+        page.get_by_label("Thương tích, tình trạng sức khỏe của trẻ").fill(
+            "Vết bầm ở tay và lưng, không gãy xương."
+        )
         page.get_by_role("radio", name="Cao").check()
-        group(page, "Trẻ có cần can thiệp khẩn cấp không?").get_by_label("Có", exact=True).check()
-        group(page, "Thông tin báo cáo có được xác minh là đúng không?").get_by_label(
-            "Có", exact=True
-        ).check()
 
     fire(hoa, "Đánh giá nguy cơ ban đầu", "Lưu kết quả đánh giá", assess)
-    fire(
-        hoa,
-        "Can thiệp khẩn cấp",
-        "Lưu biện pháp khẩn cấp",
-        lambda page: page.get_by_label("Các biện pháp khẩn cấp đã thực hiện").fill(
-            "Đưa trẻ sang nhà bà ngoại, Trạm y tế sơ cứu vết thương."
-        ),
+
+    def measures(page: Page) -> None:
+        """The measures taken, each with who and when: a box ticked reveals its fields."""
+        for box, kind, who, time in (
+            ("Đưa trẻ đến nơi ở an toàn", "safe_place", "Phòng Văn hóa - Xã hội", "09:00"),
+            ("Chăm sóc y tế, sơ cứu cho trẻ", "medical_care", "Trạm Y tế xã Châu Sơn", "09:00"),
+        ):
+            page.get_by_role("checkbox", name=box).check()
+            expect(page.locator(f"#measures-{kind}-by")).to_be_visible()  # revealed
+            page.locator(f"#measures-{kind}-by").fill(who)
+            page.locator(f"#measures-{kind}-at-time").fill(time)
+
+    fire(hoa, "Can thiệp khẩn cấp", "Lưu biện pháp khẩn cấp", measures)
+    expect(hoa.locator(".cw-timeline")).to_contain_text(
+        "Chăm sóc y tế, sơ cứu cho trẻ: Trạm Y tế xã Châu Sơn"
     )
     fire(hoa, "Kế hoạch hỗ trợ, can thiệp", "Gửi kế hoạch để phê duyệt", write_plan)
     expect(hoa.locator(".cw-tags")).to_contain_text("Chờ phê duyệt kế hoạch")
@@ -158,10 +179,18 @@ def test_a_child_hurt_by_her_father_from_report_to_closure(
     expect(late.filter(has_text="Phê duyệt kế hoạch (2 ngày làm việc)")).to_have_count(1)
     lan.screenshot(path=str(SCREENSHOTS / "story-2-escalation-queue.png"), full_page=True)
 
-    # The supervisor approves the plan from the case; the escalation is resolved.
+    # The supervisor reads the plan and approves it; the escalation is resolved, and the
+    # first monitoring visit and the review are due.
     lan.goto(f"{live_server.url}/ho-so/{code}")
-    fire(lan, "Phê duyệt kế hoạch", "Phê duyệt kế hoạch")
+    lan.get_by_role("link", name="Phê duyệt kế hoạch", exact=True).click()
+    expect(lan.locator("#hoat-dong")).to_contain_text("Khám sức khỏe, theo dõi vết thương")
+    expect(lan.locator("#hoat-dong")).to_contain_text("200.000 đồng")
+    lan.get_by_role("button", name="Phê duyệt kế hoạch").click()
+    expect(lan.get_by_text("Đã lưu: Phê duyệt kế hoạch")).to_be_visible()
     expect(lan.locator(".cw-tags")).to_contain_text("Thực hiện kế hoạch")
+    clocks = lan.locator("#thoi-han ~ .cw-deadline")
+    expect(clocks.filter(has_text="Thăm theo dõi định kỳ")).to_have_count(1)
+    expect(clocks.filter(has_text="Rà soát kết quả can thiệp (Mẫu 06)")).to_have_count(1)
     # The signed decision (Mẫu 05) is printed from its page's own button.
     lan.get_by_role("link", name="Bản in quyết định phê duyệt (Mẫu 05)").click()
     expect(lan.locator(".cw-print")).to_contain_text("Mẫu số 05")

@@ -69,3 +69,12 @@ def test_diagram_is_mermaid_with_the_current_state_highlighted():
     assert text.startswith("stateDiagram-v2")
     assert "planning --> awaiting_approval: submit_plan" in text
     assert "class planning current" in text
+
+
+def test_a_proposed_date_outside_its_own_bounds_is_named(tmp_path):
+    def widen(raw):
+        raw["arming"]["approve_plan"]["arm"][0]["duration"] = 45
+
+    assert problems(edited(tmp_path, widen)) == [
+        "arming approve_plan (monitoring_visit): the proposed 45 days exceed within_days 30"
+    ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -10,7 +10,7 @@ import pytest
 from casework.cases.workflow import engine_for
 from workflows.calendar import WorkingCalendar
 from workflows.effects import ArmDeadline, CancelDeadline, CreateTask, MeetDeadline
-from workflows.engine import Context, TransitionNotAllowed
+from workflows.engine import ChosenDueOutOfRange, Context, TransitionNotAllowed
 
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 ENGINE = engine_for("child_protection", 1)
@@ -230,3 +230,25 @@ def test_care_visit_needs_alternative_care():
     with pytest.raises(TransitionNotAllowed) as refused:
         ENGINE.fire("monitoring", "record_care_visit", ctx())
     assert refused.value.reasons == ["guard_no_alternative_care"]
+
+
+def test_approval_arms_the_first_visit_and_the_review_on_the_dates_chosen():
+    facts = {"actor_role": "supervisor"}
+    payload = {"first_visit_on": date(2026, 3, 16), "review_on": date(2026, 6, 1)}
+    step = ENGINE.fire("awaiting_approval", "approve_plan", ctx(payload=payload, **facts))
+    deadlines = armed(step)
+    assert deadlines["monitoring_visit"].due_at.isoformat() == "2026-03-16T23:59:59+07:00"
+    assert deadlines["plan_review"].due_at.isoformat() == "2026-06-01T23:59:59+07:00"
+    assert deadlines["plan_review"].ladder == "standard"
+    with pytest.raises(ChosenDueOutOfRange) as late:
+        ENGINE.fire(
+            "awaiting_approval",
+            "approve_plan",
+            ctx(payload={"first_visit_on": date(2026, 4, 2)}, **facts),
+        )
+    assert (late.value.field, late.value.latest) == ("first_visit_on", date(2026, 4, 1))
+    [visit, review] = ENGINE.due_choices("approve_plan", NOW, WorkingCalendar(HCM))
+    assert (visit.field, visit.proposed, visit.latest) == (
+        "first_visit_on", date(2026, 3, 16), date(2026, 4, 1)
+    )  # fmt: skip
+    assert (review.field, review.proposed) == ("review_on", date(2026, 5, 31))

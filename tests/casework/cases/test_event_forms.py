@@ -121,7 +121,15 @@ def problems(event: str, posted: list[tuple[str, str]]) -> dict[tuple, str]:
 
 
 def test_unanswered_choices_ask_to_choose():
-    found = problems("complete_assessment", [("emergency", "true")])
+    answered = [
+        ("harm_found", "Bị đánh"),
+        ("child_safe_now", "yes"),
+        ("perpetrator_has_access", "no"),
+        ("injuries", "Không có thương tích"),
+        ("caregiver_can_protect", "yes"),
+        ("emergency", "true"),
+    ]
+    found = problems("complete_assessment", answered)
     assert found == {("risk_level",): "choice_missing", ("substantiated",): "yes_no_missing"}
 
 

@@ -30,20 +30,34 @@ def status(session, code: str) -> str:
     return session.exec(select(ProtectionCase.status).where(ProtectionCase.code == code)).one()
 
 
+MAU_02 = {
+    "harm_found": "Bố đánh trẻ bằng roi tre tối 01/03",
+    "child_safe_now": "no",
+    "perpetrator_has_access": "yes",
+    "injuries": "Vết bầm ở tay và lưng",
+    "caregiver_can_protect": "no",
+    "risk_level": "high",
+    "emergency": "true",
+    "substantiated": "true",
+}
+
+
+def measure(kind: str, by: str, time: str = "08:40", **more: str) -> dict[str, str]:
+    """One box of the emergency measures ticked, with who and when (today, 2 March)."""
+    typed = {"kind": kind, "by": by, "at.day": "2", "at.month": "3", "at.year": "2026"}
+    return {f"measures.{kind}.{k}": v for k, v in (typed | {"at.time": time} | more).items()}
+
+
 def to_planning(web, session, code: str) -> None:
     """Received → assessing → emergency → planning, through the forms."""
     assert web.fire("caseworker", code, "start_assessment").status_code == 303
+    answer = web.fire("caseworker", code, "complete_assessment", **MAU_02)
+    assert answer.status_code == 303, answer.text
     answer = web.fire(
         "caseworker",
         code,
-        "complete_assessment",
-        risk_level="high",
-        emergency="true",
-        substantiated="true",
-    )
-    assert answer.status_code == 303, answer.text
-    answer = web.fire(
-        "caseworker", code, "record_emergency_measures", note="Đưa trẻ về nhà bà ngoại"
+        "record_emergency_measures",
+        **measure("safe_place", "Phòng Văn hóa - Xã hội", description="Nhà bà ngoại"),
     )
     assert answer.status_code == 303, answer.text
     assert status(session, code) == "planning"
@@ -74,9 +88,8 @@ def test_a_refused_assessment_keeps_what_was_typed_and_says_what_to_fix(web, wor
     assert "Mẫu 02" in form.text
     assert 'name="risk_level"' in form.text
     assert 'name="emergency"' in form.text
-    answer = web.fire(
-        "caseworker", code, "complete_assessment", emergency="true", note="Trẻ sợ về nhà"
-    )
+    typed = MAU_02 | {"risk_level": "", "substantiated": "", "note": "Trẻ sợ về nhà"}
+    answer = web.fire("caseworker", code, "complete_assessment", **typed)
     assert answer.status_code == 422
     text = answer.text
     assert "<title>Lỗi: Đánh giá nguy cơ ban đầu" in text
@@ -106,14 +119,7 @@ def test_someone_elses_change_is_explained_and_nothing_typed_is_lost(web, world,
 
 def test_a_step_the_workflow_refuses_comes_back_with_its_reason(web, world):
     code = world.own.case.code
-    answer = web.fire(
-        "caseworker",
-        code,
-        "complete_assessment",
-        risk_level="low",
-        emergency="false",
-        substantiated="true",
-    )
+    answer = web.fire("caseworker", code, "complete_assessment", **MAU_02)
     assert answer.status_code == 409
     assert "Hồ sơ đang ở bước “Tiếp nhận”" in answer.text
 

@@ -17,6 +17,7 @@ from casework.messaging import tasks as messaging_tasks
 from casework.messaging import words
 from tests.casework.messaging.conftest import outbox, set_people
 from tests.factories.communes import SCHOOL
+from tests.factories.events import emergency_measures, mau_02
 
 CHILD = "Nguyễn Thị Hoa"
 CAREGIVERS = ("Nguyễn Văn Bình", "Lương Thị Thắm")
@@ -76,8 +77,12 @@ def seeded_case(story, agencies) -> str:
     for _ in range(13):  # hour by hour: every step of every ladder, then the queue
         story.pass_time(hours=1)
     story.fire(code, "start_assessment")
-    story.fire(code, "complete_assessment", risk_level="high", emergency=True, substantiated=True)
-    story.fire(code, "record_emergency_measures", note=f"Đưa {CHILD} về nhà bà nội")
+    story.fire(
+        code, "complete_assessment", **mau_02(risk_level="high", emergency=True, substantiated=True)
+    )
+    story.fire(
+        code, "record_emergency_measures", **emergency_measures(note=f"Đưa {CHILD} về nhà bà nội")
+    )
     story.fire(
         code,
         "submit_plan",

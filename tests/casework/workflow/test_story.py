@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from notifications.models import OutboxMessage
+from tests.factories.events import emergency_measures, mau_02
 
 
 def outbox(session, kind=None):
@@ -25,9 +26,15 @@ def test_case_driven_from_received_to_closed(story, agencies, session):
 
     story.task_action(police["id"], "accept", as_="police.officer")
     story.fire(code, "start_assessment")
-    story.fire(code, "complete_assessment", risk_level="high", emergency=True, substantiated=True)
+    story.fire(
+        code, "complete_assessment", **mau_02(risk_level="high", emergency=True, substantiated=True)
+    )
     assert story.case(code)["status"] == "emergency"
-    story.fire(code, "record_emergency_measures", note="Đưa trẻ đến nhà bà ngoại, công an làm việc")
+    story.fire(
+        code,
+        "record_emergency_measures",
+        **emergency_measures(note="Đưa trẻ đến nhà bà ngoại, công an làm việc"),
+    )
     story.task_action(police["id"], "complete", as_="police.officer", outcome="Đã xác minh")
 
     case = story.fire(
@@ -85,7 +92,9 @@ def test_plan_cannot_be_submitted_without_a_task_and_says_why(story):
     code = story.intake()
     story.fire(code, "start_assessment")
     story.fire(
-        code, "complete_assessment", risk_level="medium", emergency=False, substantiated=True
+        code,
+        "complete_assessment",
+        **mau_02(risk_level="medium", emergency=False, substantiated=True),
     )
     response = story.client.post(
         f"/api/v1/cases/{code}/events/submit_plan",
@@ -120,7 +129,7 @@ def test_bad_event_payload_is_422_per_field(story):
     story.fire(code, "start_assessment")
     response = story.client.post(
         f"/api/v1/cases/{code}/events/complete_assessment",
-        json={"risk_level": "extreme", "emergency": True},
+        json=mau_02(risk_level="extreme", emergency=True) | {"substantiated": None},
         headers=story.auth("caseworker"),
     )
     assert response.status_code == 422
@@ -195,7 +204,11 @@ def test_extension_needs_a_reason_and_moves_the_deadline(story):
 def test_alternative_care_clock_runs_on_the_case(story):
     code = story.intake(**{"harm_forms": ["abandonment_neglect"], "setting": "community"})
     story.fire(code, "start_assessment")
-    story.fire(code, "complete_assessment", risk_level="high", emergency=False, substantiated=True)
+    story.fire(
+        code,
+        "complete_assessment",
+        **mau_02(risk_level="high", emergency=False, substantiated=True),
+    )
     story.fire(code, "start_alternative_care", started_at="2026-03-02T10:00:00+07:00")
     clocks = {d["kind"]: d for d in story.case(code)["deadlines"] if d["status"] == "running"}
     assert clocks["alternative_care_followup"]["due_at"] == "2026-04-02T10:00:00+07:00"
@@ -207,7 +220,9 @@ def test_alternative_care_clock_runs_on_the_case(story):
 def test_separation_must_end_before_closing_and_is_reviewed_after_15_days(story, session):
     code = story.intake(perpetrator_relation="parent")
     story.fire(code, "start_assessment")
-    story.fire(code, "complete_assessment", risk_level="high", emergency=True, substantiated=True)
+    story.fire(
+        code, "complete_assessment", **mau_02(risk_level="high", emergency=True, substantiated=True)
+    )
     story.fire(
         code,
         "record_separation",
@@ -256,8 +271,10 @@ def test_no_message_carries_the_childs_name_address_or_what_happened(story, sess
 
     code = story.intake(perpetrator_relation="parent")
     story.fire(code, "start_assessment")
-    story.fire(code, "complete_assessment", risk_level="high", emergency=True, substantiated=True)
-    story.fire(code, "record_emergency_measures")
+    story.fire(
+        code, "complete_assessment", **mau_02(risk_level="high", emergency=True, substantiated=True)
+    )
+    story.fire(code, "record_emergency_measures", **emergency_measures())
     story.fire(
         code,
         "submit_plan",

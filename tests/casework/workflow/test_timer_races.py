@@ -22,6 +22,7 @@ from casework.deadlines.tasks import run_due
 from casework.intake import service as intake_service
 from casework.intake.schemas import IntakeCreate
 from tests.factories.communes import create_commune
+from tests.factories.events import mau_02
 from tests.factories.intakes import intake_payload
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -88,9 +89,7 @@ def test_a_timer_firing_during_a_transition_waits_instead_of_deadlocking(
                     actor,
                     case=case,
                     event="complete_assessment",
-                    payload=CompleteAssessment(
-                        risk_level="low", emergency=False, substantiated=True
-                    ),
+                    payload=CompleteAssessment.model_validate(mau_02(risk_level="low")),
                     now=later,
                     tz=TZ,
                 )

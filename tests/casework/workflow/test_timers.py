@@ -8,6 +8,7 @@ from casework.cases.models import CaseEvent, Task
 from casework.deadlines.models import DeadlineTimer
 from casework.escalations.models import Escalation
 from notifications.models import OutboxMessage
+from tests.factories.events import mau_02
 
 
 def steps_fired(session, kind):
@@ -43,7 +44,9 @@ def test_initial_assessment_ladder_reminds_warns_and_escalates_on_time(story, se
 def test_plan_clock_escalates_a_day_after_it_was_missed(story, session):
     code = story.intake()
     story.fire(code, "start_assessment")
-    story.fire(code, "complete_assessment", risk_level="low", emergency=False, substantiated=True)
+    story.fire(
+        code, "complete_assessment", **mau_02(risk_level="low", emergency=False, substantiated=True)
+    )
     story.pass_time(days=7, hours=14)  # Monday 9 March, 23:59:59 is the end of the 5th day
     assert "overdue" not in steps_fired(session, "plan_draft")
     story.pass_time(hours=1)
@@ -57,7 +60,9 @@ def test_plan_clock_escalates_a_day_after_it_was_missed(story, session):
 def test_a_clock_met_by_leaving_its_state_never_fires(story, session):
     code = story.intake()
     story.fire(code, "start_assessment")
-    story.fire(code, "complete_assessment", risk_level="low", emergency=False, substantiated=True)
+    story.fire(
+        code, "complete_assessment", **mau_02(risk_level="low", emergency=False, substantiated=True)
+    )
     story.pass_time(hours=30)
     assert steps_fired(session, "initial_assessment") == []
     clock = next(d for d in story.case(code)["deadlines"] if d["kind"] == "initial_assessment")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from casework.cases import workflow
+from tests.factories.events import mau_02
 
 
 @pytest.fixture
@@ -39,5 +40,7 @@ def test_new_version_applies_to_new_cases_and_open_cases_keep_theirs(story, publ
     assert plan_due(story.case(old)) == "2026-03-09T23:59:59+07:00"  # still 5
     # The old case keeps running under version 1.
     story.fire(old, "start_assessment")
-    story.fire(old, "complete_assessment", risk_level="low", emergency=False, substantiated=True)
+    story.fire(
+        old, "complete_assessment", **mau_02(risk_level="low", emergency=False, substantiated=True)
+    )
     assert story.case(old)["status"] == "planning"
