@@ -179,6 +179,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Xã không có thôn “{village}”. Chọn một trong: {choices}",
         "The commune has no village “{village}”. Choose one of: {choices}",
     ),
+    "village_ambiguous": (
+        "Xã có nhiều thôn tên “{village}”: {choices}. Ghi đủ tên thôn, ví dụ “{first}”",
+        "The commune has several villages called “{village}”: {choices}. Give the full "
+        "name, e.g. “{first}”",
+    ),
     "duplicate_items": ("{label_cap} bị lặp: {value}", "{label_cap} is repeated: {value}"),
     "idempotency_key_reused": (
         "Idempotency-Key này đã được dùng cho một báo cáo khác; dùng khóa mới cho báo cáo mới",
