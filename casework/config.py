@@ -11,6 +11,10 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# A first receipt older than this must be confirmed as passed on late (the intake's
+# ``late_report_confirmed``): a paper report forwarded weeks later, not a mistyped year.
+DEFAULT_LATE_REPORT_DAYS = 30
+
 
 class Settings(BaseSettings):
     """Everything an operator may change without touching code."""
@@ -72,6 +76,12 @@ class Settings(BaseSettings):
     )
     idempotency_hours: int = Field(
         default=24, ge=1, description="How long a retried intake gets the stored answer"
+    )
+    late_report_days: int = Field(
+        default=DEFAULT_LATE_REPORT_DAYS,
+        ge=1,
+        description="A first receipt more than this many days ago must be confirmed as "
+        "passed on late (late_report_confirmed; the form's “Báo cáo được chuyển muộn”)",
     )
     housekeeping_seconds: float = Field(default=300, gt=0, description="How often old rows go")
 

@@ -130,6 +130,8 @@ def _value(key: str, value: Any, lang: Lang, tr: Translate, tz: ZoneInfo) -> str
         return label(_CHOICES[key](value), lang)
     if key == "tasks" and isinstance(value, list):
         return str(len(value))
+    if key == "late_report_days":
+        return tr(N_("ghi vào hệ thống %(days)s ngày sau lần tiếp nhận đầu tiên")) % {"days": value}
     if key.endswith("_at") and isinstance(value, str):
         try:
             return datetime.fromisoformat(value).astimezone(tz).strftime(DATETIME)
