@@ -30,7 +30,6 @@ from casework.cases.wording import (
     history_title,
     state_label,
 )
-from casework.deadlines.models import DeadlineStatus
 from casework.deadlines.schemas import DeadlineRead
 from casework.web.i18n import N_
 from workflows.definition import Definition
@@ -51,7 +50,7 @@ class ClockView:
 
     @property
     def running(self) -> bool:
-        return self.deadline.status == DeadlineStatus.running
+        return self.deadline.status.open
 
 
 @dataclass(frozen=True)
