@@ -116,6 +116,11 @@ class Settings(BaseSettings):
         default=True, description="Check the SMTP server's TLS certificate (off: self-signed)"
     )
     sms_provider: Literal["console", "esms", "webhook", "none"] = "console"
+    sms_console_file: str = Field(
+        default="var/sms-console.log",
+        description="console SMS provider: every SMS is also written here, and those queued "
+        "before the process started (the demo's) only here; empty: all printed",
+    )
     sms_timeout_seconds: float = Field(default=15, gt=0)
     sms_concurrency: int = Field(default=4, ge=1, description="SMS requests in flight at once")
     esms_url: str = "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/"
