@@ -220,11 +220,7 @@ def attach_report(
         event="attach_report",
         now=now,
         actor_id=actor_id,
-        payload={
-            "report_id": report_id,
-            "became_emergency": became_emergency,
-            **(detail or {}),
-        },
+        payload={"report_id": report_id, "became_emergency": became_emergency, **(detail or {})},
     )
 
 

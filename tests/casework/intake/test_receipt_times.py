@@ -184,3 +184,15 @@ def test_a_field_in_error_is_not_judged_again_by_a_rule(client, commune):
     )
     assert set(errors) == {"description", "child.date_of_birth", "reporter.name"}
     assert errors["child.date_of_birth"]["msg"].startswith("Ngày sinh phải là ngày")
+
+
+def test_an_unknown_village_comes_back_with_the_date_rules(client, commune):
+    errors = errors_of(
+        post(
+            client,
+            first_received_at="2026-03-02T10:00:00+07:00",  # an hour from now
+            **{"child.village": "Thôn Mới"},
+        )
+    )
+    assert set(errors) == {"first_received_at", "child.village"}
+    assert errors["child.village"]["type"] == "village_not_found"
