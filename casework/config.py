@@ -11,6 +11,10 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# A first receipt older than this must be confirmed as passed on late (the intake's
+# ``late_report_confirmed``): a paper report forwarded weeks later, not a mistyped year.
+DEFAULT_LATE_REPORT_DAYS = 30
+
 
 class Settings(BaseSettings):
     """Everything an operator may change without touching code."""
@@ -73,6 +77,12 @@ class Settings(BaseSettings):
     idempotency_hours: int = Field(
         default=24, ge=1, description="How long a retried intake gets the stored answer"
     )
+    late_report_days: int = Field(
+        default=DEFAULT_LATE_REPORT_DAYS,
+        ge=1,
+        description="A first receipt more than this many days ago must be confirmed as "
+        "passed on late (late_report_confirmed; the form's “Báo cáo được chuyển muộn”)",
+    )
     housekeeping_seconds: float = Field(default=300, gt=0, description="How often old rows go")
 
     # Notifications: the outbox relay, its channels, quiet hours and the daily digest.
@@ -106,6 +116,11 @@ class Settings(BaseSettings):
         default=True, description="Check the SMTP server's TLS certificate (off: self-signed)"
     )
     sms_provider: Literal["console", "esms", "webhook", "none"] = "console"
+    sms_console_file: str = Field(
+        default="var/sms-console.log",
+        description="console SMS provider: every SMS is also written here, and those queued "
+        "before the process started (the demo's) only here; empty: all printed",
+    )
     sms_timeout_seconds: float = Field(default=15, gt=0)
     sms_concurrency: int = Field(default=4, ge=1, description="SMS requests in flight at once")
     esms_url: str = "https://rest.esms.vn/MainService.svc/json/SendMultipleMessage_V4_post_json/"

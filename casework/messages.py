@@ -143,6 +143,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{label_cap} không được muộn hơn thời điểm hiện tại",
         "{label_cap} cannot be later than now",
     ),
+    "time_too_early": (
+        "{label_cap} phải từ ngày {floor} trở đi",
+        "{label_cap} must be on or after {floor}",
+    ),
+    "received_before_birth": (
+        "{label_cap} phải từ ngày sinh của trẻ ({birth}) trở đi",
+        "{label_cap} must be on or after the child's date of birth ({birth})",
+    ),
+    "received_before_birth_year": (
+        "{label_cap} phải từ năm sinh của trẻ ({year}) trở đi",
+        "{label_cap} must be in or after the child's birth year ({year})",
+    ),
+    "late_report_unconfirmed": (
+        "Thời điểm tiếp nhận đầu tiên đã cách đây {days} ngày (quá {limit} ngày). Kiểm tra lại; "
+        "nếu đúng, chọn “Báo cáo được chuyển muộn”",
+        "The first receipt was {days} days ago (more than {limit}). Check it; if it is right, "
+        "confirm “Report passed on late”",
+    ),
     "child_too_old": (
         "Trẻ đã {age} tuổi khi tiếp nhận: hệ thống chỉ nhận trẻ dưới 18 tuổi",
         "The child was {age} when the report was received: only children under 18 are recorded",
@@ -178,6 +196,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "village_not_found": (
         "Xã không có thôn “{village}”. Chọn một trong: {choices}",
         "The commune has no village “{village}”. Choose one of: {choices}",
+    ),
+    "village_ambiguous": (
+        "Xã có nhiều thôn tên “{village}”: {choices}. Ghi đủ tên thôn, ví dụ “{first}”",
+        "The commune has several villages called “{village}”: {choices}. Give the full "
+        "name, e.g. “{first}”",
     ),
     "duplicate_items": ("{label_cap} bị lặp: {value}", "{label_cap} is repeated: {value}"),
     "idempotency_key_reused": (
@@ -416,6 +439,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "commune_code": ("mã xã/phường", "commune code"),
     "channel": ("kênh tiếp nhận", "intake channel"),
     "first_received_at": ("thời điểm tiếp nhận đầu tiên", "first receipt time"),
+    "late_report_confirmed": ("báo cáo được chuyển muộn", "report passed on late"),
     "reporter": ("người báo tin", "reporter"),
     "reporter.anonymous": ("báo tin ẩn danh", "anonymous report"),
     "reporter.name": ("họ tên người báo tin", "reporter's name"),

@@ -64,6 +64,7 @@ def make_test_settings(**overrides: object) -> Settings:
         "argon2_time_cost": 1,
         "argon2_memory_kib": 8,
         "argon2_parallelism": 1,
+        "sms_console_file": "",  # console SMS print only, never into the developer's var/
         **TEST_KEYS,
         **overrides,
     }

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -23,7 +25,12 @@ def environment(url: str, **extra: str) -> dict[str, str]:
     secrets_file = Path(make_url(url).database or "x").with_suffix(".secrets.json")
     if make_url(url).get_backend_name() != "sqlite":
         secrets_file = Path(os.environ.get("TMPDIR", "/tmp")) / f"{make_url(url).database}.json"
-    env = {**os.environ, "CASEWORK_DATABASE_URL": url, "CASEWORK_SECRETS_FILE": str(secrets_file)}
+    env = {
+        **os.environ,
+        "CASEWORK_DATABASE_URL": url,
+        "CASEWORK_SECRETS_FILE": str(secrets_file),
+        "CASEWORK_SMS_CONSOLE_FILE": str(secrets_file.with_suffix(".sms.log")),
+    }
     for name in ("CASEWORK_SECRET_KEY", "CASEWORK_DATA_KEYS", "CASEWORK_ENV"):
         env.pop(name, None)
     return env | extra
@@ -137,11 +144,11 @@ def test_served_app_records_an_intake_and_shows_the_case(databases, backend):
     )
     token = made.strip().splitlines()[-1]
     auth = {"Authorization": f"Bearer {token}"}
-    with served(url) as (base, server):
+    with served(url, CASEWORK_QUIET_HOURS="") as (base, server):
         intake = {
             "commune_code": "CHAUSON-DEMO",
             "channel": "hotline_111",
-            "first_received_at": "2026-11-20T08:15:00+07:00",
+            "first_received_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "reporter": {"anonymous": True},
             "child": {
                 "full_name": "Hoàng Thị Thử",
@@ -185,6 +192,10 @@ def test_served_app_records_an_intake_and_shows_the_case(databases, backend):
         assert private not in output
     assert "E-mail: OFF - no SMTP server configured (set CASEWORK_SMTP_HOST)" in output
     assert f"KHAN: ho so {code} la truong hop khan cap" in output
+    # The demo's texts, queued before the start, are one line, not hundreds.
+    held = re.search(r"SMS: (\d+) queued before this start written to \S+\.sms\.log", output)
+    assert held is not None, output
+    assert output.count("SMS -> ") < 20 < int(held[1])
 
 
 def failed_login_from(base: str, forwarded_for: str) -> None:

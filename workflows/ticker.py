@@ -20,6 +20,18 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 log = logging.getLogger(__name__)
 
 
+class _BusyRunSkipped(logging.Filter):
+    """APScheduler warns each time a tick finds the previous run still going (a relay
+    sending a backlog): with ``max_instances=1`` and ``coalesce`` that is the design, not a
+    problem, and a first start printed a screenful of it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances reached" not in record.getMessage()
+
+
+logging.getLogger("apscheduler.scheduler").addFilter(_BusyRunSkipped())
+
+
 def drain(
     job: Callable[[], bool], *, stopping: threading.Event | None = None, max_rounds: int = 1000
 ) -> None:

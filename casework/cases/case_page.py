@@ -32,7 +32,6 @@ from casework.cases.wording import (
     history_title,
     state_label,
 )
-from casework.deadlines.models import DeadlineStatus
 from casework.deadlines.schemas import DeadlineRead
 from casework.messaging.schemas import MessageRead
 from casework.web.i18n import N_
@@ -58,7 +57,7 @@ class ClockView:
 
     @property
     def running(self) -> bool:
-        return self.deadline.status == DeadlineStatus.running
+        return self.deadline.status.open
 
 
 @dataclass(frozen=True)
@@ -168,6 +167,8 @@ def _value(key: str, value: Any, lang: Lang, tr: Translate, tz: ZoneInfo) -> str
             return date.fromisoformat(value).strftime(DATE)
         except ValueError:
             return value
+    if key == "late_report_days":
+        return tr(N_("ghi vào hệ thống %(days)s ngày sau lần tiếp nhận đầu tiên")) % {"days": value}
     if key.endswith("_at") and isinstance(value, str):
         try:
             return datetime.fromisoformat(value).astimezone(tz).strftime(DATETIME)

@@ -383,7 +383,7 @@ def read(
     return base.model_copy(
         update={
             "deadlines": deadline_service.read_for_case(
-                session, case_id=case.id, engine=engine, tz=tz
+                session, case_id=case.id, engine=engine, now=now, tz=tz
             ),
             "allowed_events": [
                 EventOptionRead(

@@ -40,6 +40,11 @@ class ReportRead(BaseModel):
     perpetrator_relation: PerpetratorRelation
     child_state: str | None
     immediate_danger: bool
+    late_report_confirmed: bool = Field(
+        default=False,
+        description="Báo cáo được chuyển muộn: tiếp nhận hơn CASEWORK_LATE_REPORT_DAYS ngày "
+        "trước khi ghi / received long before it was recorded, confirmed as passed on late",
+    )
 
 
 class TaskRead(BaseModel):

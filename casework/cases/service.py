@@ -157,8 +157,10 @@ def open_case(
     now: datetime,
     tz: ZoneInfo,
     actor_id: int | None,
+    detail: dict[str, Any] | None = None,
 ) -> ProtectionCase:
-    """Open a case in ``received`` with the commune's next code, e.g. CS-2026-00042."""
+    """Open a case in ``received`` with the commune's next code, e.g. CS-2026-00042;
+    ``detail`` adds to the history entry (a report passed on late)."""
     year = to_local(now, tz).year
     seq = _next_seq(session, commune_id=commune.id, year=year)
     case = ProtectionCase(
@@ -183,7 +185,7 @@ def open_case(
         now=now,
         actor_id=actor_id,
         to_status=CaseStatus.received,
-        payload={"is_emergency": is_emergency},
+        payload={"is_emergency": is_emergency, **(detail or {})},
     )
     return case
 
@@ -205,6 +207,7 @@ def attach_report(
     is_emergency: bool,
     now: datetime,
     actor_id: int | None,
+    detail: dict[str, Any] | None = None,
 ) -> None:
     """A further report about the child joins the open case (and can make it an emergency)."""
     became_emergency = is_emergency and not case.is_emergency
@@ -217,7 +220,7 @@ def attach_report(
         event="attach_report",
         now=now,
         actor_id=actor_id,
-        payload={"report_id": report_id, "became_emergency": became_emergency},
+        payload={"report_id": report_id, "became_emergency": became_emergency, **(detail or {})},
     )
 
 
@@ -256,6 +259,7 @@ def _reports(session: Session, case_id: int, tz: ZoneInfo) -> list[ReportRead]:
             perpetrator_relation=r.perpetrator_relation,
             child_state=r.child_state,
             immediate_danger=r.immediate_danger,
+            late_report_confirmed=r.late_report_confirmed,
         )
         for r in reports
     ]

@@ -56,7 +56,7 @@ def read_as(
     )
     own = {task.id for task in brief.tasks}
     clocks = deadline_service.read_for_case(
-        session, case_id=case.id, engine=flow.engine_of(case), tz=tz
+        session, case_id=case.id, engine=flow.engine_of(case), now=now, tz=tz
     )
     return brief.model_copy(update={"deadlines": [d for d in clocks if d.task_id in own]})
 

@@ -381,6 +381,7 @@ DETAILS: Mapping[str, str] = {
     "tasks": N_("Số hoạt động trong kế hoạch"),
     "to_due_at": N_("Hạn mới"),
     "count": N_("Số tin"),
+    "late_report_days": N_("Báo cáo được chuyển muộn"),
 }
 
 # Refusals the event's own form answers (a plan's activities are typed in its form): the

@@ -30,17 +30,59 @@ from casework.pagination import Page, PageParams, count, pages
 MAX_DUPLICATES = 10
 
 
+# What a village is called before its name (Thông tư 04/2012/TT-BNV and its 2022
+# amendment: thôn, làng, ấp, bản, buôn, bon, phum, sóc… and tổ dân phố, khu phố, khối
+# phố, khóm, tiểu khu…), folded. Longer first, so "tổ dân phố 3" is not read as "tổ".
+VILLAGE_KINDS = tuple(
+    sorted(
+        (
+            "thon", "lang", "ap", "ban", "buon", "bon", "phum", "soc", "plei", "xom",
+            "to dan pho", "khu pho", "khoi pho", "khom", "tieu khu", "khoi", "khu", "to",
+        ),
+        key=len,
+        reverse=True,
+    )
+)  # fmt: skip
+
+
+def without_kind(key: str) -> str:
+    """A folded village name without its leading "thôn", "bản", "tổ dân phố"…: "thon na
+    pan" -> "na pan". Only one word goes: "thon ban chat" -> "ban chat" (Bản Chắt)."""
+    for kind in VILLAGE_KINDS:
+        if key.startswith(f"{kind} ") and len(key) > len(kind) + 1:
+            return key[len(kind) + 1 :]
+    return key
+
+
 def resolve_village(
     session: Session, *, commune_id: int, name: str | None, loc: tuple[str, ...]
 ) -> Village | None:
-    """The commune's village called ``name`` (diacritics and case ignored), or a 422."""
+    """The commune's village called ``name``, diacritics, case and its "Thôn"/"Bản"/"Xóm"…
+    ignored, or a 422 with the commune's villages: none matches, or several do.
+
+    The closest reading wins: the name as typed ("thon na pan" is Thôn Nà Pàn), then the
+    typed name against the villages without their kind ("Nà Pàn"), then both without it
+    ("Bản Nà Pàn" for Thôn Nà Pàn). Several villages at that reading ("1" for Thôn 1 and
+    Tổ dân phố 1) are refused: a report must not land on a guessed village.
+    """
     if name is None:
         return None
     key = text.fold(name)
     villages = session.exec(select(Village).where(Village.commune_id == commune_id)).all()
-    for village in villages:
-        if village.name_key == key:
-            return village
+    bare = without_kind(key)
+    readings = (
+        lambda v: v.name_key == key,
+        lambda v: without_kind(v.name_key) == key,
+        lambda v: without_kind(v.name_key) == bare,
+    )
+    for reading in readings:
+        found = [v for v in villages if reading(v)]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            names = sorted(v.name for v in found)
+            params = {"village": name, "choices": ", ".join(names), "first": names[0]}
+            raise InvalidInput([FieldError(loc, "village_ambiguous", params)])
     choices = ", ".join(sorted(v.name for v in villages))
     raise InvalidInput(
         [FieldError(loc, "village_not_found", {"village": name, "choices": choices})]

@@ -19,9 +19,9 @@ from sqlmodel import Session, select
 
 from casework.base import label
 from casework.deadlines.models import CaseDeadline, DeadlineStatus, DeadlineTimer, TimerStatus
-from casework.deadlines.schemas import DeadlineRead
+from casework.deadlines.schemas import ClockStatus, DeadlineRead
 from casework.escalations.models import Escalation, EscalationStatus
-from casework.timefmt import to_local
+from casework.timefmt import as_utc, to_local
 from workflows.engine import Engine
 
 _D = CaseDeadline.__table__
@@ -246,9 +246,10 @@ def extend(
 
 
 def read_for_case(
-    session: Session, *, case_id: int, engine: Engine, tz: ZoneInfo
+    session: Session, *, case_id: int, engine: Engine, now: datetime, tz: ZoneInfo
 ) -> list[DeadlineRead]:
-    """Every clock of the case and its tasks, running ones first, soonest due first."""
+    """Every clock of the case and its tasks, open ones first (overdue or running), soonest
+    due first; one past its due time reads ``overdue``."""
     deadlines = session.exec(
         select(CaseDeadline).where(CaseDeadline.case_id == case_id).order_by(CaseDeadline.id)
     ).all()
@@ -256,6 +257,7 @@ def read_for_case(
     rows = []
     for d in deadlines:
         spec = specs.get(d.kind)
+        status = ClockStatus.of(d.status, due_at=as_utc(d.due_at), now=now)
         rows.append(
             DeadlineRead(
                 id=d.id,
@@ -265,14 +267,14 @@ def read_for_case(
                 clock=d.clock,
                 starts_at=to_local(d.starts_at, tz),
                 due_at=to_local(d.due_at, tz),
-                status=d.status,
-                status_label=label(DeadlineStatus(d.status)),
+                status=status,
+                status_label=label(status),
                 ladder_step=d.ladder_step,
                 closed_at=to_local(d.closed_at, tz) if d.closed_at else None,
                 extended_reason=d.extended_reason,
             )
         )
-    rows.sort(key=lambda r: (r.status != DeadlineStatus.running, r.due_at))
+    rows.sort(key=lambda r: (not r.status.open, r.due_at))
     return rows
 
 

@@ -125,6 +125,12 @@ class Report(SQLModel, table=True):
     perpetrator_relation: PerpetratorRelation = choice_field(PerpetratorRelation)
     child_state: str | None = sensitive(default=None, sa_type=EncryptedText("report.child_state"))
     immediate_danger: bool
+    late_report_confirmed: bool = Field(
+        default=False,
+        sa_column_kwargs={"server_default": sa.false()},
+        description="Received more than CASEWORK_LATE_REPORT_DAYS before it was recorded, "
+        "and the recorder confirmed it was passed on late",
+    )
 
 
 class ReportHarmForm(SQLModel, table=True):

@@ -27,12 +27,13 @@ from casework.authz.policy import Action, CaseView
 from casework.children.schemas import ChildSummary
 from casework.children.views import listed
 from casework.db import run_in_transaction
-from casework.deps import ClockDep, SessionFactoryDep, SettingsDep
+from casework.deps import ClockDep, SessionFactoryDep, SettingsDep, get_settings
 from casework.errors import FieldError, InvalidInput
 from casework.intake import form as intake_form
 from casework.intake import service as intake_service
 from casework.intake.idempotency import IdempotencyKeyReused
 from casework.intake.models import Channel, HarmForm, PerpetratorRelation, Setting
+from casework.intake.validation import Today
 from casework.pagination import PageParams
 from casework.web import i18n
 from casework.web.pages import redirect, render
@@ -80,8 +81,9 @@ def send_report(
     if typed.action == intake_form.SEARCH:
         return _form(request, actor, factory, typed)
     lang = i18n.lang_of(request)
+    today = Today(now=clock.now(), tz=settings.tz, late_report_days=settings.late_report_days)
     try:
-        data = intake_form.parse(typed, tz=settings.tz, lang=lang)
+        data = intake_form.parse(typed, today=today, lang=lang)
         submission = run_in_transaction(
             factory,
             lambda session: intake_service.submit_as(
@@ -90,8 +92,9 @@ def send_report(
                 data=data,
                 idempotency_key=f"page:{actor.user_id}:{typed.submission_id}",
                 origin=origin_of(request),
-                now=clock.now(),
+                now=today.now,
                 tz=settings.tz,
+                late_report_days=settings.late_report_days,
             ),
         )
     except intake_form.FormInvalid as exc:
@@ -154,6 +157,7 @@ def _form(
             "setting_choices": list(Setting),
             "perpetrator_choices": list(PerpetratorRelation),
             "places": places,
+            "late_report_days": get_settings(request).late_report_days,
             "can_search": can_search,
             "matches": matches,
             "errors": errors,

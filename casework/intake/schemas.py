@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, Field, field_validator
+from datetime import datetime, timedelta, timezone
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from casework.children.schemas import STRICT, ChildCreate, ChildSummary
@@ -15,6 +18,22 @@ from casework.schemas_common import (
     OptionalPhone,
     OptionalWord,
 )
+
+# No first receipt can be older: the children this records were born after it (a child is
+# under 18 at receipt), and a year such as 0001 or 1900 is a typing slip, not a receipt.
+# Refused as a field error, before anything converts it (0001-01-01T00:00+07:00 has no UTC).
+RECEIPT_FLOOR = datetime(2000, 1, 1, tzinfo=timezone(timedelta(hours=7)))
+
+
+def _not_before_floor(value: datetime) -> datetime:
+    if value < RECEIPT_FLOOR:
+        raise PydanticCustomError(
+            "time_too_early", "too early", {"floor": RECEIPT_FLOOR.strftime("%d/%m/%Y")}
+        )
+    return value
+
+
+ReceiptTime = Annotated[AwareDatetime, AfterValidator(_not_before_floor)]
 
 
 class ReporterIn(BaseModel):
@@ -39,12 +58,20 @@ class IntakeCreate(BaseModel):
         min_length=1, max_length=16, description="Mã xã/phường nơi xảy ra / commune code"
     )
     channel: Channel = Field(description="Kênh tiếp nhận / intake channel")
-    first_received_at: AwareDatetime = Field(
+    first_received_at: ReceiptTime = Field(
         description=(
             "Thời điểm tiếp nhận sớm nhất trong chuỗi (ví dụ cuộc gọi tới Tổng đài 111), "
             "ISO 8601 có múi giờ; mốc 12 giờ tính từ đây / earliest receipt in the chain, "
             "with offset; the 12-hour clock starts here"
         )
+    )
+    late_report_confirmed: bool = Field(
+        default=False,
+        description=(
+            "Báo cáo được chuyển muộn: bắt buộc khi thời điểm tiếp nhận đầu tiên cách đây hơn "
+            "CASEWORK_LATE_REPORT_DAYS ngày (30) / the report was passed on late: required "
+            "when the first receipt is more than CASEWORK_LATE_REPORT_DAYS days (30) ago"
+        ),
     )
     reporter: ReporterIn = Field(description="Người báo tin / reporter")
     child_id: int | None = Field(

@@ -19,11 +19,12 @@ from casework.cases import service as case_service
 from casework.children import service as child_service
 from casework.children.models import Child
 from casework.communes.models import Commune, Village
+from casework.config import DEFAULT_LATE_REPORT_DAYS
 from casework.errors import FieldError, InvalidInput
 from casework.intake import idempotency
+from casework.intake import validation as rules
 from casework.intake.models import Report, ReportHarmForm
 from casework.intake.schemas import IntakeCreate, IntakeResult
-from casework.intake.validation import check_intake
 
 
 def _commune(session: Session, code: str, only: int | None) -> Commune:
@@ -37,18 +38,53 @@ def _commune(session: Session, code: str, only: int | None) -> Commune:
     return commune
 
 
-def _child(session: Session, *, commune: Commune, data: IntakeCreate, now: datetime) -> Child:
+def _village(session: Session, *, commune: Commune, data: IntakeCreate) -> Village | None:
+    if data.child is None:
+        return None
+    return child_service.resolve_village(
+        session, commune_id=commune.id, name=data.child.village, loc=("child", "village")
+    )
+
+
+def _checked(
+    session: Session, *, commune: Commune, data: IntakeCreate, today: rules.Today
+) -> Village | None:
+    """Every rule of the report and the child's village, refused together in one 422."""
+    errors = rules.problems(data.model_dump(), today)
+    village = None
+    try:
+        village = _village(session, commune=commune, data=data)
+    except InvalidInput as exc:
+        errors.extend(exc.errors())
+    if errors:
+        raise InvalidInput(errors)
+    return village
+
+
+def _child(
+    session: Session,
+    *,
+    commune: Commune,
+    data: IntakeCreate,
+    village: Village | None,
+    today: rules.Today,
+) -> Child:
     if data.child_id is not None:
         child = child_service.get_in_commune(session, commune_id=commune.id, child_id=data.child_id)
         if child is None:
             raise InvalidInput(
                 [FieldError(("child_id",), "child_not_found", {"child_id": data.child_id})]
             )
+        before = rules.receipt_before_birth(
+            data.first_received_at,
+            date_of_birth=child.date_of_birth,
+            birth_year=child.birth_year,
+            tz=today.tz,
+        )
+        if before is not None:
+            raise InvalidInput([before])
         return child
     assert data.child is not None
-    village = child_service.resolve_village(
-        session, commune_id=commune.id, name=data.child.village, loc=("child", "village")
-    )
     village_id = village.id if village else None
     existing = child_service.find_same_child(
         session, commune_id=commune.id, data=data.child, village_id=village_id
@@ -56,7 +92,7 @@ def _child(session: Session, *, commune: Commune, data: IntakeCreate, now: datet
     if existing is not None:
         return existing
     return child_service.create_child(
-        session, commune_id=commune.id, data=data.child, village_id=village_id, now=now
+        session, commune_id=commune.id, data=data.child, village_id=village_id, now=today.now
     )
 
 
@@ -68,15 +104,21 @@ def record_intake(
     tz: ZoneInfo,
     recorded_by_id: int | None = None,
     commune_id: int | None = None,
+    late_report_days: int = DEFAULT_LATE_REPORT_DAYS,
 ) -> IntakeResult:
     """Record a report (Mẫu 01) and open the child's case, or join the case already open.
 
     A report whose suspected perpetrator is a parent, step-parent or caregiver, or whose
-    child is in immediate danger, makes the case an emergency (NĐ56 Đ31).
+    child is in immediate danger, makes the case an emergency (NĐ56 Đ31). One first
+    received more than ``late_report_days`` ago must be confirmed as passed on late; the
+    case's history and the report say so.
     """
     commune = _commune(session, data.commune_code, commune_id)
-    check_intake(data, now=now, tz=tz)
-    child = _child(session, commune=commune, data=data, now=now)
+    today = rules.Today(now=now, tz=tz, late_report_days=late_report_days)
+    village = _checked(session, commune=commune, data=data, today=today)
+    child = _child(session, commune=commune, data=data, village=village, today=today)
+    late = rules.late_days(data.first_received_at, today)
+    detail = {"late_report_days": late} if late is not None else {}
     emergency = case_service.is_emergency_report(
         immediate_danger=data.immediate_danger, perpetrator=data.perpetrator_relation
     )
@@ -91,6 +133,7 @@ def record_intake(
             now=now,
             tz=tz,
             actor_id=recorded_by_id,
+            detail=detail,
         )
     report = Report(
         commune_id=commune.id,
@@ -110,6 +153,7 @@ def record_intake(
         perpetrator_relation=data.perpetrator_relation,
         child_state=data.child_state,
         immediate_danger=data.immediate_danger,
+        late_report_confirmed=late is not None,
     )
     session.add(report)
     session.flush()
@@ -127,6 +171,7 @@ def record_intake(
             is_emergency=emergency,
             now=now,
             actor_id=recorded_by_id,
+            detail=detail,
         )
         if case.is_emergency and not was_emergency:
             flow.on_new_emergency(
@@ -167,6 +212,7 @@ def submit(
     tz: ZoneInfo,
     recorded_by_id: int | None = None,
     commune_id: int | None = None,
+    late_report_days: int = DEFAULT_LATE_REPORT_DAYS,
 ) -> Submission:
     """``record_intake`` behind an optional idempotency key: a retry replays the first answer.
 
@@ -182,7 +228,13 @@ def submit(
         if previous is not None:
             return Submission(previous.status_code, previous.body, replayed=True)
     result = record_intake(
-        session, data=data, now=now, tz=tz, recorded_by_id=recorded_by_id, commune_id=commune_id
+        session,
+        data=data,
+        now=now,
+        tz=tz,
+        recorded_by_id=recorded_by_id,
+        commune_id=commune_id,
+        late_report_days=late_report_days,
     )
     body = result.model_dump(mode="json")
     if idempotency_key is not None:
@@ -207,6 +259,7 @@ def submit_as(
     origin: Origin,
     now: datetime,
     tz: ZoneInfo,
+    late_report_days: int = DEFAULT_LATE_REPORT_DAYS,
 ) -> Submission:
     """``submit`` on behalf of ``actor`` (reports go to their own commune only), with its
     audit entry in the same transaction: the API and the intake page record it alike."""
@@ -218,6 +271,7 @@ def submit_as(
         tz=tz,
         recorded_by_id=actor.user_id,
         commune_id=actor.commune_id,
+        late_report_days=late_report_days,
     )
     audit_service.append(
         session,

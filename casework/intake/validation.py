@@ -1,97 +1,135 @@
 """Intake rules that need more than one field or today's date (the rest is in the schema).
 
-All problems are collected and reported together, each on the field to correct.
+All problems are collected and reported together, each on the field to correct. The rules
+read plain values by field name (``casework.partial``): from an accepted ``IntakeCreate``,
+or from what could be read of a refused one, so a refused body gets its field errors and
+these in one answer. A rule whose fields could not be read does not run.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from casework.base import label
 from casework.children.personal_id import PersonalId
-from casework.children.schemas import ChildCreate
-from casework.errors import FieldError, InvalidInput
-from casework.intake.schemas import IntakeCreate, ReporterIn
+from casework.config import DEFAULT_LATE_REPORT_DAYS
+from casework.errors import FieldError
+from casework.intake.schemas import IntakeCreate
+from casework.partial import readable
 from casework.timefmt import age_on, local_date
 
 ADULT_AGE = 18
 CLOCK_SKEW = timedelta(minutes=5)
+Known = Mapping[str, Any]  # field name -> value, for the fields that could be read
 
 
-def _reporter_errors(reporter: ReporterIn) -> list[FieldError]:
-    has_identity = reporter.name is not None or reporter.phone is not None
-    if reporter.anonymous and has_identity:
+@dataclass(frozen=True)
+class Today:
+    """What the rules compare with: now, the commune's zone, and after how many days a
+    first receipt must be confirmed as passed on late."""
+
+    now: datetime
+    tz: ZoneInfo
+    late_report_days: int = DEFAULT_LATE_REPORT_DAYS
+
+    @property
+    def date(self) -> date:
+        return local_date(self.now, self.tz)
+
+
+def _reporter_errors(reporter: Known) -> list[FieldError]:
+    if not {"anonymous", "name", "phone"} <= reporter.keys():
+        return []
+    has_identity = reporter["name"] is not None or reporter["phone"] is not None
+    if reporter["anonymous"] and has_identity:
         return [FieldError(("reporter", "name"), "reporter_anonymous_with_identity")]
-    if not reporter.anonymous and not has_identity:
+    if not reporter["anonymous"] and not has_identity:
         return [FieldError(("reporter", "name"), "reporter_required")]
     return []
 
 
-def _child_errors(
-    child: ChildCreate, *, received: datetime, now: datetime, tz: ZoneInfo
-) -> list[FieldError]:
-    errors: list[FieldError] = []
-    today = local_date(now, tz)
+def receipt_before_birth(
+    received: datetime, *, date_of_birth: date | None, birth_year: int | None, tz: ZoneInfo
+) -> FieldError | None:
+    """A first receipt before the child was born (the birth date, or the year if that is
+    all that is known) is a slip in one of the two dates."""
     received_on = local_date(received, tz)
-    received_on_year = received_on.year
-    if child.date_of_birth is not None and child.birth_year_estimate is not None:
-        errors.append(FieldError(("child", "birth_year_estimate"), "birth_both"))
-    elif child.date_of_birth is None and child.birth_year_estimate is None:
-        errors.append(FieldError(("child", "date_of_birth"), "birth_required"))
-    elif child.date_of_birth is not None:
-        if child.date_of_birth > today:
-            errors.append(FieldError(("child", "date_of_birth"), "date_in_future"))
-        elif (age := age_on(child.date_of_birth, received_on)) >= ADULT_AGE:
-            errors.append(FieldError(("child", "date_of_birth"), "child_too_old", {"age": age}))
-    elif child.birth_year_estimate is not None:
-        estimate = child.birth_year_estimate
-        if not received_on_year - ADULT_AGE <= estimate <= today.year:
-            # An estimate this far back means the child is certainly 18 or more.
-            older = estimate < received_on_year - ADULT_AGE
-            errors.append(
-                FieldError(
-                    ("child", "birth_year_estimate"),
-                    "child_too_old",
-                    {"age": received_on_year - estimate},
-                )
-                if older
-                else FieldError(
-                    ("child", "birth_year_estimate"),
-                    "birth_year_range",
-                    {"min_year": received_on_year - ADULT_AGE, "max_year": today.year},
-                )
+    if date_of_birth is not None and received_on < date_of_birth:
+        birth = date_of_birth.strftime("%d/%m/%Y")
+        return FieldError(("first_received_at",), "received_before_birth", {"birth": birth})
+    if date_of_birth is None and birth_year is not None and received_on.year < birth_year:
+        year = {"year": birth_year}
+        return FieldError(("first_received_at",), "received_before_birth_year", year)
+    return None
+
+
+def _birth_errors(child: Known, *, received: datetime | None, today: Today) -> list[FieldError]:
+    if not {"date_of_birth", "birth_year_estimate"} <= child.keys():
+        return []
+    born, estimate = child["date_of_birth"], child["birth_year_estimate"]
+    if born is not None and estimate is not None:
+        return [FieldError(("child", "birth_year_estimate"), "birth_both")]
+    if born is None and estimate is None:
+        return [FieldError(("child", "date_of_birth"), "birth_required")]
+    if born is not None and born > today.date:
+        return [FieldError(("child", "date_of_birth"), "date_in_future")]
+    received_year = local_date(received or today.now, today.tz).year
+    if born is None and estimate > today.date.year:
+        return [
+            FieldError(
+                ("child", "birth_year_estimate"),
+                "birth_year_range",
+                {"min_year": received_year - ADULT_AGE, "max_year": today.date.year},
             )
-    if child.personal_id is not None:
+        ]
+    if received is None:
+        return []  # how old the child was at receipt is asked once the receipt is readable
+    before = receipt_before_birth(received, date_of_birth=born, birth_year=estimate, tz=today.tz)
+    errors = [before] if before else []
+    if born is not None:
+        if (age := age_on(born, local_date(received, today.tz))) >= ADULT_AGE:
+            errors.append(FieldError(("child", "date_of_birth"), "child_too_old", {"age": age}))
+    elif estimate < received_year - ADULT_AGE:
+        # An estimate this far back means the child is certainly 18 or more.
+        age = received_year - estimate
+        errors.append(FieldError(("child", "birth_year_estimate"), "child_too_old", {"age": age}))
+    return errors
+
+
+def _child_errors(child: Known, *, received: datetime | None, today: Today) -> list[FieldError]:
+    errors = _birth_errors(child, received=received, today=today)
+    if child.get("personal_id") is not None and "sex" in child:
         errors.extend(_personal_id_errors(child))
-    for index, entry in enumerate(child.circumstances):
-        if entry.until is not None and entry.until < entry.since:
+    for index, entry in enumerate(child.get("circumstances") or ()):
+        if entry["until"] is not None and entry["until"] < entry["since"]:
             errors.append(
                 FieldError(("child", "circumstances", index, "until"), "end_before_start")
             )
     return errors
 
 
-def _personal_id_errors(child: ChildCreate) -> list[FieldError]:
-    assert child.personal_id is not None
-    pid = PersonalId(child.personal_id)
+def _personal_id_errors(child: Known) -> list[FieldError]:
+    pid = PersonalId(child["personal_id"])
     errors: list[FieldError] = []
-    if pid.sex != child.sex:
+    if pid.sex != child["sex"]:
         errors.append(
             FieldError(
                 ("child", "personal_id"),
                 "personal_id_sex_mismatch",
                 {
                     "id_sex": label(pid.sex, "vi").lower(),
-                    "record_sex": label(child.sex, "vi").lower(),
+                    "record_sex": label(child["sex"], "vi").lower(),
                     "id_sex_en": label(pid.sex, "en").lower(),
-                    "record_sex_en": label(child.sex, "en").lower(),
+                    "record_sex_en": label(child["sex"], "en").lower(),
                 },
             )
         )
-    record_year = (
-        child.date_of_birth.year if child.date_of_birth is not None else child.birth_year_estimate
-    )
+    born = child.get("date_of_birth")
+    record_year = born.year if born is not None else child.get("birth_year_estimate")
     if record_year is not None and pid.birth_year != record_year:
         errors.append(
             FieldError(
@@ -103,18 +141,54 @@ def _personal_id_errors(child: ChildCreate) -> list[FieldError]:
     return errors
 
 
-def check_intake(data: IntakeCreate, *, now: datetime, tz: ZoneInfo) -> None:
-    """Raise ``InvalidInput`` listing every rule the intake breaks."""
-    errors: list[FieldError] = []
-    if data.first_received_at > now + CLOCK_SKEW:
-        errors.append(FieldError(("first_received_at",), "time_in_future"))
-    if data.child_id is not None and data.child is not None:
-        errors.append(FieldError(("child_id",), "child_both"))
-    elif data.child_id is None and data.child is None:
-        errors.append(FieldError(("child",), "child_required"))
-    errors.extend(_reporter_errors(data.reporter))
-    if data.child is not None:
-        received = min(data.first_received_at, now)
-        errors.extend(_child_errors(data.child, received=received, now=now, tz=tz))
-    if errors:
-        raise InvalidInput(errors)
+def late_days(received: datetime, today: Today) -> int | None:
+    """How many days ago a first receipt was, when that is more than the configured limit
+    (the report must then be confirmed as passed on late); None when it is recent."""
+    if received >= today.now - timedelta(days=today.late_report_days):
+        return None
+    return (today.now - received).days
+
+
+def _receipt_errors(known: Known, today: Today) -> list[FieldError]:
+    received = known.get("first_received_at")
+    if received is None:
+        return []
+    if received > today.now + CLOCK_SKEW:
+        return [FieldError(("first_received_at",), "time_in_future")]
+    days = late_days(received, today)
+    if days is not None and known.get("late_report_confirmed") is False:
+        return [
+            FieldError(
+                ("late_report_confirmed",),
+                "late_report_unconfirmed",
+                {"days": days, "limit": today.late_report_days},
+            )
+        ]
+    return []
+
+
+def problems(known: Known, today: Today) -> list[FieldError]:
+    """Every rule between fields the intake breaks, on the fields that could be read."""
+    errors = _receipt_errors(known, today)
+    if "child_id" in known and "child" in known:
+        if known["child_id"] is not None and known["child"] is not None:
+            errors.append(FieldError(("child_id",), "child_both"))
+        elif known["child_id"] is None and known["child"] is None:
+            errors.append(FieldError(("child",), "child_required"))
+    if isinstance(known.get("reporter"), Mapping):
+        errors.extend(_reporter_errors(known["reporter"]))
+    received = known.get("first_received_at")
+    if received is not None and received > today.now:
+        received = today.now  # one in the future is refused above; age the child as of now
+    if isinstance(known.get("child"), Mapping):
+        errors.extend(_child_errors(known["child"], received=received, today=today))
+    return errors
+
+
+def together(field_errors: Iterable[FieldError], raw: object, today: Today) -> list[FieldError]:
+    """A refused body's field errors and, after them, the rules between the fields that
+    could be read; one message per field (the field's own comes first)."""
+    found = list(field_errors)
+    refused = {error.loc for error in found}
+    rules = problems(readable(IntakeCreate, raw), today)
+    return found + [error for error in rules if error.loc not in refused]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable, Coroutine
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request
-from fastapi.responses import JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from sqlmodel import Session
 
 from casework.accounts.auth import origin_of
@@ -14,11 +17,37 @@ from casework.authz import policy
 from casework.authz.deps import Allowed
 from casework.authz.policy import Action, CaseView
 from casework.db import run_in_transaction
-from casework.deps import ClockDep, SessionFactoryDep, SettingsDep
+from casework.deps import ClockDep, SessionFactoryDep, SettingsDep, get_clock, get_settings
+from casework.errors import InvalidInput, from_pydantic
 from casework.intake import service as intake_service
+from casework.intake import validation as rules
 from casework.intake.schemas import IntakeCreate, IntakeReceipt, IntakeResult
 
-router = APIRouter(prefix="/api/v1", tags=["intake"])
+
+class IntakeRoute(APIRoute):
+    """A refused body is answered with its field errors and the rules between the fields
+    that could be read (a receipt before the child's birth) at once, not in two rounds."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def with_rules(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                settings = get_settings(request)
+                today = rules.Today(
+                    now=get_clock(request).now(),
+                    tz=settings.tz,
+                    late_report_days=settings.late_report_days,
+                )
+                found = [from_pydantic(error) for error in exc.errors()]
+                raise InvalidInput(rules.together(found, exc.body, today)) from None
+
+        return with_rules
+
+
+router = APIRouter(prefix="/api/v1", tags=["intake"], route_class=IntakeRoute)
 
 
 @router.post(
@@ -59,6 +88,7 @@ def create_intake(
             origin=origin_of(request),
             now=clock.now(),
             tz=settings.tz,
+            late_report_days=settings.late_report_days,
         )
 
     submission = run_in_transaction(factory, work)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TextIO
 
 from casework.config import Settings
@@ -31,14 +32,19 @@ def smtp_config(settings: Settings) -> SmtpConfig:
     )
 
 
-def senders(settings: Settings, *, console: TextIO | None = None) -> dict[str, Sender]:
+def senders(
+    settings: Settings, *, console: TextIO | None = None, sms_backlog_until: int = 0
+) -> dict[str, Sender]:
     """E-mail when an SMTP server is configured; SMS by the chosen provider. A channel left
-    out is not claimed by the relay: its messages wait in the outbox until it exists."""
+    out is not claimed by the relay: its messages wait in the outbox until it exists.
+    ``sms_backlog_until``: the last message queued before this process started (the console
+    writes those to its file instead of printing them)."""
     out: dict[str, Sender] = {}
     if settings.smtp_host:
         out[Channel.email] = EmailSender(smtp_config(settings))
     if settings.sms_provider == "console":
-        out[Channel.sms] = ConsoleSender(console)
+        file = Path(settings.sms_console_file) if settings.sms_console_file else None
+        out[Channel.sms] = ConsoleSender(console, file=file, backlog_until=sms_backlog_until)
     elif settings.sms_provider == "esms":
         out[Channel.sms] = EsmsSender(
             EsmsConfig(
@@ -77,7 +83,13 @@ def describe(settings: Settings) -> list[str]:
             " the outbox and go once one is configured."
         )
     sms = {
-        "console": "SMS: printed on this console (CASEWORK_SMS_PROVIDER=console, development)",
+        "console": "SMS: printed on this console (CASEWORK_SMS_PROVIDER=console, development)"
+        + (
+            f"; also kept in {settings.sms_console_file}, where those queued before this start"
+            " go instead"
+            if settings.sms_console_file
+            else ""
+        ),
         "esms": f"SMS: eSMS brandname {settings.esms_brandname or '(none set)'}",
         "webhook": f"SMS: webhook {settings.sms_webhook_url or '(no URL set)'}",
         "none": "SMS: OFF (CASEWORK_SMS_PROVIDER=none); SMS wait in the outbox.",

@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from functools import partial
 from zoneinfo import ZoneInfo
 
+import sqlalchemy as sa
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
@@ -19,6 +20,7 @@ from casework.messaging import channels, digest, words
 from casework.messaging import service as messaging_service
 from casework.web.templating import make_environment
 from notifications.channels import Sender
+from notifications.models import OutboxMessage
 from notifications.relay import Backoff
 from notifications.render import Renderer
 from notifications.tasks import Relay, RelayConfig
@@ -62,7 +64,11 @@ def relay(
     return Relay(
         lambda: UnitOfWork(factory),
         clock=clock,
-        senders=channels.senders(settings) if senders is None else senders,
+        senders=(
+            channels.senders(settings, sms_backlog_until=_queued_so_far(factory, settings))
+            if senders is None
+            else senders
+        ),
         renderer=renderer(settings),
         config=RelayConfig(
             worker=worker or worker_name(),
@@ -79,6 +85,14 @@ def relay(
         on_dead=partial(messaging_service.on_dead, tz=settings.tz),
         rng=rng,
     )
+
+
+def _queued_so_far(factory: sessionmaker[Session], settings: Settings) -> int:
+    """The newest message queued before this process started (0: none, or not asked)."""
+    if settings.sms_provider != "console" or not settings.sms_console_file:
+        return 0
+    with factory() as session:
+        return session.execute(sa.select(sa.func.max(OutboxMessage.id))).scalar() or 0
 
 
 def relay_job(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 from types import TracebackType
 from typing import Any, TextIO
 
@@ -192,24 +193,50 @@ class WebhookSender(_HttpSender):
 
 
 class ConsoleSender:
-    """Development: print each SMS on the console instead of sending it."""
+    """Development: print each SMS on the console instead of sending it.
+
+    With a ``file``, every SMS is also written there, and those queued before this process
+    started (ids up to ``backlog_until``, e.g. the demo commune's history) are written
+    there only: a batch of them ends with one line saying how many and where, so a first
+    start is not buried under them. New messages print as before.
+    """
 
     concurrency = 1
 
-    def __init__(self, stream: TextIO | None = None) -> None:
+    def __init__(
+        self, stream: TextIO | None = None, *, file: Path | None = None, backlog_until: int = 0
+    ) -> None:
         self.stream = stream
+        self.file = file
+        self.backlog_until = backlog_until if file is not None else 0
+        self._held = 0
 
     async def __aenter__(self) -> ConsoleSender:
+        self._held = 0
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        return None
+        if self._held:
+            stream = self.stream or sys.stdout
+            stream.write(
+                f"SMS: {self._held} queued before this start written to {self.file}, not "
+                "printed here; new ones print below.\n"
+            )
+            stream.flush()
+            self._held = 0
 
     async def send(self, envelope: Envelope) -> Delivery:
         size = envelope.rendered.size
         cost = f"{size.segments} SMS {size.encoding}, {size.units} units" if size else "SMS"
+        text = f"SMS -> {envelope.address} [{envelope.kind}; {cost}]\n   {envelope.rendered.text}\n"
+        if self.file is not None:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            with self.file.open("a", encoding="utf-8") as out:
+                out.write(text)
+            if envelope.message_id <= self.backlog_until:
+                self._held += 1
+                return Delivery(Outcome.sent, status=f"written to {self.file}")
         stream = self.stream or sys.stdout
-        stream.write(f"SMS -> {envelope.address} [{envelope.kind}; {cost}]\n")
-        stream.write(f"   {envelope.rendered.text}\n")
+        stream.write(text)
         stream.flush()
         return Delivery(Outcome.sent, status="printed on the console", provider_message_id=None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from dataclasses import replace
 
 from notifications.channels import Envelope, Outcome
 from notifications.channels.email import EmailSender, SmtpConfig
@@ -205,6 +206,24 @@ def test_console_prints_the_sms_and_its_cost():
     assert delivery.outcome == Outcome.sent
     assert "SMS -> +84912000101 [task.new; 1 SMS GSM-7, 33 units]" in out.getvalue()
     assert "Ho so CS-2026-00042: nhiem vu moi" in out.getvalue()
+
+
+def test_console_writes_the_texts_queued_before_the_start_to_its_file_and_says_so(tmp_path):
+    """A first `make run` relays the demo's 136 queued texts at once: one line, not 270."""
+    out, file = io.StringIO(), tmp_path / "sms-console.log"
+    queued_before = [replace(sms(f"Ho so CS-2026-0000{n}: nhac han"), message_id=n) for n in (1, 2)]
+    new = replace(sms("KHAN: ho so CS-2026-00009 la truong hop khan cap"), message_id=9)
+    deliveries = send(ConsoleSender(out, file=file, backlog_until=2), *queued_before, new)
+    assert [d.outcome for d in deliveries] == [Outcome.sent] * 3
+    printed = out.getvalue()
+    assert printed.count("SMS -> ") == 1
+    assert "KHAN: ho so CS-2026-00009" in printed
+    assert (
+        f"SMS: 2 queued before this start written to {file}, not printed here; new ones print "
+        "below.\n" in printed
+    )
+    kept = file.read_text(encoding="utf-8")
+    assert kept.count("SMS -> +84912000101") == 3  # every text is there, the new one too
 
 
 def self_signed(tmp_path):

@@ -55,6 +55,22 @@ def test_case_shows_child_report_and_history(client, commune):
     assert case["opened_at"].endswith("+07:00")
 
 
+def test_a_clock_past_its_due_time_reads_overdue(client, commune, clock, now):
+    from datetime import timedelta
+
+    code = client.post("/api/v1/intakes", json=intake_payload()).json()["case_code"]
+    clock.set(now + timedelta(hours=12))  # 21:00: the assessment was due at 20:15
+    deadlines = client.get(f"/api/v1/cases/{code}").json()["deadlines"]
+    legal = {d["kind"]: d for d in deadlines if d["task_id"] is None}
+    assert (legal["initial_assessment"]["status"], legal["initial_assessment"]["status_label"]) == (
+        "overdue",
+        "Quá hạn",
+    )
+    assert legal["plan_draft"]["status"] == "running"
+    statuses = [d["status"] for d in deadlines]  # the overdue first, then the running ones
+    assert statuses == sorted(statuses, key=["overdue", "running"].index)
+
+
 def test_case_codes_count_up_within_the_commune_and_year(client, commune):
     codes = [
         client.post(

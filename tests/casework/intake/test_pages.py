@@ -97,6 +97,8 @@ def test_the_form_starts_received_now_with_the_hotlines_and_a_submission_id(clie
     assert 'name="commune_code" value="TD-TEST"' in page
     assert '<form method="post" action="/bao-cao/moi" novalidate' in page
     assert "Thôn Đồng Tâm" in page  # the commune's villages to choose from
+    assert 'name="late_report_confirmed" type="checkbox" value="true"' in page
+    assert "Chọn nếu thông tin đến nơi đầu tiên hơn 30 ngày trước" in page
     assert "(không bắt buộc)" in page
     assert "*" not in page.split("<main", 1)[1]
 
@@ -245,6 +247,49 @@ def test_a_wrong_answer_is_described_and_linked_to_the_input_to_correct(
     response = send(client, caseworker, **changes)
     assert response.status_code == 422
     assert errors_of(response.text) == [expected]
+
+
+def test_a_wrong_receipt_time_comes_back_with_the_empty_answers_not_after_them(client, caseworker):
+    response = send(client, caseworker, description=None, **{"first_received_at.day": "3"})
+    assert response.status_code == 422
+    assert errors_of(response.text) == [
+        (
+            "first_received_at-day",
+            "Thời điểm tiếp nhận đầu tiên không được muộn hơn thời điểm hiện tại",
+        ),
+        ("description", "Nhập nội dung sự việc"),
+    ]
+
+
+@pytest.mark.parametrize("year", ["0001", "1900"])
+def test_a_receipt_before_2000_is_refused_on_its_year(client, caseworker, session, year):
+    response = send(client, caseworker, **{"first_received_at.year": year})
+    assert response.status_code == 422
+    assert errors_of(response.text) == [
+        ("first_received_at-year", "Thời điểm tiếp nhận đầu tiên phải từ ngày 01/01/2000 trở đi")
+    ]
+    assert cases_of(session, NEW_CHILD) == []
+
+
+def test_a_receipt_weeks_ago_is_sent_once_confirmed_as_passed_on_late(client, caseworker, session):
+    weeks_ago = {"first_received_at.day": "15", "first_received_at.month": "1"}
+    refused = send(client, caseworker, **weeks_ago)
+    assert refused.status_code == 422
+    message = (
+        "Thời điểm tiếp nhận đầu tiên đã cách đây 46 ngày (quá 30 ngày). Kiểm tra lại; nếu "
+        "đúng, chọn “Báo cáo được chuyển muộn”"
+    )
+    assert errors_of(refused.text) == [("late_report_confirmed", message)]
+    assert 'id="late_report_confirmed"' in refused.text  # the summary's link lands on it
+    sent = send(client, caseworker, late_report_confirmed="true", **weeks_ago)
+    assert sent.status_code == 303
+    page = " ".join(client.get(sent.headers["location"], headers=caseworker).text.split())
+    # on the report (Mẫu 01) and in the case's history
+    assert "Có: ghi vào hệ thống 46 ngày sau lần tiếp nhận đầu tiên, lúc 02/03/2026 09:00" in page
+    assert (
+        "<dt>Báo cáo được chuyển muộn</dt><dd>ghi vào hệ thống 46 ngày sau lần tiếp nhận đầu "
+        "tiên</dd>"
+    ) in page
 
 
 def test_a_year_alone_is_recorded_as_the_estimated_birth_year(client, caseworker, session):

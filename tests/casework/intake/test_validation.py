@@ -203,6 +203,41 @@ def test_unknown_village_lists_the_communes_villages(client, commune):
     assert "Thôn Bản Chắt" in msg
 
 
+@pytest.mark.parametrize(
+    ("typed", "village"),
+    [
+        ("Nà Pàn", "Xóm Nà Pàn"),  # without its "Xóm"
+        ("na pan", "Xóm Nà Pàn"),  # and without diacritics
+        ("Thôn Nà Pàn", "Xóm Nà Pàn"),  # called a thôn by the reporter
+        ("dong tam", "Thôn Đồng Tâm"),
+        ("Bản Chắt", "Thôn Bản Chắt"),  # "Bản" here is part of the name
+        ("THÔN BẢN CHẮT", "Thôn Bản Chắt"),
+    ],
+)
+def test_a_village_is_found_without_its_thon_or_xom(client, commune, typed, village):
+    response = client.post("/api/v1/intakes", json=intake_payload(**{"child.village": typed}))
+    assert response.status_code == 201, response.text
+    case = client.get(f"/api/v1/cases/{response.json()['case_code']}").json()
+    assert case["child"]["village"] == village
+
+
+def test_a_village_name_two_villages_share_is_refused_with_both(client, session, now, act_as):
+    create_commune(session, now=now, villages=("Thôn 1", "Tổ dân phố 1", "Thôn 2"))
+    session.commit()
+    act_as("td.caseworker")
+    errors = errors_of(
+        client.post("/api/v1/intakes", json=intake_payload(**{"child.village": "1"}))
+    )
+    error = errors["child.village"]
+    assert error["type"] == "village_ambiguous"
+    assert error["msg"] == (
+        "Xã có nhiều thôn tên “1”: Thôn 1, Tổ dân phố 1. Ghi đủ tên thôn, ví dụ “Thôn 1”"
+    )
+    exact = client.post("/api/v1/intakes", json=intake_payload(**{"child.village": "to dan pho 1"}))
+    case = client.get(f"/api/v1/cases/{exact.json()['case_code']}").json()
+    assert case["child"]["village"] == "Tổ dân phố 1"
+
+
 def test_named_reporter_needs_a_name_or_phone(client, commune):
     errors = errors_of(
         client.post("/api/v1/intakes", json=intake_payload(reporter={"relation": "hàng xóm"}))

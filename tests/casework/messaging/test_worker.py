@@ -1,9 +1,10 @@
 """`casework worker`, as an operator runs it, delivers the demo commune's queued e-mail to an
-SMTP server and its SMS to the console: every message once, then it stops cleanly."""
+SMTP server and its SMS to the console's file: every message once, then it stops cleanly."""
 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -37,6 +38,7 @@ def test_worker_sends_the_backlog_once_and_stops_cleanly(databases, backend, smt
         "CASEWORK_SMTP_PORT": str(smtp_server.port),
         "CASEWORK_SMTP_SECURITY": "none",
         "CASEWORK_SMS_PROVIDER": "console",
+        "CASEWORK_SMS_CONSOLE_FILE": str(tmp_path / "sms-console.log"),
         "CASEWORK_QUIET_HOURS": "",  # whatever the hour in Hà Nội while the test runs
         "CASEWORK_OUTBOX_TICK_SECONDS": "0.2",
         "PYTHONUNBUFFERED": "1",
@@ -78,4 +80,10 @@ def test_worker_sends_the_backlog_once_and_stops_cleanly(databases, backend, smt
     ids = Counter(smtp_server.message_ids())
     assert len(ids) == emails
     assert set(ids.values()) == {1}
-    assert output.count("SMS -> +849") == texts
+    # Queued before the worker started, the texts went to the console's file, each once,
+    # and the console says how many went there instead of printing them.
+    kept = (tmp_path / "sms-console.log").read_text(encoding="utf-8")
+    assert kept.count("SMS -> +849") == texts
+    assert output.count("SMS -> ") == 0
+    held = re.findall(r"SMS: (\d+) queued before this start written to \S+sms-console.log", output)
+    assert sum(int(n) for n in held) == texts

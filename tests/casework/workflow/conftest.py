@@ -98,7 +98,7 @@ class Story:
         return {
             d["kind"]: d
             for d in self.case(code)["deadlines"]
-            if d["task_id"] == task_id and d["status"] == "running"
+            if d["task_id"] == task_id and d["status"] in ("running", "overdue")
         } | {}
 
     def all_deadlines(self, code):
