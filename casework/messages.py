@@ -349,6 +349,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This escalation is not about undelivered messages",
     ),
     "missing_choice": ("Chọn {label}", "Choose {label}"),
+    # who owns a case (casework.cases.assignment)
+    "assign_supervisor_only": (
+        "Chỉ lãnh đạo UBND xã giao hoặc đổi người phụ trách hồ sơ",
+        "Only the commune's supervisor assigns or reassigns a case",
+    ),
+    "owner_not_eligible": (
+        "Chọn một người làm công tác bảo vệ trẻ em hoặc lãnh đạo của xã đang làm việc",
+        "Choose an active caseworker or supervisor of the commune",
+    ),
+    "owner_unchanged": (
+        "Hồ sơ đang do {name} phụ trách; chọn người khác để giao lại",
+        "{name} already has this case; choose someone else to reassign it",
+    ),
+    "case_already_owned": (
+        "Hồ sơ đã có người phụ trách: {name}. Muốn đổi người, nhờ lãnh đạo UBND xã giao lại",
+        "This case already has a caseworker: {name}. Ask the supervisor to reassign it",
+    ),
+    "case_closed_no_owner": (
+        "Hồ sơ {code} đã đóng; mở lại hồ sơ trước khi giao người phụ trách",
+        "Case {code} is closed; reopen it before assigning it",
+    ),
     "username_invalid": (
         "Tên đăng nhập dài 3 đến 64 ký tự, chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang",
         "A username is 3 to 64 characters: letters without accents, digits, dots, dashes",
@@ -455,6 +476,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "outcome": ("kết quả thực hiện", "outcome"),
     "due_at": ("hạn mới", "new deadline"),
     "agency_id": ("cơ quan", "agency"),
+    "caseworker_id": ("người phụ trách", "caseworker"),
+    "expected_version": ("phiên bản hồ sơ đang xem", "the case version you saw"),
     "agency": ("cơ quan", "agency"),
     "username": ("tên đăng nhập", "username"),
     "full_name": ("họ và tên", "full name"),

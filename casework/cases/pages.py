@@ -24,6 +24,9 @@ from casework.cases import case_page, flow, lookups, printing, use_cases
 from casework.cases import service as case_service
 from casework.cases.event_pages import router as event_router
 from casework.cases.models import CaseStatus, ProtectionCase, RiskLevel
+from casework.cases.owner_pages import DONE as OWNER_CHANGED
+from casework.cases.owner_pages import offer as owner_offer
+from casework.cases.owner_pages import router as owner_router
 from casework.cases.schemas import CaseRead
 from casework.cases.wording import event_title
 from casework.deps import ClockDep, ReadSessionDep, SettingsDep
@@ -33,6 +36,7 @@ from casework.web.pages import redirect, render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(event_router)
+router.include_router(owner_router)
 
 CasePath = Annotated[CaseAccess, case_for(Action.case_read)]
 PAGE_SIZE = 20
@@ -148,10 +152,11 @@ def case_detail(
         session, case=case, view=access.view, actor=access.actor, now=clock.now(), tz=settings.tz
     )
     if isinstance(read, CaseRead):
-        people = lookups.people(session, user_ids=[event.actor_id for event in read.events])
+        people = lookups.people(session, user_ids=case_page.people_named(read))
         template = "cases/case.html"
         context: dict[str, object] = {
-            "page": case_page.build(read, definition, people, lang=lang, tr=tr, tz=settings.tz)
+            "page": case_page.build(read, definition, people, lang=lang, tr=tr, tz=settings.tz),
+            "owner": owner_offer(access.actor, read),
         }
     else:
         template = "cases/case_task.html"
@@ -163,6 +168,8 @@ def case_detail(
         }
     if xong in definition.events:
         context["done"] = event_title(definition, xong, lang, tr)
+    elif xong in OWNER_CHANGED:
+        context["done"] = tr(OWNER_CHANGED[xong])
     write_audit(
         request, access.actor, use_cases.case_viewed(access.code, access.view.value), after=session
     )

@@ -213,6 +213,8 @@ HISTORY: Mapping[str, str] = {
     "deadline_extended": N_("Thời hạn được gia hạn"),
     "messages_resent": N_("Lãnh đạo cho gửi lại thông báo không gửi được"),
     "messages_settled": N_("Lãnh đạo ghi nhận đã báo cho cơ quan bằng cách khác"),
+    "case_assigned": N_("Giao người phụ trách hồ sơ"),
+    "case_taken": N_("Nhận phụ trách hồ sơ"),
 }
 LADDER_STEPS: Mapping[str, str] = {
     "remind": N_("Nhắc hạn"),
@@ -229,6 +231,7 @@ MESSAGE_KINDS: Mapping[str, str] = {
     "case.emergency": N_("Báo trường hợp khẩn cấp"),
     "plan.awaiting_approval": N_("Kế hoạch chờ phê duyệt"),
     "escalation.new": N_("Mục leo thang mới"),
+    "case.assigned": N_("Báo được giao phụ trách hồ sơ"),
     "digest.daily": N_("Tin tổng hợp hằng ngày"),
 }
 MESSAGE_STATES: Mapping[str, str] = {
