@@ -210,6 +210,12 @@ def list_view(actor: Actor) -> CaseView | None:
     return None
 
 
+def sees_names(actor: Actor) -> bool:
+    """Whether a list may name the child in full to this person: those who see the case in
+    full (NĐ56 Đ33); anyone else gets initials, age and village at most."""
+    return actor.role in FULL_CASE_ROLES
+
+
 def task_decision(actor: Actor, *, view: CaseView | None, task_agency_id: int) -> Decision:
     """Answering a task: the person's agency must own it. A task they cannot see is 404."""
     own = actor.agency_id is not None and actor.agency_id == task_agency_id

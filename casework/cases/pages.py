@@ -40,6 +40,7 @@ router.include_router(owner_router)
 
 CasePath = Annotated[CaseAccess, case_for(Action.case_read)]
 PAGE_SIZE = 20
+OWNER_FILTERS = ("me", "none")
 
 
 def _choice(enum: type[CaseStatus] | type[RiskLevel], value: str | None):  # type: ignore[no-untyped-def]
@@ -54,6 +55,7 @@ class Filters:
     village: str
     emergency: bool
     q: str
+    owner: str = ""  # "me": my cases; "none": nobody's yet
 
     def query(self, **extra: object) -> str:
         """This search's address, e.g. for another page of it."""
@@ -62,6 +64,7 @@ class Filters:
             "risk": self.risk or "",
             "village": self.village,
             "emergency": "1" if self.emergency else "",
+            "owner": self.owner,
             "q": self.q,
             **extra,
         }
@@ -80,9 +83,11 @@ def case_list(
     emergency: str | None = None,
     q: str | None = None,
     page: str | None = None,
+    owner: str | None = None,
 ) -> Response:
-    """The cases this person may see, newest first, with filters and a search by code or
-    the child's name (diacritics ignored); emergencies and lateness on each row."""
+    """The cases this person may see, newest first, with filters (their own cases, those
+    nobody owns yet…) and a search by code or the child's name (diacritics ignored);
+    emergencies, lateness and the owner on each row."""
     masked = policy.list_view(actor) != CaseView.full
     filters = Filters(
         _choice(CaseStatus, status),
@@ -90,6 +95,7 @@ def case_list(
         (village or "").strip(),
         emergency == "1",
         (q or "").strip()[:100],
+        "" if masked or owner not in OWNER_FILTERS else owner,
     )
     number = int(page) if page and page.isdigit() and 0 < int(page) < 10_000 else 1
     found = case_service.search(
@@ -102,6 +108,7 @@ def case_list(
         village=filters.village or None,
         emergency=True if filters.emergency else None,
         q=filters.q or None,
+        owner=case_service.Owner.of(filters.owner, me=actor.user_id),
         params=PageParams(page=number, page_size=PAGE_SIZE),
         tz=settings.tz,
     )

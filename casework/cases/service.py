@@ -365,6 +365,13 @@ class Owner:
 
     user_id: int | None
 
+    @classmethod
+    def of(cls, word: str | None, *, me: int | None) -> Owner | None:
+        """``me``: the person's own cases; ``none``: nobody's yet; anything else: no filter."""
+        if word == "me":
+            return cls(me)
+        return cls(None) if word == "none" else None
+
     def condition(self) -> sa.ColumnElement[bool]:
         if self.user_id is None:
             return ProtectionCase.assigned_caseworker_id.is_(None)

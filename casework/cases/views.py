@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -168,13 +168,18 @@ def list_cases(
     village: Annotated[str | None, Query(description="Tên thôn / village name")] = None,
     q: Annotated[str | None, Query(description="Mã hồ sơ hoặc tên trẻ / code or name")] = None,
     commune: Annotated[str | None, Query(description="Mã xã / commune code")] = None,
+    owner: Annotated[
+        Literal["me", "none"] | None,
+        Query(description="Người phụ trách: me (của tôi), none (chưa ai) / owner"),
+    ] = None,
 ) -> Page[CaseSummary]:
     """The cases the caller may see, newest first, filtered; name search ignores diacritics
     and case. An agency sees only cases where it has a task, without risk or child id."""
+    masked = policy.list_view(actor) != CaseView.full
     page = case_service.search(
         session,
         scope=scopes.visible_cases(actor),
-        masked=policy.list_view(actor) != CaseView.full,
+        masked=masked,
         commune_code=commune,
         status=status,
         risk=risk,
@@ -182,6 +187,7 @@ def list_cases(
         q=q,
         params=params,
         tz=settings.tz,
+        owner=None if masked else case_service.Owner.of(owner, me=actor.user_id),
     )
     write_audit(
         request,

@@ -301,3 +301,35 @@ def test_a_caseworker_who_was_second_to_take_the_case_is_told_who_has_it(
     assert late.status_code == 409
     assert "Hồ sơ đã có người phụ trách: Lộc Văn Tuấn" in late.text
     assert '<a href="#nhan-ho-so">' in late.text
+
+
+def test_the_case_list_shows_the_owner_and_filters_my_cases_and_nobodys(
+    client, world, browser_for, headers_for
+):
+    code = world.own.case.code
+    caseworker = browser(client, browser_for, world.own.people["caseworker"])
+    listed = caseworker.get("/ho-so").text
+    row = listed.split(f'href="/ho-so/{code}"', 1)[1].split("</tr>", 1)[0]
+    assert "chưa phân công" in row
+    assert code not in caseworker.get("/ho-so", owner="me").text
+    assert code in caseworker.get("/ho-so", owner="none").text
+    api = client.get(
+        "/api/v1/cases", params={"owner": "none"}, headers=headers_for("td.caseworker")
+    )
+    assert [item["code"] for item in api.json()["items"]] == [code]
+    assert client.post(
+        f"/api/v1/cases/{code}/take", json={}, headers=headers_for("td.caseworker")
+    ).is_success
+    mine = caseworker.get("/ho-so", owner="me").text
+    row = mine.split(f'href="/ho-so/{code}"', 1)[1].split("</tr>", 1)[0]
+    assert "caseworker" in row
+    assert 'value="me" selected' in mine
+    assert code not in caseworker.get("/ho-so", owner="none").text
+    api = client.get("/api/v1/cases", params={"owner": "me"}, headers=headers_for("td.caseworker"))
+    [item] = api.json()["items"]
+    assert (item["assigned_caseworker_id"], item["assigned_caseworker_name"]) == (
+        world.own.people["caseworker"].id,
+        "caseworker",
+    )
+    police = client.get("/api/v1/cases", headers=headers_for("td.police.officer")).json()
+    assert [item["assigned_caseworker_id"] for item in police["items"]] == [None]
