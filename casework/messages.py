@@ -328,6 +328,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không có cơ quan mã {agency_id} ở xã này",
         "No agency {agency_id} in this commune",
     ),
+    "agency_cannot_take_task": (
+        "{agency} không nhận được nhiệm vụ này; chọn một cơ quan của xã trong danh sách",
+        "{agency} cannot take this task; choose one of the commune's agencies in the list",
+    ),
     "escalation_not_found": (
         "Không tìm thấy mục leo thang {escalation_id}",
         "Escalation {escalation_id} not found",
