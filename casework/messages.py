@@ -332,6 +332,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{agency} không nhận được nhiệm vụ này; chọn một cơ quan của xã trong danh sách",
         "{agency} cannot take this task; choose one of the commune's agencies in the list",
     ),
+    # the commune's calendar (casework.communes.service)
+    "day_out_of_range": (
+        "Ngày phải trong khoảng từ {earliest} đến {latest}",
+        "The date must be between {earliest} and {latest}",
+    ),
+    "day_already_listed": (
+        "Ngày {day} đã có trong lịch của xã; xóa ngày đó trước nếu muốn sửa",
+        "{day} is already on the commune's calendar; remove it first to change it",
+    ),
+    "day_off_already_off": (
+        "Ngày {day} là {what_vi}, vốn đã là ngày nghỉ; chọn một ngày làm việc",
+        "{day} is {what_en}, already a day off; choose a working day",
+    ),
+    "make_up_on_working_day": (
+        "Ngày {day} là {what_vi}, vốn là ngày làm việc: ngày làm bù phải là thứ Bảy, Chủ nhật "
+        "hoặc ngày nghỉ lễ",
+        "{day} is {what_en}, already a working day: a make-up day must be a Saturday, a "
+        "Sunday or a public holiday",
+    ),
+    "day_not_listed": (
+        "Ngày {day} không có trong lịch của xã",
+        "{day} is not on the commune's calendar",
+    ),
     "escalation_not_found": (
         "Không tìm thấy mục leo thang {escalation_id}",
         "Escalation {escalation_id} not found",
@@ -481,6 +504,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "due_at": ("hạn mới", "new deadline"),
     "agency_id": ("cơ quan", "agency"),
     "caseworker_id": ("người phụ trách", "caseworker"),
+    "day": ("ngày", "date"),
+    "day_kind": ("loại ngày", "kind of day"),
     "expected_version": ("phiên bản hồ sơ đang xem", "the case version you saw"),
     "agency": ("cơ quan", "agency"),
     "username": ("tên đăng nhập", "username"),
