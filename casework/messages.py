@@ -356,23 +356,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{day} is not on the commune's calendar",
     ),
     "escalation_not_found": (
-        "Không tìm thấy mục leo thang {escalation_id}",
+        "Không tìm thấy việc {escalation_id} trong danh sách việc cần lãnh đạo xử lý",
         "Escalation {escalation_id} not found",
     ),
     "escalation_resolved": (
-        "Mục leo thang {escalation_id} đã được xử lý",
+        "Việc {escalation_id} đã được lãnh đạo xử lý",
         "Escalation {escalation_id} is already resolved",
     ),
     "escalation_without_task": (
-        "Mục leo thang này không gắn với nhiệm vụ nào để giao lại",
+        "Việc này không gắn với nhiệm vụ nào để giao lại",
         "This escalation has no task to reassign",
     ),
     "escalation_without_deadline": (
-        "Mục leo thang này không có thời hạn đang chạy để gia hạn",
+        "Việc này không có thời hạn đang chạy để gia hạn",
         "This escalation has no running deadline to extend",
     ),
     "escalation_not_about_messages": (
-        "Mục leo thang này không phải về thông báo không gửi được",
+        "Việc này không phải về thông báo không gửi được",
         "This escalation is not about undelivered messages",
     ),
     "missing_choice": ("Chọn {label}", "Choose {label}"),

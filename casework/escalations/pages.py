@@ -1,5 +1,6 @@
-"""Hàng đợi leo thang: the supervisor's queue, most urgent first, and the page where one
-escalation is worked (acknowledge, reassign to another agency, extend with a reason).
+"""Việc cần lãnh đạo xử lý (the escalation queue): the supervisor's queue, most urgent
+first, and the page where one escalation is worked (acknowledge, reassign to another
+agency, extend with a reason).
 
 Caseworkers may read the queue (the policy); only the supervisor acts on it. The actions
 go through the same services, locks and audit entries as ``POST /api/v1/escalations/
@@ -44,10 +45,12 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 25
 DONE = {
-    "acknowledged": N_("Bạn đã nhận xử lý mục này. Các lãnh đạo khác thấy bạn đang xử lý."),
+    "acknowledged": N_("Bạn đã nhận xử lý việc này. Các lãnh đạo khác thấy bạn đang xử lý."),
     "reassigned": N_("Đã giao lại nhiệm vụ cho cơ quan khác, với thời hạn mới."),
     "extended": N_("Đã gia hạn. Lý do được ghi vào hồ sơ."),
-    "resent": N_("Đã gửi lại các thông báo. Nếu vẫn không gửi được, hồ sơ sẽ quay lại hàng đợi."),
+    "resent": N_(
+        "Đã gửi lại các thông báo. Nếu vẫn không gửi được, việc sẽ lại được chuyển lên lãnh đạo."
+    ),
     "settled": N_("Đã ghi vào hồ sơ cách đã báo cho cơ quan."),
 }
 CLOCKS = {

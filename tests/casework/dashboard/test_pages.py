@@ -35,7 +35,7 @@ def test_a_caseworker_counts_their_cases_and_each_counter_is_a_link(
     assert counter(text, "hồ sơ chưa ai phụ trách") == 1
     assert counter(text, "hồ sơ khẩn cấp") == 1
     assert counter(text, "hồ sơ quá hạn") == 0
-    assert counter(text, "mục leo thang đang chờ xử lý") == 1
+    assert counter(text, "việc đang chờ lãnh đạo xử lý") == 1
     for href in ("?show=mine", "?show=unassigned", "?show=today", "?show=overdue"):
         assert f'href="/trang-cua-toi{href}"' in text
     assert 'href="/leo-thang"' in text

@@ -1,6 +1,6 @@
-"""Hàng đợi leo thang: the supervisor sees the commune's escalations, most urgent first,
-each with its reason, deadline, risk and who holds it, and works them from their page;
-caseworkers may look but not act."""
+"""Việc cần lãnh đạo xử lý (the escalation queue): the supervisor sees the commune's
+escalations, most urgent first, each with its reason, deadline, risk and who holds it, and
+works them from their page; caseworkers may look but not act."""
 
 from __future__ import annotations
 
@@ -233,7 +233,7 @@ def test_working_an_escalation_someone_resolved_explains_and_keeps_the_reason(
         f"/leo-thang/{overdue.id}/gia-han", {**fields, "reason": "Lý do của tôi."}
     )
     assert late.status_code == 409
-    assert "đã được xử lý" in late.text
+    assert "đã được lãnh đạo xử lý" in late.text
     assert "Lý do của tôi." in late.text
 
 
