@@ -5,6 +5,8 @@ the owner."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlmodel import select
 
@@ -12,6 +14,7 @@ from casework.accounts.models import Role, User
 from casework.agencies.models import AgencyKind
 from casework.audit.models import AuditEntry
 from casework.cases.models import CaseEvent, ProtectionCase
+from casework.deadlines.tasks import run_due
 from notifications.models import OutboxMessage
 from tests.factories.browsing import browser
 
@@ -333,3 +336,27 @@ def test_the_case_list_shows_the_owner_and_filters_my_cases_and_nobodys(
     )
     police = client.get("/api/v1/cases", headers=headers_for("td.police.officer")).json()
     assert [item["assigned_caseworker_id"] for item in police["items"]] == [None]
+
+
+def test_the_lead_offices_own_task_reminds_the_cases_owner_only(
+    client, world, session, session_factory, clock, headers_for, second_caseworker, databases
+):
+    assert _assign(client, headers_for, world, session, second_caseworker.id).status_code == 200
+    lead_task = world.own.tasks[AgencyKind.culture_social]
+    clock.set(clock.now() + timedelta(hours=3))  # past half its time to accept: reminded
+    run_due(
+        session_factory,
+        clock=clock,
+        tz=databases.settings.tz,
+        worker="test",
+        lease=timedelta(seconds=60),
+        batch=50,
+    )
+    session.expire_all()
+    told = {
+        m.recipient
+        for m in session.exec(select(OutboxMessage)).all()
+        if m.kind.startswith("deadline.") and m.context.get("task_id") == lead_task.id
+    }
+    assert f"user:{second_caseworker.id}" in told
+    assert f"user:{world.own.people['caseworker'].id}" not in told
