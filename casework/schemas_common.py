@@ -51,9 +51,9 @@ def _optional(max_length: int) -> Any:
 Name = _required(120)
 Word = _required(60)
 Narrative = _required(5000)
-ShortLine = _required(200)
 OptionalName = _optional(120)
 OptionalWord = _optional(60)
+ShortLine = _required(200)
 OptionalLine = _optional(300)
 OptionalNarrative = _optional(5000)
 OptionalPhone = Annotated[
