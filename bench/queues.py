@@ -1,6 +1,6 @@
 """Server time of the pages people wait on, with 100,000 cases: Trang của tôi, the case page,
-Hàng đợi leo thang and Nhiệm vụ của tôi, through the real app (session cookie, policy,
-audit entry, template).
+Việc cần lãnh đạo xử lý (the escalation queue) and Nhiệm vụ của tôi, through the real app
+(session cookie, policy, audit entry, template).
 
 The demo commune is seeded through the real services (cases in every step, with their
 tasks, clocks, history and escalations), then copied with SQL until the database holds

@@ -24,6 +24,7 @@ from casework.cases.views import router as cases_router
 from casework.children.pages import router as children_pages
 from casework.children.views import router as children_router
 from casework.clock import Clock, SystemClock
+from casework.communes.pages import router as commune_pages
 from casework.communes.views import router as stats_router
 from casework.config import Settings, get_settings
 from casework.dashboard.pages import router as dashboard_pages
@@ -120,6 +121,7 @@ def create_app(
         children_pages,
         audit_pages,
         admin_pages,
+        commune_pages,
     )
     for router in (*api_routers, *page_routers):
         app.include_router(router, dependencies=[Depends(current_actor)])

@@ -381,27 +381,75 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không có cơ quan mã {agency_id} ở xã này",
         "No agency {agency_id} in this commune",
     ),
+    "agency_cannot_take_task": (
+        "{agency} không nhận được nhiệm vụ này; chọn một cơ quan của xã trong danh sách",
+        "{agency} cannot take this task; choose one of the commune's agencies in the list",
+    ),
+    # the commune's calendar (casework.communes.service)
+    "day_out_of_range": (
+        "Ngày phải trong khoảng từ {earliest} đến {latest}",
+        "The date must be between {earliest} and {latest}",
+    ),
+    "day_already_listed": (
+        "Ngày {day} đã có trong lịch của xã; xóa ngày đó trước nếu muốn sửa",
+        "{day} is already on the commune's calendar; remove it first to change it",
+    ),
+    "day_off_already_off": (
+        "Ngày {day} là {what_vi}, vốn đã là ngày nghỉ; chọn một ngày làm việc",
+        "{day} is {what_en}, already a day off; choose a working day",
+    ),
+    "make_up_on_working_day": (
+        "Ngày {day} là {what_vi}, vốn là ngày làm việc: ngày làm bù phải là thứ Bảy, Chủ nhật "
+        "hoặc ngày nghỉ lễ",
+        "{day} is {what_en}, already a working day: a make-up day must be a Saturday, a "
+        "Sunday or a public holiday",
+    ),
+    "day_not_listed": (
+        "Ngày {day} không có trong lịch của xã",
+        "{day} is not on the commune's calendar",
+    ),
     "escalation_not_found": (
-        "Không tìm thấy mục leo thang {escalation_id}",
+        "Không tìm thấy việc {escalation_id} trong danh sách việc cần lãnh đạo xử lý",
         "Escalation {escalation_id} not found",
     ),
     "escalation_resolved": (
-        "Mục leo thang {escalation_id} đã được xử lý",
+        "Việc {escalation_id} đã được lãnh đạo xử lý",
         "Escalation {escalation_id} is already resolved",
     ),
     "escalation_without_task": (
-        "Mục leo thang này không gắn với nhiệm vụ nào để giao lại",
+        "Việc này không gắn với nhiệm vụ nào để giao lại",
         "This escalation has no task to reassign",
     ),
     "escalation_without_deadline": (
-        "Mục leo thang này không có thời hạn đang chạy để gia hạn",
+        "Việc này không có thời hạn đang chạy để gia hạn",
         "This escalation has no running deadline to extend",
     ),
     "escalation_not_about_messages": (
-        "Mục leo thang này không phải về thông báo không gửi được",
+        "Việc này không phải về thông báo không gửi được",
         "This escalation is not about undelivered messages",
     ),
     "missing_choice": ("Chọn {label}", "Choose {label}"),
+    # who owns a case (casework.cases.assignment)
+    "assign_supervisor_only": (
+        "Chỉ lãnh đạo UBND xã giao hoặc đổi người phụ trách hồ sơ",
+        "Only the commune's supervisor assigns or reassigns a case",
+    ),
+    "owner_not_eligible": (
+        "Chọn một người làm công tác bảo vệ trẻ em hoặc lãnh đạo của xã đang làm việc",
+        "Choose an active caseworker or supervisor of the commune",
+    ),
+    "owner_unchanged": (
+        "Hồ sơ đang do {name} phụ trách; chọn người khác để giao lại",
+        "{name} already has this case; choose someone else to reassign it",
+    ),
+    "case_already_owned": (
+        "Hồ sơ đã có người phụ trách: {name}. Muốn đổi người, nhờ lãnh đạo UBND xã giao lại",
+        "This case already has a caseworker: {name}. Ask the supervisor to reassign it",
+    ),
+    "case_closed_no_owner": (
+        "Hồ sơ {code} đã đóng; mở lại hồ sơ trước khi giao người phụ trách",
+        "Case {code} is closed; reopen it before assigning it",
+    ),
     "username_invalid": (
         "Tên đăng nhập dài 3 đến 64 ký tự, chỉ gồm chữ không dấu, số, dấu chấm, gạch ngang",
         "A username is 3 to 64 characters: letters without accents, digits, dots, dashes",
@@ -536,6 +584,10 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "outcome": ("kết quả thực hiện", "outcome"),
     "due_at": ("hạn mới", "new deadline"),
     "agency_id": ("cơ quan", "agency"),
+    "caseworker_id": ("người phụ trách", "caseworker"),
+    "day": ("ngày", "date"),
+    "day_kind": ("loại ngày", "kind of day"),
+    "expected_version": ("phiên bản hồ sơ đang xem", "the case version you saw"),
     "agency": ("cơ quan", "agency"),
     "username": ("tên đăng nhập", "username"),
     "full_name": ("họ và tên", "full name"),

@@ -54,6 +54,7 @@ NARRATIVE_MAX = 5000  # the forms' character count says so too
 Narrative = _required(NARRATIVE_MAX)
 OptionalName = _optional(120)
 OptionalWord = _optional(60)
+ShortLine = _required(200)
 OptionalLine = _optional(300)
 OptionalNarrative = _optional(NARRATIVE_MAX)
 OptionalPhone = Annotated[

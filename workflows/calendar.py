@@ -28,21 +28,34 @@ class CalendarNotLoaded(RuntimeError):
 
 
 class WorkingCalendar:
-    """The commune's calendar: Vietnam's public holidays plus its own extra days off.
+    """The commune's calendar: Vietnam's public holidays plus its own extra days off and
+    its own make-up working days (a weekend day or holiday it works).
 
     ``extra_days_off=None`` builds a calendar for work that counts no working days (the
     commune's days off were not read): counting on it raises instead of silently ignoring
     them.
     """
 
-    def __init__(self, tz: ZoneInfo, extra_days_off: Iterable[date] | None = ()) -> None:
+    def __init__(
+        self,
+        tz: ZoneInfo,
+        extra_days_off: Iterable[date] | None = (),
+        extra_working_days: Iterable[date] = (),
+    ) -> None:
         self.tz = tz
         self.extra_days_off = None if extra_days_off is None else frozenset(extra_days_off)
+        self.extra_working_days = frozenset(extra_working_days)
 
     def is_working_day(self, day: date) -> bool:
         if self.extra_days_off is None:
             raise CalendarNotLoaded("this calendar was built without the commune's days off")
+        if day in self.extra_working_days:
+            return True
         return day not in self.extra_days_off and _vietnam().is_working_day(day)
+
+    def is_national_working_day(self, day: date) -> bool:
+        """Whether Vietnam works that day, whatever the commune declared."""
+        return _vietnam().is_working_day(day)
 
     def holiday_name(self, day: date) -> str | None:
         return _vietnam().get(day)

@@ -19,8 +19,8 @@ SCOPES = {
     "cases:read": "Xem hồ sơ và danh sách trẻ / read cases and children",
     "cases:write": "Thực hiện bước xử lý hồ sơ / fire case events",
     "tasks:write": "Nhận, từ chối, hoàn thành nhiệm vụ / answer tasks",
-    "escalations:read": "Xem hàng đợi leo thang / read the escalation queue",
-    "escalations:write": "Xử lý hàng đợi leo thang / work the escalation queue",
+    "escalations:read": "Xem việc cần lãnh đạo xử lý / read the escalation queue",
+    "escalations:write": "Xử lý việc cần lãnh đạo xử lý / work the escalation queue",
     "audit:read": "Đọc và xuất nhật ký kiểm tra / read and export the audit log",
     "stats:read": "Xem số liệu tổng hợp / read aggregate counts",
 }

@@ -93,6 +93,8 @@ _AGENCIES = (
 # The task's own agency members who act on it; the culture and social office's focal
 # points are its caseworkers.
 ASSIGNEE_ROLES = (Role.agency_officer, Role.caseworker)
+# Who may own a case (``ProtectionCase.assigned_caseworker_id``).
+OWNERS = (Role.caseworker, Role.supervisor)
 
 
 def choose_for_task(
@@ -155,15 +157,24 @@ class Directory:
         return [p for p in self.people.values() if p.commune_id == commune_id and p.role == role]
 
     def caseworkers(self, case: CaseRef) -> list[Person]:
-        """The case's own caseworker, or every caseworker of the commune while unassigned."""
-        people = self.commune_people(case.commune_id, Role.caseworker)
-        assigned = [p for p in people if p.id == case.assigned_caseworker_id]
-        return assigned or people
+        """The case's owner (a caseworker, or the supervisor who kept it), or every
+        caseworker of the commune while nobody has it (or its owner left)."""
+        owner = self.people.get(case.assigned_caseworker_id or 0)
+        if owner is not None and owner.commune_id == case.commune_id and owner.role in OWNERS:
+            return [owner]
+        return self.commune_people(case.commune_id, Role.caseworker)
 
-    def task_assignees(self, task: TaskRef) -> list[Person]:
-        """The person the task is assigned to, or else its agency's focal points."""
+    def task_assignees(self, task: TaskRef, case: CaseRef | None = None) -> list[Person]:
+        """The person the task is assigned to, or else its agency's focal points; for a
+        task of the lead office (the caseworkers' own), the case's owner when it has one."""
         person = self.people.get(task.assignee_id) if task.assignee_id is not None else None
-        return [person] if person is not None else self.members(task.agency_id, ASSIGNEE_ROLES)
+        if person is not None:
+            return [person]
+        if case is not None and case.assigned_caseworker_id is not None:
+            lead = self.lead_agency(case.commune_id)
+            if lead is not None and lead.id == task.agency_id:
+                return self.caseworkers(case)
+        return self.members(task.agency_id, ASSIGNEE_ROLES)
 
     def recipients(
         self, *, case: CaseRef, task: TaskRef | None, roles: Iterable[str]
@@ -174,7 +185,9 @@ class Directory:
         found: dict[int, Person] = {}
         for role in roles:
             if role == "assignee":
-                people = self.task_assignees(task) if task is not None else self.caseworkers(case)
+                people = (
+                    self.task_assignees(task, case) if task is not None else self.caseworkers(case)
+                )
             elif role == "agency_head":
                 if task is not None:
                     agency_id: int | None = task.agency_id

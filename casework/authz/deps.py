@@ -36,6 +36,8 @@ from casework.escalations.service import EscalationNotFound
 from casework.tasks.service import TaskNotFound
 
 ACTION_ATTR = "casework_action"
+# Changes to a case itself, for those who see it in full only.
+FULL_VIEW_WRITES = frozenset({Action.case_event, Action.case_assign, Action.case_take})
 
 
 class NotPermitted(CaseworkError):
@@ -148,7 +150,7 @@ def case_for(action: Action) -> Any:
                 subject=("case", code),
             )
         assert access is not None
-        if action == Action.case_event and access.view != CaseView.full:
+        if action in FULL_VIEW_WRITES and access.view != CaseView.full:
             refuse(request, actor, action, policy.deny("not_permitted"), subject=("case", code))
         return access
 

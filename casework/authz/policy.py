@@ -33,6 +33,8 @@ class Action(StrEnum):
     case_list = "case.list"
     case_read = "case.read"
     case_event = "case.event"
+    case_assign = "case.assign"
+    case_take = "case.take"
     task_act = "task.act"
     child_list = "child.list"
     escalation_list = "escalation.list"
@@ -42,6 +44,7 @@ class Action(StrEnum):
     audit_export = "audit.export"
     account_self = "account.self"
     dashboard = "dashboard.read"
+    calendar_manage = "calendar.manage"
     admin = "admin.manage"
 
 
@@ -83,6 +86,18 @@ RULES: dict[Action, Rule] = {
         seen_with=Action.case_read,
         summary="Move a case on (the definition's guards keep some events for supervisors)",
     ),
+    Action.case_assign: Rule(
+        frozenset({R.supervisor}),
+        "cases:write",
+        seen_with=Action.case_read,
+        summary="Give a case to a caseworker of the commune, or to another one",
+    ),
+    Action.case_take: Rule(
+        FULL_CASE_ROLES,
+        "cases:write",
+        seen_with=Action.case_read,
+        summary="Take an unassigned case on as its caseworker",
+    ),
     Action.task_act: Rule(
         TASK_ROLES,
         "tasks:write",
@@ -111,6 +126,12 @@ RULES: dict[Action, Rule] = {
     ),
     Action.dashboard: Rule(
         EVERYONE, None, session_only=True, summary="One's own page: what is due, for one's role"
+    ),
+    Action.calendar_manage: Rule(
+        frozenset({R.supervisor}),
+        None,
+        session_only=True,
+        summary="The commune's own days off and make-up working days",
     ),
     Action.admin: Rule(
         frozenset({R.admin}),
@@ -187,6 +208,12 @@ def list_view(actor: Actor) -> CaseView | None:
     if actor.role in AGENCY_CASE_ROLES:
         return CaseView.task
     return None
+
+
+def sees_names(actor: Actor) -> bool:
+    """Whether a list may name the child in full to this person: those who see the case in
+    full (NĐ56 Đ33); anyone else gets initials, age and village at most."""
+    return actor.role in FULL_CASE_ROLES
 
 
 def task_decision(actor: Actor, *, view: CaseView | None, task_agency_id: int) -> Decision:

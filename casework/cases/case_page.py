@@ -153,6 +153,30 @@ def by_agency(tasks: list[TaskRead], clocks: list[ClockView]) -> list[tuple[str,
     return list(groups.items())
 
 
+OWNER_KEYS = {"from_user_id": N_("Người phụ trách trước"), "to_user_id": N_("Giao cho")}
+
+
+def people_named(case: CaseRead) -> set[int | None]:
+    """Whose names the case page shows: who did each thing, and whom a case was given to."""
+    named: set[int | None] = {event.actor_id for event in case.events}
+    for event in case.events:
+        named.update(v for k, v in event.payload.items() if k in OWNER_KEYS and isinstance(v, int))
+    return named
+
+
+def _owner_change(
+    payload: Mapping[str, Any], people: Mapping[int, Person], tr: Translate
+) -> list[tuple[str, str]]:
+    """A change of owner: from whom (or nobody) to whom."""
+    if "to_user_id" not in payload:
+        return []
+    found = []
+    for key, words in OWNER_KEYS.items():
+        person = people.get(payload.get(key) or 0)
+        found.append((tr(words), person.full_name if person else tr(N_("chưa phân công"))))
+    return found
+
+
 def _value(key: str, value: Any, lang: Lang, tr: Translate, tz: ZoneInfo) -> str:
     if isinstance(value, bool):
         return tr(N_("Có")) if value else tr(N_("Không"))
@@ -268,7 +292,7 @@ def timeline(
             before = state_label(definition, event.from_status, lang)
             after = state_label(definition, event.to_status, lang)
             change = f"{before} → {after}" if before else after
-        details = _details(event.payload, lang, tr, tz)
+        details = _details(event.payload, lang, tr, tz) + _owner_change(event.payload, people, tr)
         if event.payload.get("agency_id") in agencies:
             details.insert(0, (tr(N_("Cơ quan")), agencies[event.payload["agency_id"]]))
         title = history_title(definition, event.event, event.payload, lang, tr)

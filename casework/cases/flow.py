@@ -84,14 +84,20 @@ def _out_of_range(wrong: DateOutOfRange) -> FieldError:
     return FieldError((wrong.field,), "due_out_of_range", {"earliest": earliest, "latest": latest})
 
 
-_DAYS_OFF = sa.select(CommuneDayOff.day).where(
+_DAYS_OFF = sa.select(CommuneDayOff.day, CommuneDayOff.make_up).where(
     CommuneDayOff.commune_id == sa.bindparam("commune_id")
 )
 
 
 def calendar_for(session: Session, *, commune_id: int, tz: ZoneInfo) -> WorkingCalendar:
-    days_off = session.connection().execute(_DAYS_OFF, {"commune_id": commune_id}).scalars()
-    return WorkingCalendar(tz, extra_days_off=days_off)
+    """The commune's working days: the national calendar with its own days off and
+    make-up working days."""
+    rows = session.connection().execute(_DAYS_OFF, {"commune_id": commune_id}).all()
+    return WorkingCalendar(
+        tz,
+        extra_days_off=[day for day, make_up in rows if not make_up],
+        extra_working_days=[day for day, make_up in rows if make_up],
+    )
 
 
 def engine_of(case: ProtectionCase) -> Engine:

@@ -24,6 +24,9 @@ from casework.cases import case_page, flow, lookups, printing, recorded, use_cas
 from casework.cases import service as case_service
 from casework.cases.event_pages import router as event_router
 from casework.cases.models import CaseStatus, ProtectionCase, RiskLevel
+from casework.cases.owner_pages import DONE as OWNER_CHANGED
+from casework.cases.owner_pages import offer as owner_offer
+from casework.cases.owner_pages import router as owner_router
 from casework.cases.schemas import CaseRead
 from casework.cases.wording import event_title
 from casework.deps import ClockDep, ReadSessionDep, SettingsDep
@@ -33,9 +36,11 @@ from casework.web.pages import redirect, render
 
 router = APIRouter(include_in_schema=False)
 router.include_router(event_router)
+router.include_router(owner_router)
 
 CasePath = Annotated[CaseAccess, case_for(Action.case_read)]
 PAGE_SIZE = 20
+OWNER_FILTERS = ("me", "none")
 
 
 def _choice(enum: type[CaseStatus] | type[RiskLevel], value: str | None):  # type: ignore[no-untyped-def]
@@ -50,6 +55,7 @@ class Filters:
     village: str
     emergency: bool
     q: str
+    owner: str = ""  # "me": my cases; "none": nobody's yet
 
     def query(self, **extra: object) -> str:
         """This search's address, e.g. for another page of it."""
@@ -58,6 +64,7 @@ class Filters:
             "risk": self.risk or "",
             "village": self.village,
             "emergency": "1" if self.emergency else "",
+            "owner": self.owner,
             "q": self.q,
             **extra,
         }
@@ -76,9 +83,11 @@ def case_list(
     emergency: str | None = None,
     q: str | None = None,
     page: str | None = None,
+    owner: str | None = None,
 ) -> Response:
-    """The cases this person may see, newest first, with filters and a search by code or
-    the child's name (diacritics ignored); emergencies and lateness on each row."""
+    """The cases this person may see, newest first, with filters (their own cases, those
+    nobody owns yet…) and a search by code or the child's name (diacritics ignored);
+    emergencies, lateness and the owner on each row."""
     masked = policy.list_view(actor) != CaseView.full
     filters = Filters(
         _choice(CaseStatus, status),
@@ -86,6 +95,7 @@ def case_list(
         (village or "").strip(),
         emergency == "1",
         (q or "").strip()[:100],
+        "" if masked or owner not in OWNER_FILTERS else owner,
     )
     number = int(page) if page and page.isdigit() and 0 < int(page) < 10_000 else 1
     found = case_service.search(
@@ -98,6 +108,7 @@ def case_list(
         village=filters.village or None,
         emergency=True if filters.emergency else None,
         q=filters.q or None,
+        owner=case_service.Owner.of(filters.owner, me=actor.user_id),
         params=PageParams(page=number, page_size=PAGE_SIZE),
         tz=settings.tz,
     )
@@ -148,10 +159,11 @@ def case_detail(
         session, case=case, view=access.view, actor=access.actor, now=clock.now(), tz=settings.tz
     )
     if isinstance(read, CaseRead):
-        people = lookups.people(session, user_ids=[event.actor_id for event in read.events])
+        people = lookups.people(session, user_ids=case_page.people_named(read))
         template = "cases/case.html"
         context: dict[str, object] = {
-            "page": case_page.build(read, definition, people, lang=lang, tr=tr, tz=settings.tz)
+            "page": case_page.build(read, definition, people, lang=lang, tr=tr, tz=settings.tz),
+            "owner": owner_offer(access.actor, read),
         }
     else:
         template = "cases/case_task.html"
@@ -163,6 +175,8 @@ def case_detail(
         }
     if xong in definition.events:
         context["done"] = event_title(definition, xong, lang, tr)
+    elif xong in OWNER_CHANGED:
+        context["done"] = tr(OWNER_CHANGED[xong])
     write_audit(
         request, access.actor, use_cases.case_viewed(access.code, access.view.value), after=session
     )

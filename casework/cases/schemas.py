@@ -9,10 +9,14 @@ from pydantic import BaseModel, Field
 
 from casework.agencies.models import AgencyKind
 from casework.cases.models import CaseStatus, ProtectionLevel, RiskLevel, TaskStatus
-from casework.children.schemas import ChildRead
+from casework.children.schemas import STRICT, ChildRead
 from casework.deadlines.schemas import DeadlineRead
 from casework.intake.models import Channel, HarmForm, PerpetratorRelation, Setting
 from casework.messaging.schemas import MessageRead
+from casework.schemas_common import OptionalNarrative
+
+# Ids and versions fit the database's integer (a larger one is refused as input, not a 500).
+DB_INT = 2**31 - 1
 
 
 class WorkflowRef(BaseModel):
@@ -99,6 +103,9 @@ class CaseRead(BaseModel):
     workflow: WorkflowRef
     version: int = Field(description="Số phiên bản để phát hiện sửa đồng thời / edit version")
     assigned_caseworker_id: int | None
+    assigned_caseworker_name: str | None = Field(
+        default=None, description="Người phụ trách / the caseworker who owns the case"
+    )
     opened_at: datetime
     updated_at: datetime
     closed_at: datetime | None
@@ -156,3 +163,38 @@ class CaseSummary(BaseModel):
     village: str | None
     opened_at: datetime
     updated_at: datetime
+    assigned_caseworker_id: int | None = Field(
+        default=None, description="Người phụ trách (none: chưa ai nhận) / owner"
+    )
+    assigned_caseworker_name: str | None = None
+
+
+class AssignCase(BaseModel):
+    """The supervisor gives the case to a caseworker (or reassigns it)."""
+
+    model_config = STRICT
+
+    caseworker_id: int = Field(
+        ge=1, le=DB_INT, description="Người phụ trách mới / the new caseworker's user id"
+    )
+    reason: OptionalNarrative = Field(default=None, description="Lý do / reason")
+    expected_version: int = Field(
+        ge=1,
+        le=DB_INT,
+        description="Phiên bản hồ sơ đang xem; nếu người khác vừa sửa sẽ trả 409 / "
+        "the case version you saw: 409 if someone changed it since",
+    )
+
+
+class TakeCase(BaseModel):
+    """A caseworker takes a case nobody has yet."""
+
+    model_config = STRICT
+
+    expected_version: int | None = Field(
+        default=None,
+        ge=1,
+        le=DB_INT,
+        description="Phiên bản hồ sơ đang xem, nếu muốn kiểm tra / the case version you saw "
+        "(optional; 409 if stale). Someone else taking the case first is always a 409",
+    )

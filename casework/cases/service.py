@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -12,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, select
 
 from casework import text
+from casework.accounts.models import User
 from casework.agencies.models import Agency
 from casework.base import label
 from casework.cases import workflow
@@ -318,6 +320,9 @@ def read(session: Session, *, case: ProtectionCase, tz: ZoneInfo) -> CaseRead:
         workflow=WorkflowRef(name=case.workflow_name, version=case.workflow_version),
         version=case.version,
         assigned_caseworker_id=case.assigned_caseworker_id,
+        assigned_caseworker_name=session.get_one(User, case.assigned_caseworker_id).full_name
+        if case.assigned_caseworker_id
+        else None,
         opened_at=to_local(case.opened_at, tz),
         updated_at=to_local(case.updated_at, tz),
         closed_at=to_local(case.closed_at, tz) if case.closed_at else None,
@@ -358,6 +363,25 @@ def read_for_agency(
     )
 
 
+@dataclass(frozen=True)
+class Owner:
+    """A filter on who owns a case: ``user_id``'s cases, or (None) those nobody has yet."""
+
+    user_id: int | None
+
+    @classmethod
+    def of(cls, word: str | None, *, me: int | None) -> Owner | None:
+        """``me``: the person's own cases; ``none``: nobody's yet; anything else: no filter."""
+        if word == "me":
+            return cls(me)
+        return cls(None) if word == "none" else None
+
+    def condition(self) -> sa.ColumnElement[bool]:
+        if self.user_id is None:
+            return ProtectionCase.assigned_caseworker_id.is_(None)
+        return ProtectionCase.assigned_caseworker_id == self.user_id
+
+
 def search(
     session: Session,
     *,
@@ -371,16 +395,20 @@ def search(
     params: PageParams,
     tz: ZoneInfo,
     emergency: bool | None = None,
+    owner: Owner | None = None,
 ) -> Page[CaseSummary]:
     """Cases within ``scope`` (the policy's visible cases), filtered by status, risk,
-    village (name), emergency and a code or child-name search. ``masked``: an agency's
-    list, without the risk level or the child's id."""
+    village (name), emergency, owner and a code or child-name search. ``masked``: an
+    agency's list, without the risk level, the child's id or the owner."""
     statement = (
-        sa.select(ProtectionCase, Child.full_name, Village.name)
+        sa.select(ProtectionCase, Child.full_name, Village.name, User.full_name)
         .join(Child, Child.id == ProtectionCase.child_id)
         .outerjoin(Village, Village.id == Child.village_id)
+        .outerjoin(User, User.id == ProtectionCase.assigned_caseworker_id)
         .where(scope)
     )
+    if owner is not None:
+        statement = statement.where(owner.condition())
     if commune_code is not None:
         statement = statement.where(ProtectionCase.commune_id == commune_id_of(commune_code))
     if status is not None:
@@ -417,8 +445,10 @@ def search(
             village=village_name,
             opened_at=to_local(case.opened_at, tz),
             updated_at=to_local(case.updated_at, tz),
+            assigned_caseworker_id=None if masked else case.assigned_caseworker_id,
+            assigned_caseworker_name=None if masked else owner_name,
         )
-        for case, child_name, village_name in rows
+        for case, child_name, village_name, owner_name in rows
     ]
     return Page[CaseSummary](
         items=items,

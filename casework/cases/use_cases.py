@@ -17,11 +17,11 @@ from casework.audit import service as audit_service
 from casework.audit.models import AuditAction
 from casework.audit.service import Origin, Record
 from casework.authz.policy import CaseView
-from casework.cases import flow
+from casework.cases import assignment, flow
 from casework.cases import service as case_service
 from casework.cases.events import EventPayload
 from casework.cases.models import ProtectionCase
-from casework.cases.schemas import AgencyCaseRead, CaseRead
+from casework.cases.schemas import AgencyCaseRead, AssignCase, CaseRead
 from casework.deadlines import service as deadline_service
 
 
@@ -84,3 +84,59 @@ def fire(
         now=now,
     )
     return case
+
+
+def assign(
+    session: Session,
+    actor: Actor,
+    *,
+    code: str,
+    body: AssignCase,
+    origin: Origin,
+    now: datetime,
+    tz: ZoneInfo,
+) -> ProtectionCase:
+    """Lock the case, give it to ``body.caseworker_id`` and record who did it."""
+    case = flow.lock(session, code=code)
+    assignment.assign(
+        session,
+        actor,
+        case=case,
+        caseworker_id=body.caseworker_id,
+        reason=body.reason,
+        expected_version=body.expected_version,
+        now=now,
+        tz=tz,
+    )
+    _audit_owner(session, actor, case, "assign", origin=origin, now=now)
+    return case
+
+
+def take(
+    session: Session,
+    actor: Actor,
+    *,
+    code: str,
+    expected_version: int | None,
+    origin: Origin,
+    now: datetime,
+) -> ProtectionCase:
+    """Lock the case and make the caller its caseworker (nobody had it)."""
+    case = flow.lock(session, code=code)
+    assignment.take(session, actor, case=case, expected_version=expected_version, now=now)
+    _audit_owner(session, actor, case, "take", origin=origin, now=now)
+    return case
+
+
+def _audit_owner(
+    session: Session,
+    actor: Actor,
+    case: ProtectionCase,
+    verb: str,
+    *,
+    origin: Origin,
+    now: datetime,
+) -> None:
+    detail = {"action": verb, "to_user_id": case.assigned_caseworker_id}
+    record = Record(AuditAction.update, "case", case.code, detail=detail)
+    audit_service.append(session, actor, record, origin=origin, now=now)

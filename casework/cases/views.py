@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.exceptions import RequestValidationError
@@ -18,7 +18,7 @@ from casework.cases import flow, use_cases
 from casework.cases import service as case_service
 from casework.cases.events import PAYLOADS, payload_model
 from casework.cases.models import CaseStatus, ProtectionCase, RiskLevel
-from casework.cases.schemas import AgencyCaseRead, CaseRead, CaseSummary
+from casework.cases.schemas import AgencyCaseRead, AssignCase, CaseRead, CaseSummary, TakeCase
 from casework.db import run_in_transaction
 from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
 from casework.pagination import Page, PageParams
@@ -97,6 +97,65 @@ def post_event(
     return run_in_transaction(factory, work)
 
 
+@router.post(
+    "/cases/{code}/assign", response_model=CaseRead, responses=errors(401, 403, 404, 409, 422)
+)
+def assign_case(
+    request: Request,
+    body: AssignCase,
+    access: Annotated[CaseAccess, case_for(Action.case_assign)],
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> CaseRead:
+    """Giao người phụ trách: the supervisor gives the case to a caseworker or supervisor of
+    the commune (or to another one); 409 when ``expected_version`` is stale."""
+
+    def work(session: Session) -> CaseRead:
+        now = clock.now()
+        case = use_cases.assign(
+            session,
+            access.actor,
+            code=access.code,
+            body=body,
+            origin=origin_of(request),
+            now=now,
+            tz=settings.tz,
+        )
+        return flow.read(session, case=case, actor=access.actor, now=now, tz=settings.tz)
+
+    return run_in_transaction(factory, work)
+
+
+@router.post(
+    "/cases/{code}/take", response_model=CaseRead, responses=errors(401, 403, 404, 409, 422)
+)
+def take_case(
+    request: Request,
+    body: TakeCase,
+    access: Annotated[CaseAccess, case_for(Action.case_take)],
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> CaseRead:
+    """Nhận hồ sơ: the caller becomes the caseworker of a case nobody has yet; 409 when
+    someone has it or ``expected_version`` is stale."""
+
+    def work(session: Session) -> CaseRead:
+        now = clock.now()
+        case = use_cases.take(
+            session,
+            access.actor,
+            code=access.code,
+            expected_version=body.expected_version,
+            origin=origin_of(request),
+            now=now,
+        )
+        return flow.read(session, case=case, actor=access.actor, now=now, tz=settings.tz)
+
+    return run_in_transaction(factory, work)
+
+
 @router.get("/cases", response_model=Page[CaseSummary], responses=errors(401, 422))
 def list_cases(
     request: Request,
@@ -109,13 +168,18 @@ def list_cases(
     village: Annotated[str | None, Query(description="Tên thôn / village name")] = None,
     q: Annotated[str | None, Query(description="Mã hồ sơ hoặc tên trẻ / code or name")] = None,
     commune: Annotated[str | None, Query(description="Mã xã / commune code")] = None,
+    owner: Annotated[
+        Literal["me", "none"] | None,
+        Query(description="Người phụ trách: me (của tôi), none (chưa ai) / owner"),
+    ] = None,
 ) -> Page[CaseSummary]:
     """The cases the caller may see, newest first, filtered; name search ignores diacritics
     and case. An agency sees only cases where it has a task, without risk or child id."""
+    masked = policy.list_view(actor) != CaseView.full
     page = case_service.search(
         session,
         scope=scopes.visible_cases(actor),
-        masked=policy.list_view(actor) != CaseView.full,
+        masked=masked,
         commune_code=commune,
         status=status,
         risk=risk,
@@ -123,6 +187,7 @@ def list_cases(
         q=q,
         params=params,
         tz=settings.tz,
+        owner=None if masked else case_service.Owner.of(owner, me=actor.user_id),
     )
     write_audit(
         request,

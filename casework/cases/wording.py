@@ -272,17 +272,19 @@ HISTORY: Mapping[str, str] = {
     "task_accepted": N_("Cơ quan đã nhận nhiệm vụ"),
     "task_declined": N_("Cơ quan không thực hiện được nhiệm vụ"),
     "task_completed": N_("Cơ quan đã hoàn thành nhiệm vụ"),
-    "escalation_acknowledged": N_("Lãnh đạo đã nhận xử lý mục leo thang"),
+    "escalation_acknowledged": N_("Lãnh đạo đã nhận xử lý việc được chuyển lên"),
     "escalation_reassigned": N_("Nhiệm vụ được giao lại"),
     "deadline_extended": N_("Thời hạn được gia hạn"),
     "messages_resent": N_("Lãnh đạo cho gửi lại thông báo không gửi được"),
     "messages_settled": N_("Lãnh đạo ghi nhận đã báo cho cơ quan bằng cách khác"),
+    "case_assigned": N_("Giao người phụ trách hồ sơ"),
+    "case_taken": N_("Nhận phụ trách hồ sơ"),
 }
 LADDER_STEPS: Mapping[str, str] = {
     "remind": N_("Nhắc hạn"),
     "warn": N_("Cảnh báo sắp hết hạn"),
     "overdue": N_("Quá hạn"),
-    "escalate": N_("Chuyển lên hàng đợi leo thang"),
+    "escalate": N_("Chuyển lên lãnh đạo xử lý"),
 }
 MESSAGE_KINDS: Mapping[str, str] = {
     "task.new": N_("Nhiệm vụ mới"),
@@ -292,7 +294,8 @@ MESSAGE_KINDS: Mapping[str, str] = {
     "deadline.overdue": N_("Báo quá hạn"),
     "case.emergency": N_("Báo trường hợp khẩn cấp"),
     "plan.awaiting_approval": N_("Kế hoạch chờ phê duyệt"),
-    "escalation.new": N_("Mục leo thang mới"),
+    "escalation.new": N_("Báo có việc cần lãnh đạo xử lý"),
+    "case.assigned": N_("Báo được giao phụ trách hồ sơ"),
     "digest.daily": N_("Tin tổng hợp hằng ngày"),
 }
 MESSAGE_STATES: Mapping[str, str] = {

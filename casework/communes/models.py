@@ -35,13 +35,17 @@ class Village(SQLModel, table=True):
 
 
 class CommuneDayOff(SQLModel, table=True):
-    """An extra day off the commune declared; working-day deadlines skip it."""
+    """A day the commune's calendar differs from the national one (the supervisor's page
+    ``/lich-lam-viec``): an extra day off (a local festival, a day off given in exchange),
+    which working-day deadlines skip, or with ``make_up`` a day it works though it is a
+    weekend day or a holiday (ngày làm bù), which they count."""
 
     __tablename__ = "commune_day_off"
 
     commune_id: int = Field(foreign_key="commune.id", primary_key=True)
     day: date = Field(primary_key=True)
     reason: str = Field(max_length=200)
+    make_up: bool = Field(default=False, description="A working day (ngày làm bù), not a day off")
 
 
 def commune_id_of(code: str) -> sa.ScalarSelect[int]:

@@ -1,8 +1,9 @@
 """Trang của tôi: what is due for a caseworker or a supervisor, counted and listed.
 
-"My cases" are the commune's open cases assigned to the person, or assigned to nobody yet
-(someone must pick those up). A caseworker's other counters are about those cases; the
-supervisor's are about every open case of the commune, which they oversee. A case is
+"My cases" are the commune's open cases the person owns (``assigned_caseworker_id``);
+"unassigned" ones nobody owns yet, which someone must take on. A caseworker's other
+counters are about their own cases and the unassigned ones (nobody else watches those);
+the supervisor's are about every open case of the commune, which they oversee. A case is
 "overdue" while any of its clocks (the legal ones and its tasks') is past due and still
 running, and "due today" while one falls due before the end of the commune's day.
 Counts come in one query; a list is one page of cases plus their running clocks.
@@ -40,6 +41,7 @@ class Show(StrEnum):
     """Which of the counted sets of cases to list."""
 
     mine = "mine"
+    unassigned = "unassigned"
     today = "today"
     overdue = "overdue"
     emergency = "emergency"
@@ -48,6 +50,7 @@ class Show(StrEnum):
 @dataclass(frozen=True)
 class CaseCounts:
     mine: int
+    unassigned: int
     today: int
     overdue: int
     emergency: int
@@ -68,7 +71,7 @@ class DueCase:
     status: CaseStatus
     is_emergency: bool
     risk_level: RiskLevel | None
-    child_initials: str
+    child: str  # the full name, or initials for whoever may not see names
     child_age: int
     village: str | None
     next_clock: NextClock | None
@@ -93,7 +96,8 @@ class Sets:
     each narrows ``commune`` (the open cases the person sees in full)."""
 
     commune: sa.ColumnElement[bool]
-    mine: sa.ColumnElement[bool]  # assigned to the person, or to nobody yet
+    mine: sa.ColumnElement[bool]  # the person owns it
+    unassigned: sa.ColumnElement[bool]  # nobody owns it yet
     watched: sa.ColumnElement[bool]  # what the other counters are about
     now: datetime
     end_of_day: datetime
@@ -104,17 +108,17 @@ class Sets:
     ) -> Sets:
         """``scope``: the cases the person sees in full (the policy's condition)."""
         commune = sa.and_(scope, ProtectionCase.status != CaseStatus.closed)
-        mine = sa.or_(
-            ProtectionCase.assigned_caseworker_id == actor.user_id,
-            ProtectionCase.assigned_caseworker_id.is_(None),
-        )
-        watched = sa.true() if actor.role == Role.supervisor else mine
-        return cls(commune, mine, watched, now, end_of_day)
+        mine = ProtectionCase.assigned_caseworker_id == actor.user_id
+        unassigned = ProtectionCase.assigned_caseworker_id.is_(None)
+        watched = sa.true() if actor.role == Role.supervisor else sa.or_(mine, unassigned)
+        return cls(commune, mine, unassigned, watched, now, end_of_day)
 
     def narrowing(self, show: Show) -> sa.ColumnElement[bool]:
         """Which of ``commune`` a counter counts."""
         if show == Show.mine:
             return self.mine
+        if show == Show.unassigned:
+            return self.unassigned
         if show == Show.today:
             due = (CaseDeadline.due_at > self.now, CaseDeadline.due_at <= self.end_of_day)
             return sa.and_(self.watched, _running(*due))
@@ -124,7 +128,7 @@ class Sets:
 
 
 def counts(session: Session, *, sets: Sets) -> CaseCounts:
-    """The five counters in one query: one pass over the commune's open cases."""
+    """The six counters in one query: one pass over the commune's open cases."""
     waiting = (
         sa.select(sa.func.count(Escalation.id))
         .join(ProtectionCase, ProtectionCase.id == Escalation.case_id)
@@ -141,10 +145,18 @@ def counts(session: Session, *, sets: Sets) -> CaseCounts:
 
 
 def cases(
-    session: Session, *, sets: Sets, show: Show, params: PageParams, total: int, today: date
+    session: Session,
+    *,
+    sets: Sets,
+    show: Show,
+    params: PageParams,
+    total: int,
+    today: date,
+    names: bool = False,
 ) -> Page[DueCase]:
     """One page of the cases behind a counter (``total``: its count), the soonest due
-    first; each with its next running clock."""
+    first; each with its next running clock. ``names``: the reader may see children's
+    names (else initials)."""
     next_due = (
         sa.select(sa.func.min(CaseDeadline.due_at))
         .where(
@@ -180,7 +192,7 @@ def cases(
             status=CaseStatus(case.status),
             is_emergency=case.is_emergency,
             risk_level=RiskLevel(case.risk_level) if case.risk_level else None,
-            child_initials=text.initials(name),
+            child=name if names else text.initials(name),
             child_age=age_on(born, today) if born else today.year - birth_year,
             village=village,
             next_clock=clocks.get(case.id),
@@ -252,6 +264,7 @@ def dashboard(
                 params=params,
                 total=getattr(counted, show.value),
                 today=local_date(now, tz),
+                names=policy.sees_names(actor),
             )
     if actor.agency_id is not None and policy.role_may(actor.role, Action.task_act):
         tasks = task_list.agency_counts(

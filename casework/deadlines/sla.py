@@ -70,6 +70,18 @@ def duration_words(span: timedelta, lang: Lang) -> str:
     return " ".join(parts[:2])
 
 
+def waited(*, since: datetime, now: datetime, lang: Lang) -> str:
+    """How long something has waited, in words: ``đã chờ 21 ngày`` (whole days once it is a
+    day or more: a queue's age is read in days), ``đã chờ 3 giờ 20 phút`` before that."""
+    span = max(now - since, timedelta(0))
+    if span >= timedelta(days=1):
+        days = span.days
+        words = f"{days} ngày" if lang == "vi" else f"{days} day{'s' if days > 1 else ''}"
+    else:
+        words = duration_words(span, lang)
+    return f"đã chờ {words}" if lang == "vi" else f"waiting for {words}"
+
+
 def countdown(*, due_at: datetime, now: datetime, lang: Lang) -> str:
     if now >= due_at:
         words = duration_words(now - due_at, lang)

@@ -21,8 +21,8 @@ from casework.actors import Actor
 from casework.agencies import service as agency_service
 from casework.agencies.directory import AgencyRow
 from casework.agencies.models import Agency
+from casework.cases import assignment, flow
 from casework.cases import events as ev
-from casework.cases import flow
 from casework.cases import service as case_service
 from casework.cases.emergency import Answer, EmergencyMeasure, MeasureKind
 from casework.cases.models import (
@@ -306,7 +306,13 @@ class _Walk:
     def fire(self, event: str, *, now: datetime) -> None:
         person = data.SUPERVISOR if event in SUPERVISOR_EVENTS else self.spec.caseworker
         if event == "start_assessment":  # the caseworker takes the case on
-            self.case.assigned_caseworker_id = self.caseworker.id
+            assignment.take(
+                self.demo.session,
+                self.actor(self.caseworker),
+                case=self.case,
+                expected_version=None,
+                now=now,
+            )
         flow.fire_event(
             self.demo.session,
             self.actor(self.demo.users[person]),

@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from casework.actors import Actor
 from casework.agencies.directory import Directory
-from casework.agencies.models import Agency
+from casework.agencies.models import UPSTREAM_KINDS, Agency, AgencyKind
 from casework.cases.flow import engine_of
-from casework.cases.models import ProtectionCase, Task, TaskStatus
+from casework.cases.models import PLAN_ACTIVITY, ProtectionCase, Task, TaskStatus
 from casework.deadlines import service as deadline_service
 from casework.deadlines.models import CaseDeadline, DeadlineStatus
 from casework.errors import Conflict, FieldError, InvalidInput
@@ -21,6 +21,7 @@ from casework.escalations import service as escalation_service
 from casework.escalations.models import Escalation, EscalationReason
 from casework.messaging import service as messaging_service
 from casework.tasks import service as task_service
+from workflows.definition import Definition
 
 
 class NothingToReassign(Conflict):
@@ -35,6 +36,39 @@ class NotAboutMessages(Conflict):
     code = "escalation_not_about_messages"
 
 
+def taking_kinds(definition: Definition, task_kind: str) -> frozenset[str]:
+    """The kinds of agency a task of ``task_kind`` may be given to: for a routed task, the
+    commune's bodies the workflow sends tasks to (its routes, the tasks its clocks create,
+    the lead office); for a plan activity, any of the commune's own bodies. Never an
+    upstream one (Tổng đài 111, Sở Y tế, the province's centre, a court): they are where
+    cases are referred, not who carries out a commune's task."""
+    if task_kind == PLAN_ACTIVITY:
+        kinds = {kind.value for kind in AgencyKind}
+    else:
+        kinds = {spec.agency for route in definition.tasks.routes for spec in route.tasks}
+        kinds |= {d.on_due_task.agency for d in definition.deadlines.values() if d.on_due_task}
+        kinds.add(AgencyKind.culture_social.value)
+    return frozenset(kinds - {kind.value for kind in UPSTREAM_KINDS})
+
+
+def takers(session: Session, *, case: ProtectionCase, task: Task) -> list[Agency]:
+    """The commune's active agencies that could take ``task`` instead of its own (the
+    reassign list, and what ``reassign`` accepts), by name."""
+    kinds = taking_kinds(engine_of(case).definition, task.kind)
+    return list(
+        session.exec(
+            select(Agency)
+            .where(
+                Agency.commune_id == case.commune_id,
+                Agency.is_active,
+                Agency.id != task.agency_id,
+                Agency.kind.in_(sorted(kinds)),
+            )
+            .order_by(Agency.name)
+        ).all()
+    )
+
+
 def reassign(
     session: Session,
     actor: Actor,
@@ -46,18 +80,22 @@ def reassign(
     now: datetime,
     tz: ZoneInfo,
 ) -> Task:
-    """Give the stuck task to another agency: the old one is cancelled, the new one has
-    fresh clocks of the same length."""
+    """Give the stuck task to another agency that can take it (``takers``): the old one
+    is cancelled, the new one has fresh clocks of the same length."""
     escalation_service.require_supervisor(actor)
     escalation_service.require_open(escalation)
     if escalation.task_id is None:
         raise NothingToReassign(escalation_id=escalation.id)
+    old = task_service.get(session, task_id=escalation.task_id)
     agency = session.get(Agency, agency_id)
     if agency is None or agency.commune_id != case.commune_id:
         raise InvalidInput(
             [FieldError(("agency_id",), "agency_not_found", {"agency_id": agency_id})]
         )
-    old = task_service.get(session, task_id=escalation.task_id)
+    if agency.id not in {a.id for a in takers(session, case=case, task=old)}:
+        raise InvalidInput(
+            [FieldError(("agency_id",), "agency_cannot_take_task", {"agency": agency.name})]
+        )
     allowed = old.due_at - old.starts_at
     if old.status in (TaskStatus.open, TaskStatus.accepted):
         old.status = TaskStatus.cancelled

@@ -1,4 +1,4 @@
-"""The supervisor's escalation queue (hàng đợi leo thang)."""
+"""The supervisor's escalation queue (shown as "Việc cần lãnh đạo xử lý")."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Hàng đợi leo thang: the supervisor's queue, most urgent first, and the page where one
-escalation is worked (acknowledge, reassign to another agency, extend with a reason).
+"""Việc cần lãnh đạo xử lý (the escalation queue): the supervisor's queue, most urgent
+first, and the page where one escalation is worked (acknowledge, reassign to another
+agency, extend with a reason).
 
 Caseworkers may read the queue (the policy); only the supervisor acts on it. The actions
 go through the same services, locks and audit entries as ``POST /api/v1/escalations/
@@ -23,7 +24,7 @@ from casework.audit.service import Record
 from casework.authz import policy, scopes
 from casework.authz.deps import Allowed, CaseAccess, escalation_for
 from casework.authz.policy import Action
-from casework.cases.models import ProtectionCase
+from casework.cases.models import ProtectionCase, Task
 from casework.cases.wording import CHANNELS, MESSAGE_KINDS
 from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
 from casework.errors import CaseworkError, NotFound
@@ -44,10 +45,12 @@ router = APIRouter(include_in_schema=False)
 
 PAGE_SIZE = 25
 DONE = {
-    "acknowledged": N_("Bạn đã nhận xử lý mục này. Các lãnh đạo khác thấy bạn đang xử lý."),
+    "acknowledged": N_("Bạn đã nhận xử lý việc này. Các lãnh đạo khác thấy bạn đang xử lý."),
     "reassigned": N_("Đã giao lại nhiệm vụ cho cơ quan khác, với thời hạn mới."),
     "extended": N_("Đã gia hạn. Lý do được ghi vào hồ sơ."),
-    "resent": N_("Đã gửi lại các thông báo. Nếu vẫn không gửi được, hồ sơ sẽ quay lại hàng đợi."),
+    "resent": N_(
+        "Đã gửi lại các thông báo. Nếu vẫn không gửi được, việc sẽ lại được chuyển lên lãnh đạo."
+    ),
     "settled": N_("Đã ghi vào hồ sơ cách đã báo cho cơ quan."),
 }
 CLOCKS = {
@@ -80,6 +83,7 @@ def queue_page(
         params=PageParams(page=page, page_size=PAGE_SIZE),
         now=now,
         today=local_date(now, settings.tz),
+        names=policy.sees_names(actor),
     )
     agencies = agency_service.agencies_of(session, commune_id=actor.commune_id)
     codes = sorted({row.case_code for row in listing.items})
@@ -145,10 +149,15 @@ class Working:
             escalation_id=self.escalation_id,
             now=now,
             today=local_date(now, self.tz),
+            names=policy.sees_names(actor),
         )
         if row is None:  # resolved and its case closed since the access check
             raise NotFound()
-        agencies = agency_service.agencies_of(session, commune_id=actor.commune_id)
+        takers = []
+        if row.task_id is not None:
+            task = session.get_one(Task, row.task_id)
+            case = session.get_one(ProtectionCase, task.case_id)
+            takers = actions.takers(session, case=case, task=task)
         record = Record(AuditAction.view, "escalation", str(row.id), detail={"case": row.case_code})
         write_audit(self.request, actor, record, after=session)
         works = policy.gate(actor, Action.escalation_act).allowed
@@ -158,7 +167,7 @@ class Working:
             "escalations/escalation.html",
             {
                 "row": row,
-                "agencies": [a for a in agencies if a.is_active and a.id != row.agency_id],
+                "agencies": takers,
                 "may_work": works and waiting,
                 "can_acknowledge": works and row.status == EscalationStatus.open,
                 "can_reassign": works and waiting and row.task_id is not None,

@@ -3,8 +3,8 @@ fields of UX.md §2.3, most urgent first, a page at a time, in a fixed number of
 
 The order is the API's (``service.queue``): emergencies, then the earliest deadline (the
 most overdue first), then risk; it is done in SQL here so a page reads only its rows
-however long the queue grows. The child appears only as initials, age and village (the
-full name stays inside the case: shared screens).
+however long the queue grows. The child appears by name, age and village to those who may
+see names (the commune's caseworkers and supervisor, whose queue it is), else by initials.
 """
 
 from __future__ import annotations
@@ -20,7 +20,14 @@ from casework import text
 from casework.accounts.models import User
 from casework.agencies.models import Agency
 from casework.cases import workflow
-from casework.cases.models import CaseEvent, CaseStatus, ProtectionCase, RiskLevel, Task
+from casework.cases.models import (
+    CaseEvent,
+    CaseStatus,
+    ProtectionCase,
+    RiskLevel,
+    Task,
+    TaskStatus,
+)
 from casework.children.models import Child
 from casework.communes.models import Village
 from casework.deadlines.models import CaseDeadline, DeadlineStatus
@@ -99,7 +106,7 @@ class QueueRow:
     risk_level: RiskLevel | None
     updated_at: datetime
     last_actor: str | None
-    child_initials: str
+    child: str  # the full name, or initials for whoever may not see names
     child_age: int
     village: str | None
     deadline_kind: str | None
@@ -111,6 +118,7 @@ class QueueRow:
     overdue: bool
     task_id: int | None
     task_title: str | None
+    decline_reason: str | None  # the agency's own words, for a declined task
     agency_id: int | None
     agency_name: str | None
     caseworker: str | None
@@ -168,6 +176,8 @@ def _rows(statement: sa.Select) -> sa.Select:
             Village.name,
             CaseDeadline,
             Task.title,
+            Task.status,
+            Task.outcome_note,
             Task.agency_id,
             Agency.name,
             Caseworker.full_name,
@@ -194,11 +204,11 @@ def _deadline_label(name: str, version: int, kind: str | None) -> Label | None:
     return spec.label if spec else None
 
 
-def _row(found: sa.Row, today: date, now: datetime) -> QueueRow:
+def _row(found: sa.Row, today: date, now: datetime, names: bool) -> QueueRow:
     (escalation, level, code, status, emergency, risk, updated, wf_name, wf_version) = found[:9]
     (last_actor, child_name, born, birth_year, village, deadline) = found[9:15]
-    (task_title, agency_id, agency_name, caseworker, handler) = found[15:20]
-    (kind, channel, attempts, last_error) = found[20:]
+    (task_title, task_status, task_note, agency_id, agency_name, caseworker, handler) = found[15:22]
+    (kind, channel, attempts, last_error) = found[22:]
     running = deadline is not None and deadline.status == "running"
     due = as_utc(deadline.due_at) if deadline else None
     return QueueRow(
@@ -213,7 +223,7 @@ def _row(found: sa.Row, today: date, now: datetime) -> QueueRow:
         risk_level=RiskLevel(risk) if risk else None,
         updated_at=as_utc(updated),
         last_actor=last_actor,
-        child_initials=text.initials(child_name),
+        child=child_name if names else text.initials(child_name),
         child_age=age_on(born, today) if born else today.year - birth_year,
         village=village,
         deadline_kind=deadline.kind if deadline else None,
@@ -225,6 +235,7 @@ def _row(found: sa.Row, today: date, now: datetime) -> QueueRow:
         overdue=running and due is not None and due <= now,
         task_id=escalation.task_id,
         task_title=task_title,
+        decline_reason=task_note if task_status == TaskStatus.declined else None,
         agency_id=agency_id,
         agency_name=agency_name,
         caseworker=caseworker,
@@ -241,9 +252,11 @@ def queue_page(
     params: PageParams,
     now: datetime,
     today: date,
+    names: bool = False,
 ) -> tuple[Page[QueueRow], QueueCounts]:
     """One page of the waiting escalations within ``scope`` (the cases the reader sees in
-    full), and how many there are per state: two queries whatever the queue's length."""
+    full), and how many there are per state: two queries whatever the queue's length.
+    ``names``: the reader may see children's names (else initials)."""
     base = _base(scope, filters)
     counted = session.execute(
         base.with_only_columns(
@@ -264,7 +277,7 @@ def queue_page(
     )
     statement = _joined(sa.true()).join(picked, picked.c.id == Escalation.id)
     found = session.execute(_rows(statement)).all()
-    rows = [_row(row, today, now) for row in found]
+    rows = [_row(row, today, now, names) for row in found]
     return page_of(rows, total=counts.total, params=params), counts
 
 
@@ -275,8 +288,9 @@ def queue_row(
     escalation_id: int,
     now: datetime,
     today: date,
+    names: bool = False,
 ) -> QueueRow | None:
     """One escalation as its queue row (resolved ones too: a page may show what happened)."""
     statement = _joined(scope).where(Escalation.id == escalation_id)
     found = session.execute(_rows(statement)).first()
-    return _row(found, today, now) if found else None
+    return _row(found, today, now, names) if found else None

@@ -38,6 +38,9 @@ class EscalationRead(BaseModel):
     task_id: int | None
     task_title: str | None
     agency_id: int | None
+    decline_reason: str | None = Field(
+        default=None, description="Lý do cơ quan không thực hiện được / why the agency declined"
+    )
     created_at: datetime
     acknowledged_by_id: int | None
     message: UndeliveredRead | None = Field(

@@ -16,7 +16,7 @@ from casework.agencies.directory import CaseRef, Directory
 from casework.authz import policy
 from casework.base import label
 from casework.cases import service as case_service
-from casework.cases.models import CaseStatus, ProtectionCase, Task
+from casework.cases.models import CaseStatus, ProtectionCase, Task, TaskStatus
 from casework.communes.models import commune_id_of
 from casework.deadlines.models import CaseDeadline
 from casework.errors import CaseworkError, Conflict, NotFound
@@ -287,6 +287,9 @@ def queue(
             task_id=task.id if task else None,
             task_title=task.title if task else None,
             agency_id=task.agency_id if task else None,
+            decline_reason=task.outcome_note
+            if task is not None and task.status == TaskStatus.declined
+            else None,
             created_at=to_local(escalation.created_at, tz),
             acknowledged_by_id=escalation.acknowledged_by_id,
             message=UndeliveredRead(

@@ -39,9 +39,11 @@ def queue(
     clock: ClockDep,
     settings: SettingsDep,
     commune: Annotated[str | None, Query(description="Mã xã / commune code")] = None,
-    include_acknowledged: Annotated[bool, Query(description="Cả mục đang xử lý")] = True,
+    include_acknowledged: Annotated[
+        bool, Query(description="Cả việc đang xử lý / include those being handled")
+    ] = True,
 ) -> list[EscalationRead]:
-    """Hàng đợi leo thang: emergencies first, then the most overdue, then by risk."""
+    """Việc cần lãnh đạo xử lý: emergencies first, then the most overdue, then by risk."""
     rows = escalation_service.queue(
         session,
         commune_code=commune,

@@ -32,6 +32,7 @@ SMS_KINDS: dict[str, SmsKind] = {
     "case.emergency": SmsKind(),
     "plan.awaiting_approval": SmsKind(),
     "escalation.new": SmsKind(),
+    "case.assigned": SmsKind(),
     "digest.daily": SmsKind(),
 }
 

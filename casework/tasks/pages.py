@@ -57,7 +57,7 @@ DONE = {
     "completed": N_("Đã đánh dấu hoàn thành. Người làm công tác bảo vệ trẻ em sẽ thấy kết quả."),
     "declined": N_(
         "Đã báo không thực hiện được. Lý do đã được gửi cho người làm công tác bảo vệ trẻ em "
-        "và vào hàng đợi của lãnh đạo UBND xã."
+        "và chuyển lên lãnh đạo UBND xã xử lý."
     ),
 }
 

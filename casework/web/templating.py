@@ -98,9 +98,14 @@ def make_environment(tz: ZoneInfo = DEFAULT_TZ) -> Environment:
     def deadline_state(context: Any, due_at: datetime, starts_at: datetime, now: datetime) -> Any:
         return sla.state(starts_at=starts_at, due_at=due_at, now=now, lang=_lang(context))
 
+    @pass_context
+    def waited(context: Any, since: datetime, now: datetime) -> str:
+        return sla.waited(since=since, now=now, lang=_lang(context))
+
     env.filters["local_datetime"] = local_datetime
     env.filters["local_date"] = local_date
     env.globals["sla"] = deadline_state
+    env.globals["waited"] = waited
     env.globals["csrf_field"] = _csrf_field
     env.globals["csrf_token"] = _csrf_token
     env.globals["label"] = _label

@@ -75,8 +75,8 @@ def test_the_supervisor_extends_an_escalation_from_the_queue(page: Page, live_se
     code = report_child_hurt_by_parent(live_server, "Lục Thị Bích")
     live_server.move(timedelta(hours=13))  # past the 12-hour emergency clocks: escalated
     log_in(page, live_server, "pct.lan")
-    page.get_by_role("link", name="Hàng đợi leo thang").first.click()
-    expect(page.get_by_role("heading", name="Hàng đợi leo thang")).to_be_visible()
+    page.get_by_role("link", name="Việc cần lãnh đạo xử lý").first.click()
+    expect(page.get_by_role("heading", name="Việc cần lãnh đạo xử lý")).to_be_visible()
     late = (
         page.locator("tbody tr").filter(has_text=code).filter(has_text="Đánh giá nguy cơ ban đầu")
     )

@@ -51,6 +51,12 @@ def test_commune_extra_day_off_is_skipped():
     assert calendar.add_working_days(local(2026, 3, 2, 9, 0), 1) == local(2026, 3, 4, 23, 59, 59)
 
 
+def test_a_saturday_the_commune_declares_worked_is_counted_and_the_nation_still_rests():
+    calendar = WorkingCalendar(HCM, extra_working_days={date(2026, 3, 7)})
+    assert calendar.add_working_days(local(2026, 3, 6, 9, 0), 1) == local(2026, 3, 7, 23, 59, 59)
+    assert not calendar.is_national_working_day(date(2026, 3, 7))
+
+
 def test_holidays_have_vietnamese_names():
     assert CAL.holiday_name(date(2026, 2, 17)) == "Tết Nguyên Đán"
 

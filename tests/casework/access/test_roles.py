@@ -158,3 +158,29 @@ def test_reporter_identity_is_in_no_answer_to_an_agency(client, world, browser_f
                 client.cookies.clear()
                 for trace in REPORTER_TRACES:
                     assert trace not in response.text, (user.username, endpoint.path)
+
+
+@pytest.mark.parametrize(
+    ("who", "side", "assign", "take"),
+    [
+        ("supervisor", "own", 422, 200),  # may assign (the empty body is refused per field)
+        ("caseworker", "own", 403, 200),
+        ("police.officer", "own", 403, 403),
+        ("police.head", "own", 403, 403),
+        ("caseworker", "other", 403, 404),  # no caseworker may assign: refused before the case
+        ("supervisor", "other", 404, 404),
+        ("collaborator", "own", 404, 404),
+        ("auditor", "own", 404, 404),
+        ("admin", "own", 404, 404),
+        ("province_viewer", "own", 404, 404),
+    ],
+)
+def test_only_the_supervisor_assigns_a_case_and_the_communes_caseworkers_take_it(
+    client, world, browser_for, who, side, assign, take
+):
+    user = getattr(world, side).people[who]
+    code = world.own.case.code
+    for verb, expected in (("assign", assign), ("take", take)):
+        response = client.post(f"/api/v1/cases/{code}/{verb}", json={}, headers=browser_for(user))
+        client.cookies.clear()
+        assert response.status_code == expected, (verb, response.text)

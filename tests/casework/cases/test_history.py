@@ -138,5 +138,5 @@ def test_each_ladder_step_holds_its_own_messages(
     overdue = entry(entries, "Quá hạn: Can thiệp khẩn cấp trong 12 giờ")
     assert lines(overdue)
     assert set(lines(overdue)) == {"Báo quá hạn"}
-    queued = entry(entries, "Chuyển lên hàng đợi leo thang: Can thiệp khẩn cấp trong 12 giờ")
-    assert set(lines(queued)) == {"Mục leo thang mới"}
+    queued = entry(entries, "Chuyển lên lãnh đạo xử lý: Can thiệp khẩn cấp trong 12 giờ")
+    assert set(lines(queued)) == {"Báo có việc cần lãnh đạo xử lý"}

@@ -31,16 +31,17 @@ def test_a_caseworker_counts_their_cases_and_each_counter_is_a_link(
     caseworker = browser(client, browser_for, world.own.people["caseworker"])
     text = caseworker.get("/trang-cua-toi").text
     # the world's case is unassigned, an emergency, with running clocks and a declined task
-    assert counter(text, "hồ sơ của tôi") == 1
+    assert counter(text, "hồ sơ của tôi") == 0
+    assert counter(text, "hồ sơ chưa ai phụ trách") == 1
     assert counter(text, "hồ sơ khẩn cấp") == 1
     assert counter(text, "hồ sơ quá hạn") == 0
-    assert counter(text, "mục leo thang đang chờ xử lý") == 1
-    for href in ("?show=mine", "?show=today", "?show=overdue", "?show=emergency"):
+    assert counter(text, "việc đang chờ lãnh đạo xử lý") == 1
+    for href in ("?show=mine", "?show=unassigned", "?show=today", "?show=overdue"):
         assert f'href="/trang-cua-toi{href}"' in text
     assert 'href="/leo-thang"' in text
     listed = caseworker.get("/trang-cua-toi", show="emergency").text
     assert f'href="/ho-so/{world.own.case.code}"' in listed
-    assert "N.T.H., 9 tuổi" in listed
+    assert "Nguyễn Thị Hoa, 9 tuổi" in listed  # a caseworker may see the child's name
     assert world.other.case.code not in listed
     audit = session.exec(
         select(AuditEntry).where(AuditEntry.subject_type == "dashboard").order_by(AuditEntry.seq)
@@ -57,9 +58,25 @@ def test_a_case_assigned_to_someone_else_is_not_mine_but_the_supervisor_still_co
     session.commit()
     mine = browser(client, browser_for, world.own.people["caseworker"]).get("/trang-cua-toi").text
     assert counter(mine, "hồ sơ của tôi") == 0
+    assert counter(mine, "hồ sơ chưa ai phụ trách") == 0
     assert counter(mine, "hồ sơ khẩn cấp") == 0
     boss = browser(client, browser_for, world.own.people["supervisor"]).get("/trang-cua-toi").text
     assert counter(boss, "hồ sơ khẩn cấp") == 1
+    assert counter(boss, "hồ sơ của tôi") == 1
+
+
+def test_a_case_taken_becomes_mine_and_leaves_the_unassigned_ones(
+    client, world, browser_for, headers_for
+):
+    code = world.own.case.code
+    taken = client.post(f"/api/v1/cases/{code}/take", json={}, headers=headers_for("td.caseworker"))
+    assert taken.status_code == 200
+    caseworker = browser(client, browser_for, world.own.people["caseworker"])
+    text = caseworker.get("/trang-cua-toi").text
+    assert counter(text, "hồ sơ của tôi") == 1
+    assert counter(text, "hồ sơ chưa ai phụ trách") == 0
+    assert f'href="/ho-so/{code}"' in caseworker.get("/trang-cua-toi", show="mine").text
+    assert f'href="/ho-so/{code}"' not in caseworker.get("/trang-cua-toi", show="unassigned").text
 
 
 def test_overdue_and_due_today_follow_the_clock(client, world, browser_for, clock):

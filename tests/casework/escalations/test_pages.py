@@ -1,6 +1,6 @@
-"""Hàng đợi leo thang: the supervisor sees the commune's escalations, most urgent first,
-each with its reason, deadline, risk and who holds it, and works them from their page;
-caseworkers may look but not act."""
+"""Việc cần lãnh đạo xử lý (the escalation queue): the supervisor sees the commune's
+escalations, most urgent first, each with its reason, deadline, risk and who holds it, and
+works them from their page; caseworkers may look but not act."""
 
 from __future__ import annotations
 
@@ -49,7 +49,7 @@ def overdue(world, session, now, databases):
     return escalation
 
 
-def test_the_queue_shows_each_row_in_the_guides_order_without_the_childs_name(
+def test_the_queue_shows_each_row_in_the_guides_order_naming_the_child_to_the_supervisor(
     supervisor, world, session
 ):
     page = supervisor.get("/leo-thang")
@@ -59,8 +59,8 @@ def test_the_queue_shows_each_row_in_the_guides_order_without_the_childs_name(
     assert f'href="/leo-thang/{escalation.id}"' in text
     assert "Cơ quan không thực hiện được" in text
     assert "Chưa ai nhận" in text
-    assert "N.T.H., 9 tuổi, Thôn Đồng Tâm" in text
-    assert "Nguyễn Thị Hoa" not in text  # the full name stays inside the case
+    assert "Nguyễn Thị Hoa, 9 tuổi, Thôn Đồng Tâm" in text  # not initials: they may see names
+    assert "N.T.H." not in text
     assert world.other.case.code not in text
     assert "Cập nhật lúc 02/03/2026 09:00" in text
     order = [
@@ -233,7 +233,7 @@ def test_working_an_escalation_someone_resolved_explains_and_keeps_the_reason(
         f"/leo-thang/{overdue.id}/gia-han", {**fields, "reason": "Lý do của tôi."}
     )
     assert late.status_code == 409
-    assert "đã được xử lý" in late.text
+    assert "đã được lãnh đạo xử lý" in late.text
     assert "Lý do của tôi." in late.text
 
 
@@ -327,3 +327,95 @@ def test_told_another_way_needs_to_say_how(supervisor, undelivered, session):
     escalation = session.get(Escalation, undelivered)
     assert escalation.status == EscalationStatus.resolved
     assert escalation.note == "Đã gọi điện cho trưởng công an xã."
+
+
+@pytest.fixture
+def declined(client, world, headers_for, session):
+    """The police declined their task, with their reason: it is in the queue."""
+    task = world.own.tasks[AgencyKind.police]
+    answer = client.post(
+        f"/api/v1/tasks/{task.id}/decline",
+        json={"reason": "Cán bộ trực đi tập huấn ở tỉnh."},
+        headers=headers_for("td.police.officer"),
+    )
+    assert answer.is_success, answer.text
+    return session.exec(
+        select(Escalation).where(
+            Escalation.task_id == task.id,
+            Escalation.reason == EscalationReason.task_declined,
+            Escalation.status == EscalationStatus.open,
+        )
+    ).first()
+
+
+def test_a_declined_tasks_row_gives_the_agencys_reason_and_how_long_it_has_waited(
+    supervisor, declined, clock, client, headers_for
+):
+    clock.set(clock.now() + timedelta(days=21, hours=3))
+    text = supervisor.get("/leo-thang", reason="task_declined").text
+    row = text[text.index(f'href="/leo-thang/{declined.id}"') :].split("</tr>", 1)[0]
+    assert "Lý do cơ quan đưa ra: “Cán bộ trực đi tập huấn ở tỉnh.”" in row
+    assert "Chờ xử lý từ 02/03/2026 09:00 · <strong>đã chờ 21 ngày</strong>" in row
+    page = supervisor.get(f"/leo-thang/{declined.id}").text
+    assert "Cán bộ trực đi tập huấn ở tỉnh." in page
+    assert "đã chờ 21 ngày" in page
+    api = client.get("/api/v1/escalations", headers=headers_for("td.supervisor")).json()
+    [entry] = [e for e in api if e["id"] == declined.id]
+    assert entry["decline_reason"] == "Cán bộ trực đi tập huấn ở tỉnh."
+
+
+def test_an_item_that_came_this_morning_has_waited_hours(supervisor, overdue, clock):
+    clock.set(clock.now() + timedelta(hours=3, minutes=20))
+    assert "đã chờ 3 giờ 20 phút" in supervisor.get(f"/leo-thang/{overdue.id}").text
+
+
+@pytest.fixture
+def upstream(world, session):
+    """The province's bodies a commune also lists: where cases are referred, not who does
+    a commune's task."""
+    for kind, name in (
+        (AgencyKind.hotline_111, "Tổng đài 111"),
+        (AgencyKind.provincial_health_department, "Sở Y tế Thái Nguyên"),
+    ):
+        session.add(Agency(commune_id=world.own.commune.id, kind=kind, name=name))
+    session.commit()
+    return {
+        name: id_
+        for id_, name in session.exec(
+            select(Agency.id, Agency.name).where(Agency.commune_id == world.own.commune.id)
+        ).all()
+    }
+
+
+def test_the_reassign_list_offers_only_the_communes_agencies_that_take_tasks(
+    supervisor, declined, upstream
+):
+    page = supervisor.get(f"/leo-thang/{declined.id}").text
+    form = page[page.index('action="/leo-thang/') :]
+    form = form[form.index('id="agency_id"') :].split("</select>", 1)[0]
+    assert "health_station" in form
+    assert "womens_union" in form
+    assert "Tổng đài 111" not in form
+    assert "Sở Y tế Thái Nguyên" not in form
+    assert ">police<" not in form  # the agency that declined it
+
+
+@pytest.mark.parametrize("name", ["Tổng đài 111", "Sở Y tế Thái Nguyên", "police"])
+def test_a_task_given_to_an_upstream_body_or_back_to_its_agency_is_refused_per_field(
+    supervisor, declined, upstream, client, headers_for, name
+):
+    refused = supervisor.post(
+        f"/leo-thang/{declined.id}/giao-lai",
+        {"agency_id": str(upstream[name]), "reason": "Thử giao lại."},
+    )
+    assert refused.status_code == 422
+    message = f"{name} không nhận được nhiệm vụ này; chọn một cơ quan của xã trong danh sách"
+    assert f'<a href="#agency_id">{message}</a>' in refused.text
+    assert "Thử giao lại." in refused.text
+    api = client.post(
+        f"/api/v1/escalations/{declined.id}/reassign",
+        json={"agency_id": upstream[name], "reason": "Thử giao lại."},
+        headers=headers_for("td.supervisor"),
+    )
+    assert api.status_code == 422
+    assert api.json()["detail"][0]["field"] == "agency_id"

@@ -2,8 +2,8 @@
 the reporter or what happened (Luật Trẻ em Đ6, NĐ 56/2017 Đ33).
 
 A case is seeded with every protected value, lived through the workflow until every kind of
-message has been queued for it (emergency, tasks, a decline, every ladder step, a plan whose
-free-text activity names the child, the queue, a dead message, the morning digest), and
+message has been queued for it (emergency, tasks, an owner, a decline, every ladder step, a
+plan whose free-text activity names the child, the queue, a dead message, the digest), and
 each message is rendered in every language, as e-mail (subject, text, HTML) and as SMS. A
 protected value must not appear anywhere, not even with its diacritics stripped.
 """
@@ -71,6 +71,7 @@ def seeded_case(story, agencies) -> str:
             ],
         },
     )
+    story.assign(code, "caseworker")  # the new owner is told
     case = story.case(code)
     justice = next(t for t in case["tasks"] if t["agency_kind"] == "justice")
     story.task_action(justice["id"], "decline", as_="justice.officer", reason=f"{CHILD} đã chuyển")

@@ -68,6 +68,21 @@ class Story:
         assert response.status_code == expect, response.text
         return response.json()
 
+    def assign(self, code, to, as_="supervisor", expect=200):
+        """The supervisor gives the case to one of the commune's people ("caseworker")."""
+        with self.factory() as session:
+            user_id = session.execute(
+                sa.select(User.id).where(User.username == self.people[to])
+            ).scalar_one()
+        version = self.case(code)["version"]
+        response = self.client.post(
+            f"/api/v1/cases/{code}/assign",
+            json={"caseworker_id": user_id, "expected_version": version},
+            headers=self.auth(as_),
+        )
+        assert response.status_code == expect, response.text
+        return response.json()
+
     def task_action(self, task_id, action, as_, expect=200, **body):
         response = self.client.post(
             f"/api/v1/tasks/{task_id}/{action}",
