@@ -74,6 +74,12 @@ class Settings(BaseSettings):
         default=24, ge=1, description="How long a retried intake gets the stored answer"
     )
     housekeeping_seconds: float = Field(default=300, gt=0, description="How often old rows go")
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body; larger ones get 413"
+    )
+    max_json_depth: int = Field(
+        default=32, ge=2, description="Deepest nesting of a JSON body (our payloads use 4)"
+    )
 
     # Notifications: the outbox relay, its channels, quiet hours and the daily digest.
     public_url: str = Field(

@@ -6,7 +6,6 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import (
-    AwareDatetime,
     BaseModel,
     Field,
     ValidationInfo,
@@ -18,13 +17,23 @@ from pydantic_core import PydanticCustomError
 from casework.cases import consent
 from casework.cases.models import ProtectionCase, ProtectionLevel, RiskLevel
 from casework.children.schemas import STRICT
-from casework.schemas_common import Narrative, OptionalLine, OptionalName, OptionalNarrative
+from casework.schemas_common import (
+    Amount,
+    Id,
+    Moment,
+    MomentOrLocal,
+    Narrative,
+    OptionalLine,
+    OptionalName,
+    OptionalNarrative,
+    Version,
+)
 
 
 class EventPayload(BaseModel):
     model_config = STRICT
 
-    expected_version: int | None = Field(
+    expected_version: Version | None = Field(
         default=None,
         description="Phiên bản hồ sơ đang xem; nếu người khác vừa sửa sẽ trả 409 / "
         "the case version you saw: 409 if someone changed it since",
@@ -64,7 +73,7 @@ class CompleteAssessment(EventPayload):
 class RecordSeparation(EventPayload):
     """Mẫu 07: the chairperson's decision to separate the child temporarily (max 15 days)."""
 
-    started_at: AwareDatetime = Field(description="Thời điểm bắt đầu cách ly / start")
+    started_at: Moment = Field(description="Thời điểm bắt đầu cách ly / start")
     place: OptionalName = Field(default=None, description="Nơi chăm sóc tạm thời / where")
 
     def changes(self, case: ProtectionCase) -> dict[str, Any]:
@@ -124,7 +133,7 @@ class DetailedAssessment(BaseModel):
 class EndSeparation(EventPayload):
     """The separation ends after the family's safety was assessed again (Mẫu 03)."""
 
-    ended_at: AwareDatetime = Field(description="Thời điểm kết thúc cách ly / end")
+    ended_at: Moment = Field(description="Thời điểm kết thúc cách ly / end")
     assessment: DetailedAssessment | None = Field(
         default=None, description="Đánh giá lại sự an toàn (Mẫu 03) / the reassessment"
     )
@@ -136,7 +145,7 @@ class EndSeparation(EventPayload):
 class StartAlternativeCare(EventPayload):
     """The child is placed in alternative care (chăm sóc thay thế)."""
 
-    started_at: AwareDatetime = Field(description="Ngày bắt đầu / start")
+    started_at: Moment = Field(description="Ngày bắt đầu / start")
     arrangement: OptionalName = Field(
         default=None, description="Hình thức, ví dụ gia đình nhận chăm sóc / arrangement"
     )
@@ -146,7 +155,7 @@ class StartAlternativeCare(EventPayload):
 
 
 class EndAlternativeCare(EventPayload):
-    ended_at: AwareDatetime = Field(description="Ngày kết thúc / end")
+    ended_at: Moment = Field(description="Ngày kết thúc / end")
 
     def changes(self, case: ProtectionCase) -> dict[str, Any]:
         return {"alternative_care_ended_at": self.ended_at}
@@ -155,11 +164,11 @@ class EndAlternativeCare(EventPayload):
 class PlanTask(BaseModel):
     model_config = STRICT
 
-    agency_id: int = Field(description="Cơ quan thực hiện / responsible agency")
+    agency_id: Id = Field(description="Cơ quan thực hiện / responsible agency")
     title: Narrative = Field(max_length=200, description="Hoạt động / activity")
-    starts_at: AwareDatetime = Field(description="Bắt đầu / start")
-    due_at: AwareDatetime = Field(description="Dự kiến kết thúc / expected end")
-    cost_vnd: int | None = Field(default=None, ge=0, description="Kinh phí (đồng) / cost")
+    starts_at: Moment = Field(description="Bắt đầu / start")
+    due_at: Moment = Field(description="Dự kiến kết thúc / expected end")
+    cost_vnd: Amount | None = Field(default=None, description="Kinh phí (đồng) / cost")
 
     @field_validator("due_at")
     @classmethod
@@ -263,7 +272,7 @@ class Reopen(ReasonRequired):
 
 
 class Followup(EventPayload):
-    visited_at: datetime | None = Field(default=None, description="Ngày thăm / visit time")
+    visited_at: MomentOrLocal | None = Field(default=None, description="Ngày thăm / visit time")
 
 
 PAYLOADS: dict[str, type[EventPayload]] = {

@@ -34,6 +34,7 @@ from casework.escalations import views as escalation_views
 from casework.escalations.models import Escalation, EscalationReason, EscalationStatus
 from casework.escalations.schemas import Extend, Reassign, Settle
 from casework.pagination import PageParams
+from casework.schemas_common import Id, PageNumber
 from casework.timefmt import local_date
 from casework.web.forms import FormErrors
 from casework.web.i18n import N_, lang_of
@@ -66,9 +67,9 @@ def queue_page(
     session: ReadSessionDep,
     clock: ClockDep,
     settings: SettingsDep,
-    agency: Annotated[list[int], Query()] = [],  # noqa: B006  (FastAPI copies defaults)
+    agency: Annotated[list[Id], Query()] = [],  # noqa: B006  (FastAPI copies defaults)
     reason: Annotated[list[EscalationReason], Query()] = [],  # noqa: B006
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[PageNumber, Query()] = 1,
     done: str | None = None,
 ) -> Response:
     """The waiting escalations of the commune: emergencies, then lateness, then risk."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, field_validator
 from pydantic_core import PydanticCustomError
 
 from casework.children.schemas import STRICT, ChildCreate, ChildSummary
 from casework.intake.models import Channel, HarmForm, PerpetratorRelation, Setting
 from casework.schemas_common import (
+    Id,
+    Moment,
     Narrative,
     OptionalLine,
     OptionalName,
@@ -39,7 +41,7 @@ class IntakeCreate(BaseModel):
         min_length=1, max_length=16, description="Mã xã/phường nơi xảy ra / commune code"
     )
     channel: Channel = Field(description="Kênh tiếp nhận / intake channel")
-    first_received_at: AwareDatetime = Field(
+    first_received_at: Moment = Field(
         description=(
             "Thời điểm tiếp nhận sớm nhất trong chuỗi (ví dụ cuộc gọi tới Tổng đài 111), "
             "ISO 8601 có múi giờ; mốc 12 giờ tính từ đây / earliest receipt in the chain, "
@@ -47,7 +49,7 @@ class IntakeCreate(BaseModel):
         )
     )
     reporter: ReporterIn = Field(description="Người báo tin / reporter")
-    child_id: int | None = Field(
+    child_id: Id | None = Field(
         default=None, description="Mã trẻ đã có trong hệ thống / an existing child's id"
     )
     child: ChildCreate | None = Field(default=None, description="Trẻ mới / a new child")
