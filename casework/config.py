@@ -80,6 +80,11 @@ class Settings(BaseSettings):
     max_json_depth: int = Field(
         default=32, ge=2, description="Deepest nesting of a JSON body (our payloads use 4)"
     )
+    extension_max_days: int = Field(
+        default=30,
+        ge=1,
+        description="How far past its current due time a supervisor may extend a deadline",
+    )
 
     # Notifications: the outbox relay, its channels, quiet hours and the daily digest.
     public_url: str = Field(

@@ -373,6 +373,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{label_cap} phải trong khoảng năm {first} đến {last}",
         "{label_cap} must lie between the years {first} and {last}",
     ),
+    "extension_too_long": (
+        "Chỉ được gia hạn tối đa {days} ngày: hạn mới phải trước {latest}",
+        "An extension is at most {days} days: the new deadline must be before {latest}",
+    ),
     # what no request may carry (casework.web.guard)
     "body_too_large": (
         "Nội dung gửi lên quá lớn: tối đa {limit}. Gửi ít nội dung hơn rồi thử lại",

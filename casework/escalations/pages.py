@@ -258,7 +258,7 @@ def reassign(working: WorkingDep, access: ActDep, form: FormItems) -> Response:
 def extend(working: WorkingDep, access: ActDep, form: FormItems) -> Response:
     """Gia hạn: a new deadline (day, month, year and time), with a reason on record."""
     sent: Submission[Extend] = working.validate(Extend, form, dates=[DateRule("due_at")])
-    now = working.clock.now()
+    now, settings = working.clock.now(), working.request.app.state.settings
 
     def act(session: Session, escalation: Escalation, case: ProtectionCase) -> None:
         assert sent.data is not None
@@ -270,6 +270,8 @@ def extend(working: WorkingDep, access: ActDep, form: FormItems) -> Response:
             due_at=sent.data.due_at,
             reason=sent.data.reason,
             now=now,
+            max_days=settings.extension_max_days,
+            tz=settings.tz,
         )
 
     return working.act(access, "extend", act, sent) or redirect("/leo-thang?done=extended")
