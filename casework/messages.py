@@ -392,7 +392,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "text_unstorable": (
         "{label_cap} có ký tự không lưu được (ký tự NUL hoặc mã Unicode hỏng); gõ lại",
-        "{label_cap} holds a character that cannot be stored (NUL or broken Unicode); retype it",
+        "There is a character in {label} that cannot be stored (NUL or broken Unicode); retype it",
     ),
     # transport
     "not_found": ("Không tìm thấy trang hoặc hồ sơ này", "Not found"),
