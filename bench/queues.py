@@ -177,7 +177,8 @@ def bare_app(engine: sa.Engine) -> FastAPI:
 
 
 def cookie(user: User) -> dict[str, str]:
-    token = sessions.encode(SECRET, {"uid": user.id, "epoch": user.session_epoch, "csrf": "x"})
+    data = {"uid": user.id, "epoch": user.session_epoch, "sid": "bench", "csrf": "x"}
+    token = sessions.encode(SECRET, data)
     return {"Cookie": f"{sessions.COOKIE}={token}", "Accept": "text/html"}
 
 

@@ -29,7 +29,7 @@ from casework.communes.views import router as stats_router
 from casework.config import Settings, get_settings
 from casework.dashboard.pages import router as dashboard_pages
 from casework.db import make_engine, make_sessionmaker
-from casework.errors import install_error_handlers
+from casework.errors import UnexpectedErrors, install_error_handlers
 from casework.escalations.pages import router as escalation_pages
 from casework.escalations.views import router as escalations_router
 from casework.intake.pages import router as intake_pages
@@ -37,6 +37,7 @@ from casework.intake.views import router as intake_router
 from casework.keys import load_keys
 from casework.tasks.pages import router as task_pages
 from casework.tasks.views import router as tasks_router
+from casework.web.guard import RequestGuard
 from casework.web.headers import SecurityHeadersMiddleware
 from casework.web.sessions import SessionMiddleware
 from casework.web.templating import STATIC_DIR, make_templates
@@ -128,6 +129,13 @@ def create_app(
     app.include_router(web_router)
     app.include_router(accounts_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Innermost first: the last added is the outermost.
+    app.add_middleware(UnexpectedErrors)
+    app.add_middleware(
+        RequestGuard,
+        max_body_bytes=settings.max_body_bytes,
+        max_json_depth=settings.max_json_depth,
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=keys.secret_key,

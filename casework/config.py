@@ -84,6 +84,17 @@ class Settings(BaseSettings):
         "passed on late (late_report_confirmed; the form's “Báo cáo được chuyển muộn”)",
     )
     housekeeping_seconds: float = Field(default=300, gt=0, description="How often old rows go")
+    max_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Largest request body; larger ones get 413"
+    )
+    max_json_depth: int = Field(
+        default=32, ge=2, description="Deepest nesting of a JSON body (our payloads use 4)"
+    )
+    extension_max_days: int = Field(
+        default=30,
+        ge=1,
+        description="How far past its current due time a supervisor may extend a deadline",
+    )
 
     # Notifications: the outbox relay, its channels, quiet hours and the daily digest.
     public_url: str = Field(

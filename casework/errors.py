@@ -23,6 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from casework.base import Lang
 from casework.messages import field_label, render
@@ -146,6 +147,7 @@ PAGE_TITLES = {
     401: N_("Cần đăng nhập"),
     403: N_("Không có quyền"),
     404: N_("Không tìm thấy"),
+    413: N_("Nội dung gửi lên quá lớn"),
     500: N_("Có lỗi trong hệ thống"),
 }
 OTHER_PAGE_TITLE = N_("Yêu cầu không thực hiện được")
@@ -190,11 +192,19 @@ def respond(request: Request, status_code: int, errors: Iterable[FieldError]) ->
 
 
 def install_error_handlers(app: FastAPI) -> None:
-    """Turn every failure into the one error shape above (or its page, for browsers)."""
+    """Turn every refusal into the one error shape above (or its page, for browsers); the
+    unexpected failures are ``UnexpectedErrors``'s."""
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError) -> Response:
-        return respond(request, 422, [from_pydantic(e) for e in exc.errors()])
+        errors = [from_pydantic(e) for e in exc.errors()]
+        if errors and all(error.source == "path" for error in errors):
+            # /nhiem-vu/99999999999: no record can have that id, so none is found, exactly
+            # as a missing or hidden one (the field is named; its value is not confirmed).
+            return respond(
+                request, 404, [FieldError(e.loc, "not_found", {}, "path") for e in errors]
+            )
+        return respond(request, 422, errors)
 
     @app.exception_handler(CaseworkError)
     async def _business(request: Request, exc: CaseworkError) -> Response:
@@ -205,14 +215,43 @@ def install_error_handlers(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return respond(request, exc.status_code, [FieldError((), code)])
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> Response:
-        # Where it failed, but not the exception's message: it may quote the data.
-        log.error(
-            "unhandled %s on %s %s\n%s",
-            type(exc).__name__,
-            request.method,
-            request.url.path,
-            "".join(traceback.format_tb(exc.__traceback__)),
-        )
-        return respond(request, 500, [FieldError((), "internal_error")])
+
+class UnexpectedErrors:
+    """An unexpected failure: logged once, answered with the error shape or page (500).
+
+    Starlette's own handler for ``Exception`` re-raises after answering, so that the server
+    logs it as well: a second traceback per error, and one carrying the exception's
+    message, which may quote the data. This middleware (inside the session, so the error
+    page has its layout) answers and stops there. A failure after the answer has started
+    (a streamed export) can only be logged; the server then closes the connection.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def watch(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watch)
+        except Exception as exc:
+            request = Request(scope, receive)
+            # Where it failed, but not the exception's message: it may quote the data.
+            log.error(
+                "unhandled %s on %s %s\n%s",
+                type(exc).__name__,
+                request.method,
+                request.url.path,
+                "".join(traceback.format_tb(exc.__traceback__)),
+            )
+            if not started:
+                response = respond(request, 500, [FieldError((), "internal_error")])
+                await response(scope, receive, send)

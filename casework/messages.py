@@ -470,6 +470,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Hạn mới phải sau thời điểm hiện tại",
         "The new deadline must be later than now",
     ),
+    "year_out_of_range": (
+        "{label_cap} phải trong khoảng năm {first} đến {last}",
+        "{label_cap} must lie between the years {first} and {last}",
+    ),
+    "extension_too_long": (
+        "Chỉ được gia hạn tối đa {days} ngày: hạn mới phải trước {latest}",
+        "An extension is at most {days} days: the new deadline must be before {latest}",
+    ),
+    # what no request may carry (casework.web.guard)
+    "body_too_large": (
+        "Nội dung gửi lên quá lớn: tối đa {limit}. Gửi ít nội dung hơn rồi thử lại",
+        "The request body is too large: at most {limit}. Send less and try again",
+    ),
+    "body_not_utf8": (
+        "Nội dung gửi lên không phải văn bản UTF-8 (byte thứ {position} sai)",
+        "The request body is not UTF-8 text (byte {position} is wrong)",
+    ),
+    "json_too_deep": (
+        "Nội dung JSON lồng nhau quá sâu: tối đa {limit} tầng",
+        "The JSON body is nested too deeply: at most {limit} levels",
+    ),
+    "text_unstorable": (
+        "{label_cap} có ký tự không lưu được (ký tự NUL hoặc mã Unicode hỏng); gõ lại",
+        "There is a character in {label} that cannot be stored (NUL or broken Unicode); retype it",
+    ),
     # transport
     "not_found": ("Không tìm thấy trang hoặc hồ sơ này", "Not found"),
     "forbidden": ("Bạn không có quyền xem trang này", "You may not see this page"),
@@ -595,6 +620,20 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "email": ("thư điện tử", "e-mail address"),
     "phone": ("số điện thoại", "phone number"),
     "new_password": ("mật khẩu mới", "new password"),
+    # the lists' filters and the ids in addresses
+    "q": ("từ tìm kiếm", "search words"),
+    "village": ("thôn", "village"),
+    "commune": ("mã xã", "commune code"),
+    "code": ("mã hồ sơ", "case code"),
+    "task_id": ("mã nhiệm vụ", "task id"),
+    "escalation_id": ("mã mục cần xử lý", "escalation id"),
+    "user_id": ("mã người dùng", "user id"),
+    "actor_id": ("mã người thực hiện", "actor id"),
+    "subject_type": ("loại đối tượng", "subject type"),
+    "subject_id": ("mã đối tượng", "subject id"),
+    "since": ("từ ngày", "from"),
+    "until": ("đến ngày", "until"),
+    "password": ("mật khẩu", "password"),
     "confirm_password": ("mật khẩu nhập lại", "repeated password"),
 }
 

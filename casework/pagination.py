@@ -9,9 +9,11 @@ import sqlalchemy as sa
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
+from casework.schemas_common import PageNumber
+
 
 class PageParams(BaseModel):
-    page: int = Field(default=1, ge=1, description="Trang, bắt đầu từ 1 / page, from 1")
+    page: PageNumber = Field(default=1, description="Trang, bắt đầu từ 1 / page, from 1")
     page_size: int = Field(default=20, ge=1, le=100, description="Số dòng mỗi trang / page size")
 
     @property

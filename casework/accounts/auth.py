@@ -17,6 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import Session, select
 
 from casework.accounts import resume
+from casework.accounts import service as account_service
 from casework.accounts.models import ApiToken, Role, User
 from casework.accounts.tokens import find_usable
 from casework.actors import Actor
@@ -26,7 +27,7 @@ from casework.audit.service import Origin, Record
 from casework.db import run_in_transaction
 from casework.errors import CaseworkError
 from casework.timefmt import as_utc
-from casework.web import csrf
+from casework.web import csrf, sessions
 
 # A token's use is written to the audit log at most this often (each request it makes
 # that reads or changes a record is audited anyway, with the token's id).
@@ -115,14 +116,19 @@ def write_audit(
 
 
 def session_user(session: Session, request: Request) -> User | None:
-    """The logged-in user, if the session's epoch is still the account's and it is active."""
-    uid, epoch = request.session.get("uid"), request.session.get("epoch")
-    if not isinstance(uid, int) or not isinstance(epoch, int):
-        return None
-    user = session.exec(select(User).where(User.id == uid, User.is_active)).first()
-    if user is None or user.session_epoch != epoch:
-        return None
-    return user
+    """The logged-in user, if the account is active, the session's epoch is still the
+    account's (not logged out everywhere) and this session was not logged out."""
+    uid, epoch, sid = (request.session.get(key) for key in ("uid", "epoch", "sid"))
+    if not isinstance(uid, int) or not isinstance(epoch, int) or not isinstance(sid, str):
+        return None  # a cookie from before sessions had ids: log in again
+    return session.exec(
+        select(User).where(
+            User.id == uid,
+            User.is_active,
+            User.session_epoch == epoch,
+            ~account_service.session_ended(sid),
+        )
+    ).first()
 
 
 def resolve_actor(
@@ -139,8 +145,9 @@ def resolve_actor(
     with request.app.state.session_factory() as session:
         user = session_user(session, request)
     if user is None:
-        end_browser_session(request)  # over: logged out everywhere, or disabled
+        end_browser_session(request)  # over: logged out, everywhere or here, or disabled
         return None
+    sessions.renew(request)  # a checked session's idle time starts again
     return actor_of(user)
 
 
@@ -165,9 +172,12 @@ def optional_actor(
 
 
 def start_browser_session(request: Request, user: User) -> None:
-    """Log ``user`` in: a fresh session (new CSRF token) bound to their current epoch."""
+    """Log ``user`` in: a fresh session (new id, new CSRF token) bound to their current
+    epoch. The id is what logging out ends on the server (``account_service``)."""
     request.session.clear()
-    request.session.update({"uid": user.id, "epoch": user.session_epoch})
+    request.session.update(
+        {"uid": user.id, "epoch": user.session_epoch, "sid": account_service.new_session_id()}
+    )
     csrf.token(request)
 
 

@@ -1,4 +1,4 @@
-"""People who use Casework. Login and passwords arrive with the accounts issue."""
+"""People who use Casework, their API tokens, failed logins and logged-out sessions."""
 
 from __future__ import annotations
 
@@ -106,3 +106,17 @@ class LoginThrottle(SQLModel, table=True):
     failures: int = 0
     window_started_at: datetime
     locked_until: datetime | None = None
+
+
+class EndedSession(SQLModel, table=True):
+    """A browser session logged out before its cookie expired: a copy of that cookie no
+    longer logs anyone in. Kept only as long as the cookie could still be accepted (the
+    idle timeout), then deleted by housekeeping. "Log out everywhere" needs no rows: it
+    moves the account's session epoch."""
+
+    __tablename__ = "ended_session"
+
+    id: str = Field(primary_key=True, max_length=64, description="SHA-256 of the cookie's sid")
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    ended_at: datetime
+    expires_at: datetime = Field(index=True, description="After this the cookie is dead anyway")

@@ -1,7 +1,10 @@
-"""Accounts: create, disable, set passwords, log in with throttling and lockout."""
+"""Accounts: create, disable, set passwords, log in with throttling and lockout, end
+browser sessions."""
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -10,7 +13,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from casework.accounts import passwords
-from casework.accounts.models import ApiToken, LoginThrottle, NotifyVia, Role, User
+from casework.accounts.models import ApiToken, EndedSession, LoginThrottle, NotifyVia, Role, User
 from casework.agencies.models import Agency
 from casework.communes.models import Commune
 from casework.config import Settings
@@ -88,6 +91,37 @@ def end_sessions(session: Session, *, user: User) -> None:
     user.session_epoch += 1
     session.add(user)
     session.flush()
+
+
+def new_session_id() -> str:
+    """The random id a browser session carries in its signed cookie (``sid``)."""
+    return secrets.token_urlsafe(32)
+
+
+def _session_key(sid: str) -> str:
+    return hashlib.sha256(sid.encode()).hexdigest()
+
+
+def end_browser_session(
+    session: Session, *, user_id: int, sid: str, now: datetime, idle: timedelta
+) -> None:
+    """Log one browser out on the server: its cookie, or any copy of it, stops working.
+    Kept until the cookie would have expired anyway (``idle`` after its last use, which
+    was at the latest now; a margin for clocks that differ between servers)."""
+    session.merge(
+        EndedSession(
+            id=_session_key(sid),
+            user_id=user_id,
+            ended_at=now,
+            expires_at=now + idle + timedelta(minutes=5),
+        )
+    )
+    session.flush()
+
+
+def session_ended(sid: str) -> sa.ColumnElement[bool]:
+    """SQL: the session ``sid`` was logged out (to combine with the account's own checks)."""
+    return sa.exists().where(EndedSession.id == _session_key(sid))
 
 
 def set_password(

@@ -7,6 +7,7 @@ are written to the audit log.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -138,14 +139,25 @@ async def login(
 
 @router.post("/dang-xuat")
 def logout(
-    request: Request, actor: SelfActor, factory: SessionFactoryDep, clock: ClockDep
+    request: Request,
+    actor: SelfActor,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    settings: SettingsDep,
 ) -> Response:
-    """End this browser's session."""
+    """End this browser's session, on the server too: a copy of its cookie is worth nothing."""
     record = Record(AuditAction.logout, "user", str(actor.user_id))
-    origin, now = origin_of(request), clock.now()
-    run_in_transaction(
-        factory, lambda s: audit_service.append(s, actor, record, origin=origin, now=now)
-    )
+    origin, now, sid = origin_of(request), clock.now(), request.session.get("sid")
+    idle = timedelta(minutes=settings.session_idle_minutes)
+
+    def work(session: Session) -> None:
+        if isinstance(sid, str):  # not for an API token: it has no session to end
+            account_service.end_browser_session(
+                session, user_id=actor.user_id, sid=sid, now=now, idle=idle
+            )
+        audit_service.append(session, actor, record, origin=origin, now=now)
+
+    run_in_transaction(factory, work)
     end_browser_session(request)
     return RedirectResponse("/dang-nhap", status_code=303)
 

@@ -32,6 +32,7 @@ from casework.db import run_in_transaction
 from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
 from casework.errors import CaseworkError
 from casework.pagination import PageParams
+from casework.schemas_common import PageNumber
 from casework.web.forms import FormErrors
 from casework.web.i18n import N_, lang_of
 from casework.web.pages import redirect, render
@@ -97,7 +98,7 @@ def users(
     request: Request,
     actor: AdminDep,
     session: ReadSessionDep,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[PageNumber, Query()] = 1,
     done: str | None = None,
 ) -> Response:
     """The commune's accounts."""

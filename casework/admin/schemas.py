@@ -12,7 +12,7 @@ from pydantic_core import PydanticCustomError
 from casework.accounts.models import Role
 from casework.accounts.service import AGENCY_ROLES
 from casework.children.schemas import STRICT
-from casework.schemas_common import Name, OptionalLine, OptionalPhone
+from casework.schemas_common import Id, Name, OptionalLine, OptionalPhone
 
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,63}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -53,7 +53,7 @@ class UserCreate(_Passwords):
     username: Username = Field(description="Tên đăng nhập, e.g. canbo.hoa")
     full_name: Name
     role: Role
-    agency_id: int | None = Field(
+    agency_id: Id | None = Field(
         default=None, validate_default=True, description="Agency officers and heads"
     )
     email: OptionalEmail = None

@@ -11,7 +11,7 @@ from pydantic_core import PydanticCustomError
 
 from casework.audit.models import AuditAction
 from casework.audit.service import AuditFilter
-from casework.schemas_common import OptionalWord
+from casework.schemas_common import Day, OptionalWord, PageNumber
 
 
 class AuditEntryRead(BaseModel):
@@ -40,9 +40,9 @@ class AuditSearch(BaseModel):
     action: AuditAction | None = None
     subject_type: OptionalWord = None
     subject_id: OptionalWord = None
-    since: date | None = Field(default=None, description="Từ ngày / from (that day included)")
-    until: date | None = Field(default=None, description="Đến ngày / to (that day included)")
-    page: int = Field(default=1, ge=1)
+    since: Day | None = Field(default=None, description="Từ ngày / from (that day included)")
+    until: Day | None = Field(default=None, description="Đến ngày / to (that day included)")
+    page: PageNumber = 1
 
     @field_validator("until")
     @classmethod

@@ -11,7 +11,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
-from pydantic import AwareDatetime
 
 from casework.accounts.auth import write_audit
 from casework.actors import Actor
@@ -24,6 +23,7 @@ from casework.authz.deps import Allowed
 from casework.authz.policy import Action
 from casework.deps import ReadSessionDep, SettingsDep
 from casework.pagination import Page, PageParams, count, pages
+from casework.schemas_common import Id, Moment
 from casework.timefmt import as_utc, to_local
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
@@ -31,13 +31,13 @@ EXPORT_LIMIT = 100_000
 
 
 def audit_filter(
-    actor_id: Annotated[int | None, Query(description="Người thực hiện / actor id")] = None,
+    actor_id: Annotated[Id | None, Query(description="Người thực hiện / actor id")] = None,
     username: Annotated[str | None, Query(description="Tên đăng nhập / username")] = None,
     action: Annotated[AuditAction | None, Query(description="Loại thao tác / action")] = None,
     subject_type: Annotated[str | None, Query(description="case, task, user, …")] = None,
     subject_id: Annotated[str | None, Query(description="Mã hồ sơ, mã nhiệm vụ … / id")] = None,
-    since: Annotated[AwareDatetime | None, Query(description="Từ (ISO 8601)")] = None,
-    until: Annotated[AwareDatetime | None, Query(description="Đến, không gồm (ISO 8601)")] = None,
+    since: Annotated[Moment | None, Query(description="Từ (ISO 8601)")] = None,
+    until: Annotated[Moment | None, Query(description="Đến, không gồm (ISO 8601)")] = None,
 ) -> AuditFilter:
     return AuditFilter(actor_id, username, action, subject_type, subject_id, since, until)
 

@@ -33,6 +33,7 @@ from casework.children.models import Child
 from casework.errors import CaseworkError, NotFound
 from casework.escalations.models import Escalation
 from casework.escalations.service import EscalationNotFound
+from casework.schemas_common import INT_MAX, Id
 from casework.tasks.service import TaskNotFound
 
 ACTION_ATTR = "casework_action"
@@ -167,7 +168,7 @@ def task_for(action: Action) -> Any:
     """``Depends``: the task in the path, if it is the actor's agency's (404 if unseen,
     403 if seen but another agency's)."""
 
-    def dependency(request: Request, task_id: int, actor: Annotated[Actor, allowed(action)]):  # type: ignore[no-untyped-def]
+    def dependency(request: Request, task_id: Id, actor: Annotated[Actor, allowed(action)]):  # type: ignore[no-untyped-def]
         with request.app.state.session_factory() as session:
             row = session.exec(
                 select(Task, ProtectionCase)
@@ -201,7 +202,7 @@ def escalation_for(action: Action) -> Any:
     """``Depends``: the escalation in the path, if its case is in the actor's full view."""
 
     def dependency(  # type: ignore[no-untyped-def]
-        request: Request, escalation_id: int, actor: Annotated[Actor, allowed(action)]
+        request: Request, escalation_id: Id, actor: Annotated[Actor, allowed(action)]
     ):
         with request.app.state.session_factory() as session:
             case = session.exec(
@@ -237,7 +238,7 @@ def child_for(action: Action) -> Any:
     """``Depends``: the child named by the path's ``child_id``, if the actor may read the
     children register of the child's commune (else 404, as a child that does not exist)."""
 
-    def dependency(request: Request, child_id: int, actor: Annotated[Actor, allowed(action)]):  # type: ignore[no-untyped-def]
+    def dependency(request: Request, child_id: Id, actor: Annotated[Actor, allowed(action)]):  # type: ignore[no-untyped-def]
         with request.app.state.session_factory() as session:
             commune_id = session.exec(
                 select(Child.commune_id).where(Child.id == child_id, scopes.visible_children(actor))
@@ -258,13 +259,17 @@ class Administered:
     actor: Actor
 
 
+def _is_id(value: object) -> bool:
+    return str(value).isdigit() and 0 < int(str(value)) <= INT_MAX
+
+
 def _administered(
     action: Action, model: type[Any], param: str, hidden: Callable[[str], CaseworkError]
 ) -> Any:
     def dependency(request: Request, actor: Annotated[Actor, allowed(action)]):  # type: ignore[no-untyped-def]
         record_id = request.path_params[param]
         with request.app.state.session_factory() as session:
-            found = session.get(model, int(record_id)) if str(record_id).isdigit() else None
+            found = session.get(model, int(record_id)) if _is_id(record_id) else None
         decision = policy.administered(actor, commune_id=found.commune_id) if found else policy.HIDE
         if not decision.allowed:
             refuse(

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime, BaseModel, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
 from casework.base import register_labels
 from casework.children.schemas import STRICT
-from casework.schemas_common import Name, Narrative, OptionalLine
+from casework.schemas_common import Moment, Name, Narrative, OptionalLine
 
 
 class Answer(StrEnum):
@@ -96,7 +96,7 @@ class EmergencyMeasure(BaseModel):
         "for another measure)",
     )
     by: Name = Field(description="Ai thực hiện: cơ quan hoặc người / by whom")
-    at: AwareDatetime = Field(description="Thời điểm thực hiện / when")
+    at: Moment = Field(description="Thời điểm thực hiện / when")
 
     @field_validator("description")
     @classmethod

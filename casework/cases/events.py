@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     Field,
     ValidationInfo,
@@ -26,13 +25,24 @@ from casework.cases.emergency import (
 from casework.cases.models import ProtectionCase, ProtectionLevel, RiskLevel
 from casework.children.schemas import STRICT
 from casework.errors import FieldError, InvalidInput
-from casework.schemas_common import Narrative, OptionalLine, OptionalName, OptionalNarrative
+from casework.schemas_common import (
+    Amount,
+    Day,
+    Id,
+    Moment,
+    MomentOrLocal,
+    Narrative,
+    OptionalLine,
+    OptionalName,
+    OptionalNarrative,
+    Version,
+)
 
 
 class EventPayload(BaseModel):
     model_config = STRICT
 
-    expected_version: int | None = Field(
+    expected_version: Version | None = Field(
         default=None,
         description="Phiên bản hồ sơ đang xem; nếu người khác vừa sửa sẽ trả 409 / "
         "the case version you saw: 409 if someone changed it since",
@@ -112,7 +122,7 @@ class RecordEmergencyMeasures(EventPayload):
 class RecordSeparation(EventPayload):
     """Mẫu 07: the chairperson's decision to separate the child temporarily (max 15 days)."""
 
-    started_at: AwareDatetime = Field(description="Thời điểm bắt đầu cách ly / start")
+    started_at: Moment = Field(description="Thời điểm bắt đầu cách ly / start")
     place: OptionalName = Field(default=None, description="Nơi chăm sóc tạm thời / where")
 
     def changes(self, case: ProtectionCase) -> dict[str, Any]:
@@ -172,7 +182,7 @@ class DetailedAssessment(BaseModel):
 class EndSeparation(EventPayload):
     """The separation ends after the family's safety was assessed again (Mẫu 03)."""
 
-    ended_at: AwareDatetime = Field(description="Thời điểm kết thúc cách ly / end")
+    ended_at: Moment = Field(description="Thời điểm kết thúc cách ly / end")
     assessment: DetailedAssessment | None = Field(
         default=None, description="Đánh giá lại sự an toàn (Mẫu 03) / the reassessment"
     )
@@ -184,7 +194,7 @@ class EndSeparation(EventPayload):
 class StartAlternativeCare(EventPayload):
     """The child is placed in alternative care (chăm sóc thay thế)."""
 
-    started_at: AwareDatetime = Field(description="Ngày bắt đầu / start")
+    started_at: Moment = Field(description="Ngày bắt đầu / start")
     arrangement: OptionalName = Field(
         default=None, description="Hình thức, ví dụ gia đình nhận chăm sóc / arrangement"
     )
@@ -194,7 +204,7 @@ class StartAlternativeCare(EventPayload):
 
 
 class EndAlternativeCare(EventPayload):
-    ended_at: AwareDatetime = Field(description="Ngày kết thúc / end")
+    ended_at: Moment = Field(description="Ngày kết thúc / end")
 
     def changes(self, case: ProtectionCase) -> dict[str, Any]:
         return {"alternative_care_ended_at": self.ended_at}
@@ -203,11 +213,11 @@ class EndAlternativeCare(EventPayload):
 class PlanTask(BaseModel):
     model_config = STRICT
 
-    agency_id: int = Field(description="Cơ quan thực hiện / responsible agency")
+    agency_id: Id = Field(description="Cơ quan thực hiện / responsible agency")
     title: Narrative = Field(max_length=200, description="Hoạt động / activity")
-    starts_at: AwareDatetime = Field(description="Bắt đầu / start")
-    due_at: AwareDatetime = Field(description="Dự kiến kết thúc / expected end")
-    cost_vnd: int | None = Field(default=None, ge=0, description="Kinh phí (đồng) / cost")
+    starts_at: Moment = Field(description="Bắt đầu / start")
+    due_at: Moment = Field(description="Dự kiến kết thúc / expected end")
+    cost_vnd: Amount | None = Field(default=None, description="Kinh phí (đồng) / cost")
 
     @field_validator("due_at")
     @classmethod
@@ -236,11 +246,11 @@ class ApprovePlan(EventPayload):
     and when the case is reviewed; each date starts a clock (left out: the workflow
     definition's default)."""
 
-    first_visit_on: date | None = Field(
+    first_visit_on: Day | None = Field(
         default=None,
         description="Ngày thăm theo dõi đầu tiên / date of the first monitoring visit",
     )
-    review_on: date | None = Field(
+    review_on: Day | None = Field(
         default=None, description="Ngày rà soát kết quả can thiệp / review date (Mẫu 06)"
     )
 
@@ -335,14 +345,14 @@ class Reopen(ReasonRequired):
 
 
 class Followup(EventPayload):
-    visited_at: datetime | None = Field(default=None, description="Ngày thăm / visit time")
+    visited_at: MomentOrLocal | None = Field(default=None, description="Ngày thăm / visit time")
 
 
 class MonitoringVisit(Followup):
     """A monitoring visit, and when the next one is due (left out: the definition's
     default)."""
 
-    next_visit_on: date | None = Field(
+    next_visit_on: Day | None = Field(
         default=None, description="Ngày thăm theo dõi tiếp theo / next monitoring visit"
     )
 

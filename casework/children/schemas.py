@@ -12,6 +12,7 @@ from casework.cases.models import CaseStatus, RiskLevel
 from casework.children import personal_id
 from casework.children.models import CircumstanceGroup, DisabilityLevel, PovertyStatus, Sex
 from casework.schemas_common import (
+    Day,
     Name,
     OptionalLine,
     OptionalName,
@@ -49,8 +50,8 @@ class CircumstanceIn(BaseModel):
         description="Nhóm hoàn cảnh đặc biệt theo Luật Trẻ em Điều 10 (a…o; đ viết là dd)"
     )
     subgroup: OptionalName = Field(default=None, description="Nhóm nhỏ theo NĐ56 / sub-group")
-    since: date = Field(description="Từ ngày / since")
-    until: date | None = Field(default=None, description="Đến ngày / until")
+    since: Day = Field(description="Từ ngày / since")
+    until: Day | None = Field(default=None, description="Đến ngày / until")
 
 
 class ChildCreate(BaseModel):
@@ -63,7 +64,7 @@ class ChildCreate(BaseModel):
         default=None,
         description="Số định danh cá nhân, 12 chữ số (không bắt buộc) / personal id, 12 digits",
     )
-    date_of_birth: date | None = Field(default=None, description="Ngày sinh / date of birth")
+    date_of_birth: Day | None = Field(default=None, description="Ngày sinh / date of birth")
     birth_year_estimate: int | None = Field(
         default=None,
         description="Năm sinh ước tính khi không rõ ngày sinh / estimated birth year",

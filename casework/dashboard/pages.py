@@ -23,6 +23,7 @@ from casework.dashboard import service as dashboard_service
 from casework.dashboard.service import Show
 from casework.deps import ClockDep, ReadSessionDep, SettingsDep
 from casework.pagination import PageParams
+from casework.schemas_common import PageNumber
 from casework.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -37,7 +38,7 @@ def dashboard(
     clock: ClockDep,
     settings: SettingsDep,
     show: Show | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[PageNumber, Query()] = 1,
 ) -> Response:
     """The person's own page: counts that lead to lists, or the one thing their role does."""
     found = dashboard_service.dashboard(

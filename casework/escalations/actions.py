@@ -21,6 +21,7 @@ from casework.escalations import service as escalation_service
 from casework.escalations.models import Escalation, EscalationReason
 from casework.messaging import service as messaging_service
 from casework.tasks import service as task_service
+from casework.timefmt import as_utc, to_local
 from workflows.definition import Definition
 
 
@@ -151,8 +152,13 @@ def extend(
     due_at: datetime,
     reason: str,
     now: datetime,
+    max_days: int,
+    tz: ZoneInfo,
 ) -> CaseDeadline:
-    """Give more time, with the reason on record; the ladder starts over toward the new date."""
+    """Give more time, with the reason on record; the ladder starts over toward the new date.
+
+    At most ``max_days`` past the current due time (or past now, when it is already
+    overdue): an extension to 31/12/9999 would switch a legal deadline off."""
     escalation_service.require_supervisor(actor)
     escalation_service.require_open(escalation)
     if escalation.deadline_id is None:
@@ -162,6 +168,11 @@ def extend(
         raise NothingToExtend(escalation_id=escalation.id)
     if due_at <= now:
         raise InvalidInput([FieldError(("due_at",), "time_not_in_future")])
+    latest = max(as_utc(deadline.due_at), now) + timedelta(days=max_days)
+    if due_at > latest:
+        shown = to_local(latest, tz).strftime("%d/%m/%Y %H:%M")
+        params = {"days": max_days, "latest": shown}
+        raise InvalidInput([FieldError(("due_at",), "extension_too_long", params)])
     previous = deadline.due_at
     deadline_service.extend(
         session, engine=engine_of(case), deadline=deadline, due_at=due_at, reason=reason

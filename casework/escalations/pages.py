@@ -35,6 +35,7 @@ from casework.escalations import views as escalation_views
 from casework.escalations.models import Escalation, EscalationReason, EscalationStatus
 from casework.escalations.schemas import Extend, Reassign, Settle
 from casework.pagination import PageParams
+from casework.schemas_common import Id, PageNumber
 from casework.timefmt import local_date
 from casework.web.forms import FormErrors
 from casework.web.i18n import N_, lang_of
@@ -69,9 +70,9 @@ def queue_page(
     session: ReadSessionDep,
     clock: ClockDep,
     settings: SettingsDep,
-    agency: Annotated[list[int], Query()] = [],  # noqa: B006  (FastAPI copies defaults)
+    agency: Annotated[list[Id], Query()] = [],  # noqa: B006  (FastAPI copies defaults)
     reason: Annotated[list[EscalationReason], Query()] = [],  # noqa: B006
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[PageNumber, Query()] = 1,
     done: str | None = None,
 ) -> Response:
     """The waiting escalations of the commune: emergencies, then lateness, then risk."""
@@ -266,7 +267,7 @@ def reassign(working: WorkingDep, access: ActDep, form: FormItems) -> Response:
 def extend(working: WorkingDep, access: ActDep, form: FormItems) -> Response:
     """Gia hạn: a new deadline (day, month, year and time), with a reason on record."""
     sent: Submission[Extend] = working.validate(Extend, form, dates=[DateRule("due_at")])
-    now = working.clock.now()
+    now, settings = working.clock.now(), working.request.app.state.settings
 
     def act(session: Session, escalation: Escalation, case: ProtectionCase) -> None:
         assert sent.data is not None
@@ -278,6 +279,8 @@ def extend(working: WorkingDep, access: ActDep, form: FormItems) -> Response:
             due_at=sent.data.due_at,
             reason=sent.data.reason,
             now=now,
+            max_days=settings.extension_max_days,
+            tz=settings.tz,
         )
 
     return working.act(access, "extend", act, sent) or redirect("/leo-thang?done=extended")

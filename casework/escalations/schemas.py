@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from casework.cases.models import CaseStatus, RiskLevel
 from casework.children.schemas import STRICT
 from casework.escalations.models import EscalationReason, EscalationStatus
-from casework.schemas_common import Narrative
+from casework.schemas_common import Id, Moment, Narrative
 
 
 class UndeliveredRead(BaseModel):
@@ -51,14 +51,14 @@ class EscalationRead(BaseModel):
 class Reassign(BaseModel):
     model_config = STRICT
 
-    agency_id: int = Field(description="Cơ quan nhận lại nhiệm vụ / the agency to take the task")
+    agency_id: Id = Field(description="Cơ quan nhận lại nhiệm vụ / the agency to take the task")
     reason: Narrative = Field(description="Lý do / reason")
 
 
 class Extend(BaseModel):
     model_config = STRICT
 
-    due_at: AwareDatetime = Field(description="Hạn mới / new deadline")
+    due_at: Moment = Field(description="Hạn mới / new deadline")
     reason: Narrative = Field(description="Lý do gia hạn (bắt buộc) / reason (required)")
 
 

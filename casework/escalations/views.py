@@ -155,8 +155,9 @@ def reassign(acting: ActingDep, body: Reassign, settings: SettingsDep) -> None:
 
 
 @router.post("/{escalation_id}/extend", status_code=204, responses=errors(401, 403, 404, 409, 422))
-def extend(acting: ActingDep, body: Extend) -> None:
-    """Gia hạn: a new deadline, with a reason (required), on the case's record."""
+def extend(acting: ActingDep, body: Extend, settings: SettingsDep) -> None:
+    """Gia hạn: a new deadline, at most ``CASEWORK_EXTENSION_MAX_DAYS`` past the current one,
+    with a reason (required), on the case's record."""
     acting(
         "extend",
         lambda s, escalation, case: actions.extend(
@@ -167,6 +168,8 @@ def extend(acting: ActingDep, body: Extend) -> None:
             due_at=body.due_at,
             reason=body.reason,
             now=acting.now,
+            max_days=settings.extension_max_days,
+            tz=settings.tz,
         ),
     )
 

@@ -23,11 +23,13 @@ def housekeeping_job(
         with UnitOfWork(factory) as uow:
             purged = purge(uow.session, settings=settings, now=clock.now())
             uow.commit()
-        if purged.throttles or purged.idempotency_records:
+        if purged.throttles or purged.idempotency_records or purged.ended_sessions:
             log.info(
-                "housekeeping: %s login throttles, %s stored intake answers deleted",
+                "housekeeping: %s login throttles, %s stored intake answers, "
+                "%s ended sessions deleted",
                 purged.throttles,
                 purged.idempotency_records,
+                purged.ended_sessions,
             )
         return False
 

@@ -11,12 +11,14 @@ from pydantic_core import PydanticCustomError
 from casework.children.schemas import STRICT, ChildCreate, ChildSummary
 from casework.intake.models import Channel, HarmForm, PerpetratorRelation, Setting
 from casework.schemas_common import (
+    Id,
     Narrative,
     OptionalLine,
     OptionalName,
     OptionalNarrative,
     OptionalPhone,
     OptionalWord,
+    within_years,
 )
 
 # No first receipt can be older: the children this records were born after it (a child is
@@ -33,7 +35,9 @@ def _not_before_floor(value: datetime) -> datetime:
     return value
 
 
-ReceiptTime = Annotated[AwareDatetime, AfterValidator(_not_before_floor)]
+ReceiptTime = Annotated[
+    AwareDatetime, AfterValidator(_not_before_floor), AfterValidator(within_years)
+]
 
 
 class ReporterIn(BaseModel):
@@ -74,7 +78,7 @@ class IntakeCreate(BaseModel):
         ),
     )
     reporter: ReporterIn = Field(description="Người báo tin / reporter")
-    child_id: int | None = Field(
+    child_id: Id | None = Field(
         default=None, description="Mã trẻ đã có trong hệ thống / an existing child's id"
     )
     child: ChildCreate | None = Field(default=None, description="Trẻ mới / a new child")

@@ -31,6 +31,7 @@ from casework.cases.models import ProtectionCase, Task, TaskStatus
 from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
 from casework.errors import CaseworkError
 from casework.pagination import PageParams
+from casework.schemas_common import PageNumber
 from casework.tasks import repository as task_list
 from casework.tasks import service as task_service
 from casework.tasks import views as task_views
@@ -70,7 +71,7 @@ def my_tasks(
     clock: ClockDep,
     settings: SettingsDep,
     show: Due = Due.all,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: Annotated[PageNumber, Query()] = 1,
     done: str | None = None,
 ) -> Response:
     """The tasks of the person's agency still to do, grouped by how soon they are due."""

@@ -9,7 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from casework import background
-from casework.accounts.models import LoginThrottle
+from casework.accounts import service as account_service
+from casework.accounts.models import EndedSession, LoginThrottle, User
 from casework.intake.models import IdempotencyRecord
 from tests.conftest import make_test_settings
 from tests.factories.communes import create_commune
@@ -79,6 +80,25 @@ def test_stored_intake_answers_naming_the_child_go_after_a_day(
     clock.set(now + timedelta(hours=24, minutes=1))
     job()
     assert keys(session, IdempotencyRecord, IdempotencyRecord.key) == set()
+
+
+def test_a_logout_is_remembered_only_while_its_cookie_could_still_be_accepted(
+    session, session_factory, clock, now
+):
+    create_commune(session, now=now)
+    user = session.execute(sa.select(User)).scalars().first()
+    idle = timedelta(minutes=SETTINGS.session_idle_minutes)
+    account_service.end_browser_session(session, user_id=user.id, sid="s1", now=now, idle=idle)
+    session.commit()
+    job = housekeeping(session_factory, clock)
+
+    clock.set(now + idle)  # a copy of the cookie signed just before logging out is still good
+    job()
+    assert len(keys(session, EndedSession, EndedSession.id)) == 1
+
+    clock.set(now + idle + timedelta(minutes=6))  # now it has expired by itself
+    job()
+    assert keys(session, EndedSession, EndedSession.id) == set()
 
 
 @pytest.mark.parametrize(("timers", "outbox"), [(True, False), (False, True), (True, True)])

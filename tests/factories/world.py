@@ -120,7 +120,12 @@ def browser_for(session):
         session.refresh(user)
         cookie = sessions.encode(
             TEST_KEYS["secret_key"],
-            {"uid": user.id, "epoch": user.session_epoch, "csrf": "csrf-of-the-test"},
+            {
+                "uid": user.id,
+                "epoch": user.session_epoch,
+                "sid": f"sid-of-the-test-{user.id}",
+                "csrf": "csrf-of-the-test",
+            },
         )
         return {"Cookie": f"{sessions.COOKIE}={cookie}", csrf.HEADER: "csrf-of-the-test"}
 

@@ -81,7 +81,7 @@ def test_login_page_is_vietnamese_with_a_csrf_field_and_strict_headers(client, p
     assert all(body == "" for body in re.findall(r"<script\b[^>]*>(.*?)</script>", response.text))
 
 
-def test_login_sets_a_session_cookie_with_only_the_user_and_epoch(client, people):
+def test_login_sets_a_session_cookie_with_only_the_user_epoch_and_session_id(client, people):
     response = login(client, next_="/tai-khoan")
     assert response.status_code == 303
     assert response.headers["location"] == "/tai-khoan"
@@ -91,7 +91,7 @@ def test_login_sets_a_session_cookie_with_only_the_user_and_epoch(client, people
     assert "Secure" not in cookie  # plain http
     value = cookie.split(";")[0].split("=", 1)[1]
     data = sessions.signer(TEST_KEYS["secret_key"]).unsign(value).decode()
-    assert set(json.loads(data)) == {"uid", "epoch", "csrf"}
+    assert set(json.loads(data)) == {"uid", "epoch", "sid", "csrf"}
     page = client.get("/tai-khoan")
     assert page.status_code == 200
     assert "td.caseworker" in page.text
@@ -175,6 +175,48 @@ def test_logout_ends_this_session(client, people, session):
     assert [e.action for e in audit(session, "logout")] == ["logout"]
 
 
+def test_a_copy_of_the_cookie_is_worthless_after_logging_out(client, people, session):
+    """Someone copied the cookie (a shared computer, a stolen laptop): after "Đăng xuất" it
+    neither reads nor changes anything, by page or API, though its signature is still good."""
+    login(client)
+    epoch = people[CASEWORKER].session_epoch
+    token = session_csrf(client)
+    copied = {"Cookie": f"{sessions.COOKIE}={client.cookies[sessions.COOKIE]}"}
+    before = client.get("/api/v1/cases", headers=copied)
+    assert before.status_code == 200
+    client.post("/dang-xuat", data={"csrf_token": token}, follow_redirects=False)
+    replay = TestClient(client.app)
+    api = replay.get("/api/v1/cases", headers=copied)
+    assert api.status_code == 401
+    assert api.json()["detail"][0]["type"] == "not_authenticated"
+    page = replay.get(
+        "/tai-khoan", headers={**copied, "Accept": "text/html"}, follow_redirects=False
+    )
+    assert page.status_code == 303
+    assert page.headers["location"] == "/dang-nhap?next=/tai-khoan"
+    change = replay.post(
+        "/tai-khoan/dang-xuat-moi-noi",
+        headers={**copied, "X-CSRF-Token": token},
+        follow_redirects=False,
+    )
+    assert change.status_code == 401
+    session.expire_all()
+    assert people[CASEWORKER].session_epoch == epoch  # the replay did not log out everywhere
+    # The person's other browser is not affected by this one logging out.
+    other = TestClient(client.app)
+    login(other)
+    assert other.get("/api/v1/cases").status_code == 200
+
+
+def test_public_pages_do_not_keep_a_logged_in_cookie_alive(client, people):
+    """Only a request whose session was checked signs the cookie afresh: a copy of a
+    logged-out cookie cannot be kept alive past the idle timeout on the login page."""
+    login(client)
+    assert "set-cookie" not in client.get("/dang-nhap").headers
+    assert "set-cookie" not in client.get("/static/casework.css").headers
+    assert sessions.COOKIE in client.get("/api/v1/cases").headers["set-cookie"]
+
+
 def test_password_change_ends_other_sessions_and_keeps_this_one(client, people):
     other = TestClient(client.app)
     login(client)
@@ -212,7 +254,7 @@ def test_password_change_ends_other_sessions_and_keeps_this_one(client, people):
 
 def test_a_session_idle_too_long_is_over(client, people, databases, monkeypatch):
     user = people[CASEWORKER]
-    data = {"uid": user.id, "epoch": user.session_epoch, "csrf": "c"}
+    data = {"uid": user.id, "epoch": user.session_epoch, "sid": "s", "csrf": "c"}
     fresh = sessions.encode(TEST_KEYS["secret_key"], data)
     ok = client.get("/api/v1/cases", headers={"Cookie": f"casework_session={fresh}"})
     assert ok.status_code == 200

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import logging
+
+from fastapi.testclient import TestClient
+
 from tests.factories.communes import create_commune
 
 
@@ -53,3 +57,27 @@ def test_pages_use_a_self_hosted_stylesheet_and_no_inline_style(client):
     assert 'href="/static/vendor/govuk/govuk-frontend-6.3.0.min.css"' in page
     assert client.get("/static/vendor/govuk/govuk-frontend-6.3.0.min.css").status_code == 200
     assert client.get("/static/casework.css").status_code == 200
+
+
+def test_an_unexpected_failure_is_logged_once_and_answered_by_the_app(client, caplog):
+    """Starlette's handler for Exception answers and then re-raises, so the server logged
+    the traceback a second time, with the exception's message (which may quote data). The
+    app answers it itself: nothing reaches the server, one log record says where."""
+
+    quoted = "child Nguyễn Thị Hoa"
+
+    def broken():
+        raise RuntimeError(quoted)
+
+    client.app.state.session_factory = broken
+    strict = TestClient(client.app)  # re-raises whatever escapes the app
+    with caplog.at_level(logging.ERROR):
+        response = strict.get("/api/v1/cases", headers={"Authorization": "Bearer cwk_anything"})
+    assert response.status_code == 500
+    assert response.json()["detail"][0]["type"] == "internal_error"
+    [record] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert record.getMessage().startswith("unhandled RuntimeError on GET /api/v1/cases")
+    assert quoted not in record.getMessage()
+    page = strict.get("/", headers={"Accept": "text/html"})
+    assert page.status_code == 500
+    assert "Có lỗi trong hệ thống" in page.text  # a browser still gets its friendly page
