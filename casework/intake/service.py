@@ -78,7 +78,10 @@ def record_intake(
     check_intake(data, now=now, tz=tz)
     child = _child(session, commune=commune, data=data, now=now)
     emergency = case_service.is_emergency_report(
-        immediate_danger=data.immediate_danger, perpetrator=data.perpetrator_relation
+        immediate_danger=data.immediate_danger,
+        perpetrator=data.perpetrator_relation,
+        harm_forms=data.harm_forms,
+        setting=data.setting,
     )
     case = case_service.find_open_case(session, child_id=child.id)
     case_opened = case is None
@@ -128,11 +131,14 @@ def record_intake(
             now=now,
             actor_id=recorded_by_id,
         )
-        if case.is_emergency and not was_emergency:
-            flow.on_new_emergency(
+        signals = [flow.BECAME_EMERGENCY] if case.is_emergency and not was_emergency else []
+        for signal in (*signals, flow.REPORT_ADDED):
+            flow.react(
                 session,
                 case=case,
-                report_received_at=data.first_received_at,
+                signal=signal,
+                received_at=data.first_received_at,
+                report_id=report.id,
                 actor=actor,
                 now=now,
                 tz=tz,
