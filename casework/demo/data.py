@@ -277,8 +277,7 @@ OUTCOMES: dict[str, str] = {
     "social.victim_support": "Đã bố trí nơi ở an toàn, cán bộ tư vấn tâm lý cho trẻ hằng ngày.",
     "justice.identity_papers": "Đã xác minh nhân thân, cấp lại giấy khai sinh bản sao cho trẻ.",
     "police.stop_exploitation": "Đã kiểm tra nơi làm việc, lập biên bản; trẻ đã thôi việc.",
-    "social.exploitation_support": "Đã gặp trẻ và gia đình, kết nối học nghề và trợ giúp xã "
-    "hội.",
+    "social.exploitation_support": "Đã gặp trẻ và gia đình, kết nối học nghề và trợ giúp xã hội.",
     "justice.prevent_child_marriage": "Đã tư vấn Luật Hôn nhân và gia đình cho hai gia đình.",
     "womens_union.marriage_outreach": "Hội viên đã đến nhà vận động; gia đình hoãn việc cưới.",
     "police.stop_child_marriage": "Đã làm việc với hai gia đình, lập biên bản cam kết không tổ "
@@ -288,8 +287,7 @@ OUTCOMES: dict[str, str] = {
     "school.prevent_dropout": "Giáo viên chủ nhiệm đã đến nhà vận động; trẻ đi học lại.",
     "village.home_visit": "Trưởng thôn đã thăm gia đình, sẽ theo dõi hằng tuần.",
     "social.education_support": "Đã rà soát, lập hồ sơ hỗ trợ chi phí học tập cho trẻ.",
-    "social.care_support": "Đã đánh giá việc chăm sóc trẻ, kết nối người thân chăm sóc hằng "
-    "ngày.",
+    "social.care_support": "Đã đánh giá việc chăm sóc trẻ, kết nối người thân chăm sóc hằng ngày.",
     "social.verify": "Đã xác minh thông tin, đánh giá nguy cơ và kết nối hỗ trợ cho trẻ.",
     "police.remove_content": "Các bài đăng đã được gỡ; phụ huynh học sinh đăng bài cam kết.",
     "police.workplace_check": "Chủ mỏ đá đã cho trẻ thôi việc, bị xử phạt hành chính.",
