@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,6 +71,24 @@ def test_a_form_of_harm_without_a_route_is_named(tmp_path):
         "case that reaches no agency" in found
     )
     assert len([p for p in found if "harm_trafficking" in p]) == 6  # in every setting
+
+
+def test_the_command_refuses_a_definition_where_a_form_of_harm_reaches_no_agency(tmp_path):
+    def drop_child_marriage(raw):
+        routes = raw["tasks"]["routes"]
+        raw["tasks"]["routes"] = [r for r in routes if "harm_child_marriage" not in r["when"]]
+
+    casework = str(Path(sys.executable).with_name("casework"))
+    path = edited(tmp_path, drop_child_marriage)
+    result = subprocess.run(
+        [casework, "workflow", "check", str(path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert "✗ no task route for harm_child_marriage + setting_family" in result.stderr
+    shipped = subprocess.run(
+        [casework, "workflow", "check", str(SHIPPED)], capture_output=True, text=True, check=False
+    )
+    assert shipped.returncode == 0, shipped.stderr
 
 
 def test_a_route_narrowed_to_one_setting_names_the_settings_left_out(tmp_path):

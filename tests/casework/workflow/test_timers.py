@@ -172,3 +172,16 @@ def test_a_report_entered_ten_hours_late_warns_once_then_keeps_its_ladder(story,
     assert steps_fired(session, "initial_assessment") == ["warn"]  # 75 % gone at 08:00
     story.pass_time(hours=2)  # 11:01: the 12 hours are up
     assert steps_fired(session, "initial_assessment") == ["warn", "overdue", "escalate"]
+
+
+def test_a_separation_recorded_after_its_15_days_still_asks_for_the_reassessment(story, session):
+    """Entered late, the separation's clock goes straight to the queue, once, and the
+    reassessment task its deadline creates when it falls due is created all the same."""
+    code = story.intake(perpetrator_relation="parent")
+    story.fire(code, "start_assessment")
+    story.fire(code, "complete_assessment", risk_level="high", emergency=True, substantiated=True)
+    story.fire(code, "record_separation", as_="supervisor", started_at="2026-02-10T12:00:00+07:00")
+    story.pass_time(minutes=1)
+    assert steps_fired(session, "separation_review") == ["escalate"]
+    kinds = [t["kind"] for t in story.case(code)["tasks"]]
+    assert kinds.count("social.reassess_separation") == 1
