@@ -262,11 +262,12 @@ def react(
     tz: ZoneInfo,
     report_id: int | None = None,
 ) -> None:
-    """A later report about the child joined the open case: the definition says what the
-    signal does. ``became_emergency`` arms the 12 hours from that report's first receipt
-    (``received_at``); ``report_added`` (with ``report_id``) routes the forms of harm the
-    report is the first to name, their clocks from that receipt, never a kind of task the
-    case already has open. A signal the case's definition does not declare does nothing."""
+    """A later report (``report_id``, first received at ``received_at``) joined the open
+    case: the definition says what the signal does, seeing only the forms of harm that
+    report is the first to name. The shipped one: ``became_emergency`` arms the 12 hours
+    from that receipt; ``report_added`` routes those forms' tasks, from that receipt, never
+    a kind of task the case already has open. A signal the case's definition does not
+    declare does nothing."""
     engine = engine_of(case)
     if signal not in engine.definition.signals:
         return
