@@ -145,13 +145,14 @@ app.add_typer(workflow_app, name="workflow")
 
 @workflow_app.command("check")
 def workflow_check(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
-    """Validate a definition file: unknown or unreachable states, missing guards, ladders."""
-    from casework.cases.workflow import FACTS, GUARDS
+    """Validate a definition file: unknown or unreachable states, missing guards, ladders,
+    a form of harm that would reach no agency."""
+    from casework.cases.workflow import FACTS, GUARDS, ROUTED_SITUATIONS
     from workflows.check import check
     from workflows.definition import DefinitionError, load
 
     try:
-        problems = check(load(path), guards=GUARDS, facts=FACTS)
+        problems = check(load(path), guards=GUARDS, facts=FACTS, must_route=ROUTED_SITUATIONS)
     except DefinitionError as exc:
         problems = [str(exc)]
     for problem in problems:

@@ -6,11 +6,23 @@ from collections import deque
 from collections.abc import Collection
 
 from workflows.definition import ArmRule, Definition
-from workflows.engine import OPEN_EVENT
+from workflows.engine import OPEN_EVENT, holds
 
 
-def check(definition: Definition, *, guards: Collection[str], facts: Collection[str]) -> list[str]:
-    """Every problem found; an empty list means the definition can run."""
+def check(
+    definition: Definition,
+    *,
+    guards: Collection[str],
+    facts: Collection[str],
+    must_route: Collection[Collection[str]] = (),
+) -> list[str]:
+    """Every problem found; an empty list means the definition can run.
+
+    ``must_route``: situations (the facts that hold in each, all others false) in which a
+    new subject must get at least one task when it enters the initial state. The
+    application names them (e.g. every form of harm in every setting), so a route a commune
+    deletes or narrows cannot leave a report reaching no agency.
+    """
     problems: list[str] = []
     states = set(definition.states)
 
@@ -66,6 +78,8 @@ def check(definition: Definition, *, guards: Collection[str], facts: Collection[
             if rule.deadline not in definition.deadlines:
                 problems.append(f"arming {event}: unknown deadline '{rule.deadline}'")
             fact_refs(f"arming {event}", (*rule.when, *rule.unless))
+        if effects.route is not None:
+            state_ref(f"arming {event}: route", effects.route.tasks_of)
         for rule in effects.arm:
             problems += _chosen_due_problems(event, rule, definition)
     task_rules = definition.tasks
@@ -81,6 +95,18 @@ def check(definition: Definition, *, guards: Collection[str], facts: Collection[
         fact_refs(f"task route {number}", (*route.when, *route.unless))
         for spec in route.tasks:
             fact_refs(f"task route {number} ({spec.kind})", (*spec.when, *spec.unless))
+    for situation in must_route:
+        holding = dict.fromkeys(situation, True)
+        if not any(
+            route.on_enter == definition.initial
+            and holds(route, holding)
+            and any(holds(spec, holding) for spec in route.tasks)
+            for route in task_rules.routes
+        ):
+            problems.append(
+                f"no task route for {' + '.join(sorted(situation))}: such a report would "
+                "open a case that reaches no agency"
+            )
     return problems
 
 

@@ -60,6 +60,12 @@ class OnDueTask(_Strict):
     due_hours: float = Field(gt=0)
 
 
+def _known_start(value: str) -> str:
+    if value not in {"first_received_at", "event"} and not value.startswith("payload."):
+        raise ValueError("start must be first_received_at, event or payload.<field>")
+    return value
+
+
 class DeadlineSpec(_Strict):
     label: Label
     clock: Clock
@@ -76,10 +82,8 @@ class DeadlineSpec(_Strict):
 
     @field_validator("start")
     @classmethod
-    def _known_start(cls, value: str) -> str:
-        if value not in {"first_received_at", "event"} and not value.startswith("payload."):
-            raise ValueError("start must be first_received_at, event or payload.<field>")
-        return value
+    def _start(cls, value: str) -> str:
+        return _known_start(value)
 
 
 class Conditional(_Strict):
@@ -126,10 +130,24 @@ class CancelRule(Conditional):
     deadline: str
 
 
+class RouteRule(_Strict):
+    """A happening that routes tasks as entering a state would (a later report's new forms
+    of harm get the tasks a new case would)."""
+
+    tasks_of: str = Field(description="The state whose routes apply")
+    start: str | None = Field(default=None, description="Overrides tasks.start")
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, value: str | None) -> str | None:
+        return None if value is None else _known_start(value)
+
+
 class EventEffects(_Strict):
     arm: tuple[ArmRule, ...] = ()
     cancel: tuple[CancelRule, ...] = ()
     activate_planned_tasks: bool = False
+    route: RouteRule | None = None
 
 
 class TaskSpec(Conditional):
@@ -157,7 +175,17 @@ class TaskRules(_Strict):
     due_ladder: str
     emergency_ladder: str
     plan_ack_hours: float = Field(default=24, gt=0, description="To accept an approved task")
+    start: str = Field(
+        default="event",
+        description="Where a routed task's clocks start: first_received_at (the earliest "
+        "receipt in the chain), event, or payload.<field>",
+    )
     routes: tuple[TaskRoute, ...] = ()
+
+    @field_validator("start")
+    @classmethod
+    def _start(cls, value: str) -> str:
+        return _known_start(value)
 
 
 class Definition(_Strict):

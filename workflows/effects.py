@@ -27,12 +27,16 @@ class CancelDeadline:
 
 @dataclass(frozen=True)
 class CreateTask:
+    """A task for an agency: accept between ``starts_at`` and ``acknowledge_by``, done by
+    ``due_at``, counted on ``clock`` (hours or working_days)."""
+
     agency: str
     kind: str
     title: str
     starts_at: datetime
     acknowledge_by: datetime
     due_at: datetime
+    clock: str = "hours"
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,8 @@ class Context:
     # Per deadline kind already armed on the subject: how many times, and the last due time
     # (recurring clocks count from there).
     history: Mapping[str, tuple[int, datetime]] = field(default_factory=dict)
+    # Kinds of task the subject already has open: a route does not give them again.
+    open_tasks: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,11 @@ class Engine:
             if any(task.due_working_days is not None for task in route.tasks)
         }
         found |= {t.event for t in d.transitions if t.dest in states}
+        found |= {
+            event
+            for event, rules in d.arming.items()
+            if rules.route is not None and rules.route.tasks_of in states
+        }
         if d.initial in states:
             found.add(OPEN_EVENT)
         return frozenset(found)
@@ -246,6 +253,8 @@ class Engine:
         ]
         if rules.activate_planned_tasks:
             effects.append(ActivatePlannedTasks())
+        if rules.route is not None:
+            effects += self._enter_effects(rules.route.tasks_of, ctx, start=rules.route.start)
         for rule in rules.arm:
             if holds(rule, ctx.facts):
                 spec = self.definition.deadlines[rule.deadline]
@@ -303,26 +312,38 @@ class Engine:
             )
         return found
 
-    def _enter_effects(self, state: str, ctx: Context) -> list[Effect]:
+    def _enter_effects(self, state: str, ctx: Context, start: str | None = None) -> list[Effect]:
+        """The tasks the routes give on entering ``state``: one per kind (the first route
+        naming it wins), none of a kind the subject already has open."""
         effects: list[Effect] = []
+        given = set(ctx.open_tasks)
         for route in self.definition.tasks.routes:
-            if route.on_enter == state and holds(route, ctx.facts):
-                effects += [self._task(spec, ctx) for spec in route.tasks if holds(spec, ctx.facts)]
+            if route.on_enter != state or not holds(route, ctx.facts):
+                continue
+            for spec in route.tasks:
+                if spec.kind not in given and holds(spec, ctx.facts):
+                    given.add(spec.kind)
+                    effects.append(self._task(spec, ctx, start))
         return effects
 
-    def _task(self, spec: TaskSpec, ctx: Context) -> CreateTask:
+    def _task(self, spec: TaskSpec, ctx: Context, start: str | None) -> CreateTask:
+        """A routed task; its clocks start where the definition says (by default when the
+        case enters the state; the shipped workflow: at the first receipt)."""
+        starts_at = self._start(start or self.definition.tasks.start, ctx)
         if spec.due_hours is not None:
-            due_at = ctx.now + timedelta(hours=spec.due_hours)
+            clock, due_at = "hours", starts_at + timedelta(hours=spec.due_hours)
         else:
             assert spec.due_working_days is not None
-            due_at = ctx.calendar.add_working_days(ctx.now, spec.due_working_days)
+            clock = "working_days"
+            due_at = ctx.calendar.add_working_days(starts_at, spec.due_working_days)
         return CreateTask(
             agency=spec.agency,
             kind=spec.kind,
             title=spec.title,
-            starts_at=ctx.now,
-            acknowledge_by=min(ctx.now + timedelta(hours=spec.ack_hours), due_at),
+            starts_at=starts_at,
+            acknowledge_by=min(starts_at + timedelta(hours=spec.ack_hours), due_at),
             due_at=due_at,
+            clock=clock,
         )
 
     @staticmethod
@@ -335,6 +356,17 @@ class Engine:
         if not isinstance(value, datetime):
             raise ValueError(f"payload has no time {start!r}")
         return value
+
+    def ladder_from(
+        self, name: str | None, starts_at: datetime, due_at: datetime, now: datetime
+    ) -> list[LadderTime]:
+        """The steps a clock armed at ``now`` still has to take. A clock armed late (a report
+        entered days after its first receipt) does not replay the steps it missed: of those
+        already due only the last one is kept, so it goes straight to the step due now
+        (one history entry, one set of messages); the later steps keep their times."""
+        steps = self.ladder(name, starts_at, due_at)
+        due = [step for step in steps if step.fires_at <= now]
+        return due[-1:] + [step for step in steps if step.fires_at > now]
 
     def ladder(self, name: str | None, starts_at: datetime, due_at: datetime) -> list[LadderTime]:
         """When each step of a deadline's ladder falls: a share of the time, plus any grace."""

@@ -8,7 +8,7 @@ query per fact, because it runs on every event and every page that lists allowed
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -35,6 +35,7 @@ _PLANNED = (
 )
 _FACTS = (
     sa.select(
+        _R.c.id,
         _R.c.first_received_at,
         _R.c.setting,
         _R.c.perpetrator_relation,
@@ -54,7 +55,7 @@ _FACTS = (
 
 @dataclass(frozen=True)
 class CaseFacts:
-    harm_forms: frozenset[str]
+    harm_facts: frozenset[str]
     settings: frozenset[str]
     perpetrator_caregiving: bool
     first_received_at: datetime
@@ -63,6 +64,16 @@ class CaseFacts:
     date_of_birth: date | None
     planned_tasks: int
     place: ChildPlace
+    # Per report: the harm facts it gave and its setting (a later report routes only what
+    # is new).
+    reports: Mapping[int, tuple[frozenset[str], str]]
+
+    def as_reported_in(self, report_id: int) -> CaseFacts:
+        """The facts as routing a later report sees them: only the forms of harm it is the
+        first to name, in its own setting."""
+        earlier = {f for rid, (facts, _) in self.reports.items() if rid != report_id for f in facts}
+        facts, setting = self.reports[report_id]
+        return replace(self, harm_facts=facts - earlier, settings=frozenset({setting}))
 
 
 def read(session: Session, *, case: ProtectionCase) -> CaseFacts:
@@ -74,16 +85,21 @@ def read(session: Session, *, case: ProtectionCase) -> CaseFacts:
     if not rows:
         raise LookupError(f"case {case.code} has no report")
     first = rows[0]
+    reports: dict[int, tuple[frozenset[str], str]] = {}
+    for r in rows:
+        given = {workflow.harm_fact(r.form, r.setting)} if r.form is not None else set()
+        reports[r.id] = (reports.get(r.id, (frozenset(), ""))[0] | given, r.setting)
     return CaseFacts(
-        harm_forms=frozenset(r.form for r in rows if r.form is not None),
+        harm_facts=frozenset().union(*(facts for facts, _ in reports.values())),
         settings=frozenset(r.setting for r in rows),
         perpetrator_caregiving=any(r.perpetrator_relation in CAREGIVING_PERPETRATORS for r in rows),
         first_received_at=min(r.first_received_at for r in rows),
         school_name=first.school_name,
         birth_year=first.birth_year,
         date_of_birth=first.date_of_birth,
-        planned_tasks=first[8],
+        planned_tasks=first[9],
         place=ChildPlace(school_name=first.school_name, village_id=first.village_id),
+        reports=reports,
     )
 
 
@@ -124,7 +140,7 @@ def for_engine(
         state=case.status,
         is_emergency=case.is_emergency,
         substantiated=case.substantiated,
-        harm_forms=known.harm_forms,
+        harm_facts=known.harm_facts,
         settings=known.settings,
         perpetrator_caregiving=known.perpetrator_caregiving,
         school_name=known.school_name,

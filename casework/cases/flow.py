@@ -46,6 +46,7 @@ from workflows.engine import OPEN_EVENT, Context, Engine, EventOption, Transitio
 from workflows.engine import ChosenDueOutOfRange as DateOutOfRange
 
 BECAME_EMERGENCY = "became_emergency"
+REPORT_ADDED = "report_added"
 
 
 class ConcurrentChange(Conflict):
@@ -141,7 +142,7 @@ def persist(
             activate = True
     deadline_service.close(session, case_id=case.id, kinds=met, now=now, met=True)
     deadline_service.close(session, case_id=case.id, kinds=cancelled, now=now, met=False)
-    deadline_service.arm_many(session, engine=engine, clocks=arming)
+    deadline_service.arm_many(session, engine=engine, clocks=arming, now=now)
     if routed or activate:
         directory = Directory.load(session, commune_ids=[case.commune_id])
         if routed:
@@ -217,9 +218,13 @@ def _read(
     payload: dict[str, Any] | None = None,
     changes: dict[str, Any] | None = None,
     extra: dict[str, Any] | None = None,
+    report_id: int | None = None,
 ) -> _Known:
-    """What the engine may read about the case for this event: only what it can use."""
+    """What the engine may read about the case for this event: only what it can use (for
+    a later report, ``report_id``: the forms of harm it is the first to name)."""
     known = case_facts.read(session, case=case)
+    if report_id is not None:
+        known = known.as_reported_in(report_id)
     history = (
         deadline_service.history(deadline_service.case_clocks(session, case_id=case.id))
         if engine.needs_history(event)
@@ -244,6 +249,7 @@ def _read(
         first_received_at=known.first_received_at,
         payload=payload or {},
         history=history,
+        open_tasks=task_service.open_kinds(session, case_id=case.id) if report_id else frozenset(),
     )
     return _Known(ctx, known.place, known.date_of_birth, known.birth_year)
 
@@ -261,29 +267,38 @@ def open_workflow(
     return step
 
 
-def on_new_emergency(
+def react(
     session: Session,
     *,
     case: ProtectionCase,
-    report_received_at: datetime,
+    signal: str,
+    received_at: datetime,
     actor: Actor,
     now: datetime,
     tz: ZoneInfo,
+    report_id: int | None = None,
 ) -> None:
-    """A later report made an open case an emergency: the definition says what that arms
-    (the 12 hours run from that report's first receipt)."""
+    """A later report (``report_id``, first received at ``received_at``) joined the open
+    case: the definition says what the signal does, seeing only the forms of harm that
+    report is the first to name. The shipped one: ``became_emergency`` arms the 12 hours
+    from that receipt; ``report_added`` routes those forms' tasks, from that receipt, never
+    a kind of task the case already has open. A signal the case's definition does not
+    declare does nothing."""
     engine = engine_of(case)
+    if signal not in engine.definition.signals:
+        return
     known = _read(
         session,
         case=case,
         engine=engine,
-        event=BECAME_EMERGENCY,
+        event=signal,
         actor=actor,
         now=now,
         tz=tz,
-        payload={"first_received_at": report_received_at},
+        payload={"first_received_at": received_at},
+        report_id=report_id,
     )
-    step = engine.react(BECAME_EMERGENCY, case.status, known.ctx)
+    step = engine.react(signal, case.status, known.ctx)
     persist(
         session, case=case, step=step, engine=engine, place=known.place, actor=actor, now=now, tz=tz
     )

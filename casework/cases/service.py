@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -55,9 +56,21 @@ CAREGIVING_PERPETRATORS = frozenset(
 )
 
 
-def is_emergency_report(*, immediate_danger: bool, perpetrator: PerpetratorRelation) -> bool:
-    """Whether a report alone makes its case an emergency (before any assessment)."""
-    return immediate_danger or perpetrator in CAREGIVING_PERPETRATORS
+def is_emergency_report(
+    *,
+    immediate_danger: bool,
+    perpetrator: PerpetratorRelation,
+    harm_forms: Iterable[str] = (),
+    setting: str = "",
+) -> bool:
+    """Whether a report alone makes its case an emergency (before any assessment): the
+    child in immediate danger, harmed by a parent or caregiver (NĐ56 Đ31 k1), or found
+    abandoned (seed 001: received and cared for at once; see ``workflow.harm_fact``)."""
+    return (
+        immediate_danger
+        or perpetrator in CAREGIVING_PERPETRATORS
+        or any(workflow.harm_fact(form, setting) == workflow.FOUND_ABANDONED for form in harm_forms)
+    )
 
 
 class CaseNotFound(NotFound):

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from casework.accounts.models import Role
+from casework.intake.models import HarmForm, Setting
 from workflows.definition import Definition, load_all
 from workflows.engine import Engine, Facts, Guard
 
@@ -74,19 +75,43 @@ FACTS = (
     "harm_sexual_abuse",
     "harm_trafficking",
     "harm_abandonment",
+    "harm_neglect",
     "harm_injury_drowning",
     "harm_child_marriage",
     "harm_online_abuse",
     "harm_dropout_risk",
+    "harm_other",
     "setting_family",
     "setting_school",
     "setting_community",
     "setting_online",
+    "setting_workplace",
+    "setting_other",
     "perpetrator_caregiving",
     "under_6",
 )
 
-_HARM_FACT = {"abandonment_neglect": "harm_abandonment"}
+FOUND_ABANDONED = "harm_abandonment"
+
+
+def harm_fact(form: str, setting: str) -> str:
+    """The fact a form of harm named in a report gives the definition.
+
+    The law's one form "bỏ rơi, bỏ mặc" (``abandonment_neglect``) is read by where it
+    happened: outside the family the child was found abandoned (bỏ rơi; seed 001: received,
+    cared for and registered at once, an emergency), within the family it is neglect (bỏ
+    mặc: support for the family, the usual emergency rules).
+    """
+    if form == HarmForm.abandonment_neglect:
+        return "harm_neglect" if setting == Setting.family else FOUND_ABANDONED
+    return f"harm_{form}"
+
+
+# Every form of harm in every setting must reach at least one agency
+# (`casework workflow check`): each situation is the facts such a report gives.
+ROUTED_SITUATIONS = tuple(
+    (harm_fact(form, setting), f"setting_{setting}") for form in HarmForm for setting in Setting
+)
 
 
 def case_facts(
@@ -94,7 +119,7 @@ def case_facts(
     state: str,
     is_emergency: bool,
     substantiated: bool | None,
-    harm_forms: Iterable[str],
+    harm_facts: Iterable[str],
     settings: Iterable[str],
     perpetrator_caregiving: bool,
     school_name: str | None,
@@ -131,8 +156,8 @@ def case_facts(
         "plan_task_count": plan_task_count,
         "actor_role": actor_role,
     }
-    for form in harm_forms:
-        facts[_HARM_FACT.get(form, f"harm_{form}")] = True
+    for name in harm_facts:
+        facts[name] = True
     for setting in settings:
         facts[f"setting_{setting}"] = True
     facts.update(extra or {})

@@ -215,12 +215,15 @@ def _read_deadlines(session: Session, ids: Sequence[int]) -> dict[int, _Deadline
 
 
 def _on_due_task(
-    step: LadderStep, ladder: Sequence[LadderStep], spec: DeadlineSpec | None, now: datetime
+    n: int, before: int, ladder: Sequence[LadderStep], spec: DeadlineSpec | None, now: datetime
 ) -> CreateTask | None:
-    """The task a deadline's spec creates when it falls due (its first step at 100 %)."""
+    """The task a deadline's spec creates when it falls due: when the ladder reaches its
+    first step at 100 % (step ``n`` of the ladder, the last one reached before was
+    ``before``), or passes it at once (a clock armed late goes straight to a later step)."""
     if spec is None or spec.on_due_task is None:
         return None
-    if step.step != next(s.step for s in ladder if s.at >= 1.0):
+    due = next(i for i, s in enumerate(ladder) if s.at >= 1.0)
+    if not before < due <= n:
         return None
     due = spec.on_due_task
     return CreateTask(
@@ -297,6 +300,8 @@ def _step(
     # A reminder whose moment passed unseen (a restart, a case armed late) is not sent
     # when a later step is already due; steps at or past the deadline always speak.
     superseded = step.at < 1.0 and any(position[s] > n for s in due)
+    # The last step reached before this one: earlier in this batch, or before the batch.
+    before = position.get(batch.steps.get(deadline.id) or deadline.ladder_step or "", -1)
     batch.steps[deadline.id] = step.step
     task = deadline.task
     batch.history.append(
@@ -336,7 +341,7 @@ def _step(
         )
     engine = workflow.engine_for(case.workflow_name, case.workflow_version)
     spec = engine.definition.deadlines.get(deadline.kind)
-    created = _on_due_task(step, ladder, spec, now)
+    created = _on_due_task(n, before, ladder, spec, now)
     if created is not None:
         batch.on_due.append((case, created))
 

@@ -159,9 +159,13 @@ def _insert_deadlines(session: Session, clocks: Sequence[NewClock]) -> list[int 
     return [armed.get((c.case_id, c.task_id, c.kind)) for c in clocks]
 
 
-def arm_many(session: Session, *, engine: Engine, clocks: Sequence[NewClock]) -> list[int]:
+def arm_many(
+    session: Session, *, engine: Engine, clocks: Sequence[NewClock], now: datetime
+) -> list[int]:
     """Start clocks, each with its ladder of timers, in two statements; a clock of a kind
-    already running on its case (or task) is left as it is. Returns the new deadlines' ids."""
+    already running on its case (or task) is left as it is. A clock armed late (its start
+    long before ``now``) gets no timers for the steps it missed, only for the step due now
+    and those after (``Engine.ladder_from``). Returns the new deadlines' ids."""
     if not clocks:
         return []
     ids = _insert_deadlines(session, clocks)
@@ -175,7 +179,7 @@ def arm_many(session: Session, *, engine: Engine, clocks: Sequence[NewClock]) ->
         }
         for deadline_id, c in zip(ids, clocks, strict=True)
         if deadline_id is not None
-        for step in engine.ladder(c.ladder, c.starts_at, c.due_at)
+        for step in engine.ladder_from(c.ladder, c.starts_at, c.due_at, now)
     ]
     if timers:
         session.connection().execute(_INSERT_TIMERS, timers)

@@ -270,6 +270,25 @@ OUTCOMES: dict[str, str] = {
     "womens_union.family_support": "Đã đến nhà tư vấn cho gia đình; hội viên theo dõi hằng tuần.",
     "village.fix_hazard": "Thôn đã làm rào tạm và cắm biển cảnh báo tại điểm nguy hiểm.",
     "economic.fix_hazard": "Đã lập dự toán và hoàn thành rào chắn kiên cố.",
+    "school.stop_violence": "Đã tách các em, họp phụ huynh; học sinh gây bạo lực cam kết sửa "
+    "chữa, giáo viên chủ nhiệm theo dõi hằng ngày.",
+    "police.trafficking": "Đã tiếp nhận tin báo, phối hợp Công an tỉnh xác minh; trẻ đã được "
+    "đưa về an toàn.",
+    "social.victim_support": "Đã bố trí nơi ở an toàn, cán bộ tư vấn tâm lý cho trẻ hằng ngày.",
+    "justice.identity_papers": "Đã xác minh nhân thân, cấp lại giấy khai sinh bản sao cho trẻ.",
+    "police.stop_exploitation": "Đã kiểm tra nơi làm việc, lập biên bản; trẻ đã thôi việc.",
+    "social.exploitation_support": "Đã gặp trẻ và gia đình, kết nối học nghề và trợ giúp xã hội.",
+    "justice.prevent_child_marriage": "Đã tư vấn Luật Hôn nhân và gia đình cho hai gia đình.",
+    "womens_union.marriage_outreach": "Hội viên đã đến nhà vận động; gia đình hoãn việc cưới.",
+    "police.stop_child_marriage": "Đã làm việc với hai gia đình, lập biên bản cam kết không tổ "
+    "chức tảo hôn.",
+    "police.online_abuse": "Đã xác minh tài khoản, đề nghị nền tảng gỡ bỏ nội dung; nội dung "
+    "đã được gỡ.",
+    "school.prevent_dropout": "Giáo viên chủ nhiệm đã đến nhà vận động; trẻ đi học lại.",
+    "village.home_visit": "Trưởng thôn đã thăm gia đình, sẽ theo dõi hằng tuần.",
+    "social.education_support": "Đã rà soát, lập hồ sơ hỗ trợ chi phí học tập cho trẻ.",
+    "social.care_support": "Đã đánh giá việc chăm sóc trẻ, kết nối người thân chăm sóc hằng ngày.",
+    "social.verify": "Đã xác minh thông tin, đánh giá nguy cơ và kết nối hỗ trợ cho trẻ.",
     "police.remove_content": "Các bài đăng đã được gỡ; phụ huynh học sinh đăng bài cam kết.",
     "police.workplace_check": "Chủ mỏ đá đã cho trẻ thôi việc, bị xử phạt hành chính.",
     "health.follow_up": "Đã tái khám hai lần; trẻ khỏe mạnh, không di chứng.",
@@ -292,9 +311,9 @@ SCHOOL_REPORTER = ("Đặng Thị Hương", "0912 000 108", "giáo viên chủ n
 D1, H1 = 24.0, 1.0  # hours
 
 # Most work is done on time. Five things wait in the supervisor's queue when the demo starts:
-# the assessments of "hai" and of the second report on "mai" (whose health check is overdue
-# too), the legal aid nobody accepted ("thu"), the parenting group past its date and the
-# material support the Red Cross declined ("duc"); a school task of "phuc" is just overdue.
+# the assessments of "hai" and of the second report on "mai", the legal aid nobody accepted
+# ("thu"), the parenting group past its date and the material support the Red Cross
+# declined ("duc"); a school task of "phuc" is just overdue.
 CASES: tuple[CaseSpec, ...] = (
     CaseSpec(
         "minh", 6 * H1, Channel.hotline_111, ("Nông Thị Hằng", "0912 000 201", "mẹ"),
@@ -326,8 +345,7 @@ CASES: tuple[CaseSpec, ...] = (
         "Bố mẹ đi làm ăn xa, trẻ 6 tuổi thường ở nhà một mình đến tối, "
         "tự nấu ăn bằng bếp củi.", (HarmForm.abandonment_neglect,), Setting.family,
         PerpetratorRelation.unknown, False, CaseStatus.received,
-        routed=(("health.initial_care", OPEN), ("police.trace_family", ACCEPTED),
-                ("justice.birth_registration", OPEN), ("social.alternative_care", OPEN)),
+        routed=(("village.home_visit", ACCEPTED), ("social.care_support", OPEN)),
     ),
     CaseSpec(
         "huyen", 5 * H1, Channel.online, None, "Mạng xã hội",

@@ -120,7 +120,10 @@ def record_intake(
     late = rules.late_days(data.first_received_at, today)
     detail = {"late_report_days": late} if late is not None else {}
     emergency = case_service.is_emergency_report(
-        immediate_danger=data.immediate_danger, perpetrator=data.perpetrator_relation
+        immediate_danger=data.immediate_danger,
+        perpetrator=data.perpetrator_relation,
+        harm_forms=data.harm_forms,
+        setting=data.setting,
     )
     case = case_service.find_open_case(session, child_id=child.id)
     case_opened = case is None
@@ -173,11 +176,14 @@ def record_intake(
             actor_id=recorded_by_id,
             detail=detail,
         )
-        if case.is_emergency and not was_emergency:
-            flow.on_new_emergency(
+        signals = [flow.BECAME_EMERGENCY] if case.is_emergency and not was_emergency else []
+        for signal in (*signals, flow.REPORT_ADDED):
+            flow.react(
                 session,
                 case=case,
-                report_received_at=data.first_received_at,
+                signal=signal,
+                received_at=data.first_received_at,
+                report_id=report.id,
                 actor=actor,
                 now=now,
                 tz=tz,

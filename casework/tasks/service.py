@@ -84,10 +84,20 @@ _OPEN = (
 _DELETE_PLANNED = _T.delete().where(
     _T.c.case_id == sa.bindparam("b_case_id"), _T.c.status == TaskStatus.planned
 )
+_OPEN_KINDS = sa.select(_T.c.kind).where(
+    _T.c.case_id == sa.bindparam("case_id"),
+    _T.c.status.in_([TaskStatus.open, TaskStatus.accepted]),
+)
 _AGENCIES_OF_COMMUNE = sa.select(Agency.id).where(
     Agency.id.in_(sa.bindparam("ids", expanding=True)),
     Agency.commune_id == sa.bindparam("commune_id"),
 )
+
+
+def open_kinds(session: Session, *, case_id: int) -> frozenset[str]:
+    """The kinds of task the case has open or accepted (a route does not give them again)."""
+    rows = session.connection().execute(_OPEN_KINDS, {"case_id": case_id}).scalars()
+    return frozenset(rows)
 
 
 def _ladders(engine: Engine, case: CaseRef) -> tuple[str, str]:
@@ -111,39 +121,56 @@ def _insert(session: Session, *, case_id: int, rows: list[dict[str, Any]]) -> li
     ]
 
 
+@dataclass(frozen=True)
+class TaskClocks:
+    """When a task's two clocks run: accept from ``acknowledge_from`` (None: now) until
+    ``acknowledge_by``; done by the task's due time, counted on ``due_clock``."""
+
+    task: TaskRow | Task
+    acknowledge_by: datetime
+    acknowledge_from: datetime | None = None
+    due_clock: str = "hours"
+
+
 def start_clocks(
     session: Session,
     *,
     engine: Engine,
     case: CaseRef,
-    tasks: Sequence[tuple[TaskRow | Task, datetime]],
+    tasks: Sequence[TaskClocks | tuple[TaskRow | Task, datetime]],
     directory: Directory,
     now: datetime,
     tz: ZoneInfo,
 ) -> None:
     """Arm each task's two clocks (accept by the given time, done by its due time) and tell
-    each agency, in one statement per table."""
+    each agency, in one statement per table. A ``(task, acknowledge_by)`` pair accepts
+    from now, on a due clock in hours."""
     ack_ladder, due_ladder = _ladders(engine, case)
+    items = [item if isinstance(item, TaskClocks) else TaskClocks(*item) for item in tasks]
     clocks = []
-    for task, acknowledge_by in tasks:
+    for item in items:
+        task = item.task
+        ack_from = now if item.acknowledge_from is None else item.acknowledge_from
         clocks.append(
-            NewClock(case.id, TASK_ACK, "hours", ack_ladder, now, acknowledge_by, task.id)
+            NewClock(case.id, TASK_ACK, "hours", ack_ladder, ack_from, item.acknowledge_by, task.id)
         )
         clocks.append(
-            NewClock(case.id, TASK_DUE, "hours", due_ladder, task.starts_at, task.due_at, task.id)
+            NewClock(
+                case.id, TASK_DUE, item.due_clock, due_ladder, task.starts_at, task.due_at, task.id
+            )
         )
-    deadline_service.arm_many(session, engine=engine, clocks=clocks)
+    deadline_service.arm_many(session, engine=engine, clocks=clocks, now=now)
     news = [
         message
-        for task, _ in tasks
+        for item in items
         for message in notices.messages(
             kind="task.new",
-            people=directory.recipients(case=case, task=task, roles=("assignee",)),
+            people=directory.recipients(case=case, task=item.task, roles=("assignee",)),
             case=case,
-            dedupe=f"task:{task.id}:new",
+            dedupe=f"task:{item.task.id}:new",
             tz=tz,
-            due_at=task.due_at,
-            task=task,
+            due_at=item.task.due_at,
+            task=item.task,
         )
     ]
     enqueue_many(session, news, now=now)
@@ -163,7 +190,7 @@ def route(
 ) -> list[TaskRow]:
     """Create the tasks the definition routes; a task for an agency the commune lacks is
     recorded in the case's history instead (someone must route it by hand)."""
-    rows, unroutable, acknowledge = [], [], []
+    rows, unroutable, routed = [], [], []
     for effect in effects:
         agency = directory.agency_for_task(
             commune_id=case.commune_id,
@@ -193,14 +220,17 @@ def route(
                 "created_at": now,
             }
         )
-        acknowledge.append(effect.acknowledge_by)
+        routed.append(effect)
     case_service.record_events(session, unroutable)
     tasks = _insert(session, case_id=case.id, rows=rows)
     start_clocks(
         session,
         engine=engine,
         case=case,
-        tasks=list(zip(tasks, acknowledge, strict=True)),
+        tasks=[
+            TaskClocks(task, effect.acknowledge_by, effect.starts_at, effect.clock)
+            for task, effect in zip(tasks, routed, strict=True)
+        ],
         directory=directory,
         now=now,
         tz=tz,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from casework.cases.workflow import FACTS, GUARDS
+from casework.cases.workflow import FACTS, GUARDS, ROUTED_SITUATIONS
 from workflows.check import check, mermaid
 from workflows.definition import DEFINITIONS_DIR, DefinitionError, load
 
@@ -23,7 +25,7 @@ def edited(tmp_path: Path, change) -> Path:
 
 
 def problems(path: Path) -> list[str]:
-    return check(load(path), guards=GUARDS, facts=FACTS)
+    return check(load(path), guards=GUARDS, facts=FACTS, must_route=ROUTED_SITUATIONS)
 
 
 def test_shipped_definition_is_sound():
@@ -56,6 +58,53 @@ def test_deadline_without_a_ladder_is_named(tmp_path):
 def test_unknown_fact_in_a_route_is_named(tmp_path):
     path = edited(tmp_path, lambda raw: raw["tasks"]["routes"][0].update({"when": ["harm_sexual"]}))
     assert any("unknown fact 'harm_sexual'" in p for p in problems(path))
+
+
+def test_a_form_of_harm_without_a_route_is_named(tmp_path):
+    def drop_trafficking(raw):
+        routes = raw["tasks"]["routes"]
+        raw["tasks"]["routes"] = [r for r in routes if "harm_trafficking" not in r["when"]]
+
+    found = problems(edited(tmp_path, drop_trafficking))
+    assert (
+        "no task route for harm_trafficking + setting_online: such a report would open a "
+        "case that reaches no agency" in found
+    )
+    assert len([p for p in found if "harm_trafficking" in p]) == 6  # in every setting
+
+
+def test_the_command_refuses_a_definition_where_a_form_of_harm_reaches_no_agency(tmp_path):
+    def drop_child_marriage(raw):
+        routes = raw["tasks"]["routes"]
+        raw["tasks"]["routes"] = [r for r in routes if "harm_child_marriage" not in r["when"]]
+
+    casework = str(Path(sys.executable).with_name("casework"))
+    path = edited(tmp_path, drop_child_marriage)
+    result = subprocess.run(
+        [casework, "workflow", "check", str(path)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert "✗ no task route for harm_child_marriage + setting_family" in result.stderr
+    shipped = subprocess.run(
+        [casework, "workflow", "check", str(SHIPPED)], capture_output=True, text=True, check=False
+    )
+    assert shipped.returncode == 0, shipped.stderr
+
+
+def test_a_route_narrowed_to_one_setting_names_the_settings_left_out(tmp_path):
+    def violence_only_at_home(raw):
+        routes = raw["tasks"]["routes"]
+        raw["tasks"]["routes"] = [
+            r
+            for r in routes
+            if r["when"] == ["harm_violence", "setting_family"] or "harm_violence" not in r["when"]
+        ]
+
+    found = problems(edited(tmp_path, violence_only_at_home))
+    assert [p.split(":")[0] for p in found if "harm_violence" in p] == [
+        f"no task route for harm_violence + setting_{setting}"
+        for setting in ("school", "community", "online", "workplace", "other")
+    ]
 
 
 def test_malformed_file_says_where(tmp_path):

@@ -154,8 +154,9 @@ def test_sexual_abuse_routes_police_health_social_justice_and_school_at_intake()
     step = ENGINE.open(ctx(harm_sexual_abuse=True, enrolled=True))
     tasks = {t.agency: t for t in step.effects if isinstance(t, CreateTask)}
     assert set(tasks) == {"police", "health_station", "culture_social", "justice", "school"}
-    assert tasks["police"].acknowledge_by == NOW + timedelta(hours=1)
-    assert tasks["police"].due_at == NOW + timedelta(hours=12)
+    # The clocks run from the first receipt (NĐ56: "from receiving the information").
+    assert tasks["police"].acknowledge_by == RECEIVED + timedelta(hours=1)
+    assert tasks["police"].due_at == RECEIVED + timedelta(hours=12)
 
 
 def test_child_not_in_school_gets_no_school_task():

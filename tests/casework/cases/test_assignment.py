@@ -14,6 +14,7 @@ from casework.accounts.models import Role, User
 from casework.agencies.models import AgencyKind
 from casework.audit.models import AuditEntry
 from casework.cases.models import CaseEvent, ProtectionCase
+from casework.deadlines.models import CaseDeadline
 from casework.deadlines.tasks import run_due
 from notifications.models import OutboxMessage
 from tests.factories.browsing import browser
@@ -343,7 +344,13 @@ def test_the_lead_offices_own_task_reminds_the_cases_owner_only(
 ):
     assert _assign(client, headers_for, world, session, second_caseworker.id).status_code == 200
     lead_task = world.own.tasks[AgencyKind.culture_social]
-    clock.set(clock.now() + timedelta(hours=3))  # past half its time to accept: reminded
+    to_accept = session.exec(
+        select(CaseDeadline).where(
+            CaseDeadline.task_id == lead_task.id, CaseDeadline.kind == "task_ack"
+        )
+    ).one()
+    halfway = to_accept.starts_at + (to_accept.due_at - to_accept.starts_at) / 2
+    clock.set(halfway + timedelta(minutes=1))  # past half its time to accept: reminded
     run_due(
         session_factory,
         clock=clock,

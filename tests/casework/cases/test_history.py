@@ -28,6 +28,13 @@ def history(page_text: str) -> list[str]:
     return part.split('<li class="cw-timeline__entry">')[1:]
 
 
+def opening(entries: list[str]) -> str:
+    """The entry of the report that opened the case (a task no agency of the commune can
+    take is its own entry beside it)."""
+    [found] = [entry for entry in entries if "Tiếp nhận thông tin, mở hồ sơ" in entry]
+    return found
+
+
 def outside_details(entry: str) -> str:
     return re.sub(r"<details.*?</details>", "", entry, flags=re.S)
 
@@ -51,9 +58,9 @@ def test_a_new_emergency_folds_its_messages_under_the_report_that_opened_it(web,
 
     entries = history(web.get("caseworker", f"/ho-so/{code}").text)
 
-    assert len(entries) == len(events) == 1
-    [opened] = entries
-    assert "Tiếp nhận thông tin, mở hồ sơ" in opened
+    assert len(entries) == len(events)
+    opened = opening(entries)
+    assert all("<details" not in entry for entry in entries if entry != opened)
     summary = re.search(r'<span class="govuk-details__summary-text">(.*?)</span>', opened, re.S)
     assert summary is not None
     words = " ".join(summary[1].split())
@@ -84,7 +91,7 @@ def test_an_undelivered_message_shows_without_opening_anything(web, world, sessi
     assert changed["dead"]
     assert changed["failed"]
 
-    [opened] = history(web.get("caseworker", f"/ho-so/{code}").text)
+    opened = opening(history(web.get("caseworker", f"/ho-so/{code}").text))
 
     shown = " ".join(outside_details(opened).split())
     assert "Không gửi được</strong> E-mail: Nhiệm vụ mới → Cán bộ đầu mối, police" in shown

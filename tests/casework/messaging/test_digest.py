@@ -17,7 +17,8 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def test_a_working_morning_brings_one_digest_per_agency_reader(story, session, settings):
-    code = story.intake()  # Monday 09:00: police (due 21:00), health station, women's union
+    # Received 08:15 Monday, entered 09:00: police (due 20:15), health station, women's union
+    code = story.intake()
     job = messaging_tasks.digest_job(story.factory, settings, story.clock)
 
     story.clock.set(at(3, 7, 29))  # Tuesday
@@ -40,7 +41,7 @@ def test_a_working_morning_brings_one_digest_per_agency_reader(story, session, s
     )
     assert rendered.subject == "Bản tin nhiệm vụ ngày 03/03/2026: 1 đang mở, 1 quá hạn"
     assert (
-        f"- {code}: Xác minh, ngăn chặn hành vi bạo lực trong gia đình - hạn 21:00 ngày"
+        f"- {code}: Xác minh, ngăn chặn hành vi bạo lực trong gia đình - hạn 20:15 ngày"
         " 02/03/2026 (QUÁ HẠN)" in rendered.text
     )
 

@@ -27,7 +27,7 @@ def test_new_tasks_arrive_by_email_with_utf8_subject_and_body(story, session, re
         "womens_union.officer@example.org",
     }
     police = by_recipient["police.officer@example.org"]
-    assert police.message["Subject"] == f"Hồ sơ {code}: nhiệm vụ mới, hạn 21:00 ngày 02/03/2026"
+    assert police.message["Subject"] == f"Hồ sơ {code}: nhiệm vụ mới, hạn 20:15 ngày 02/03/2026"
     assert police.mail_from == "casework@thanhdinh.example"
     assert "Việc cần làm: Xác minh, ngăn chặn hành vi bạo lực trong gia đình" in police.text
     assert f"https://casework.thanhdinh.example/ho-so/{code}" in police.text
@@ -216,7 +216,8 @@ def test_the_same_ladder_step_fired_twice_queues_one_message(story, session):
     from casework.deadlines.models import DeadlineTimer
 
     story.intake()
-    assert story.pass_time(hours=1, minutes=1) > 0  # task_ack at 50 % of 2 hours: remind
+    # Received 08:15, entered 09:00: the police have until 10:15 to accept; half way: remind.
+    assert story.pass_time(minutes=16) > 0
     reminders = outbox(session, kind="deadline.remind")
     assert reminders
     fired = (

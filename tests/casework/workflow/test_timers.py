@@ -30,8 +30,13 @@ def test_initial_assessment_ladder_reminds_warns_and_escalates_on_time(story, se
     assert steps_fired(session, "initial_assessment") == []
     story.pass_time(minutes=1)  # 14:15: half the time gone
     assert steps_fired(session, "initial_assessment") == ["remind"]
-    [remind] = messages(session, "deadline.remind")
-    assert remind.context["deadline_kind"] == "initial_assessment"
+    # The police's and health station's 12-hour tasks run from the same receipt and remind
+    # at the same moment; the assessment's own reminder goes once.
+    [remind] = [
+        m
+        for m in messages(session, "deadline.remind")
+        if m.context["deadline_kind"] == "initial_assessment"
+    ]
     assert remind.context["due_at"] == "2026-03-02T20:15:00+07:00"
     story.pass_time(hours=3)  # 17:15: three quarters
     assert steps_fired(session, "initial_assessment") == ["remind", "warn"]
@@ -142,3 +147,48 @@ def test_task_not_accepted_in_time_is_escalated_as_such(story, session):
     }
     assert "task_not_accepted" in reasons
     assert code
+
+
+def test_a_report_entered_14_days_late_goes_straight_to_the_step_due_now(story, session):
+    """Every clock of the case and its tasks is long overdue when the report is entered:
+    each says so once ("Chuyển lên hàng đợi"), not four ladder steps in the same minute,
+    and nothing more fires later."""
+    code = story.intake(first_received_at="2026-02-16T08:15:00+07:00")
+    assert story.pass_time(minutes=1) > 0
+    clocks = {
+        d["id"]: d for d in story.all_deadlines(code) if d["status"] in ("running", "overdue")
+    }
+    assert len(clocks) >= 4  # the assessment, the plan, the tasks' acceptance and completion
+    history = session.execute(
+        sa.select(CaseEvent.payload).where(CaseEvent.event == "deadline_step")
+    ).scalars()
+    fired = [(p["deadline_id"], p["step"]) for p in history]
+    assert sorted(fired) == sorted((clock_id, "escalate") for clock_id in clocks)
+    assert all(d["ladder_step"] == "escalate" for d in clocks.values())
+    for kind in ("deadline.remind", "deadline.warn", "deadline.overdue"):
+        assert messages(session, kind) == [], kind
+    queue = story.client.get("/api/v1/escalations", headers=story.auth("supervisor")).json()
+    escalated = sorted((row["deadline_kind"], row["task_id"] or 0) for row in queue)
+    assert escalated == sorted((d["kind"], d["task_id"] or 0) for d in clocks.values())
+    assert story.pass_time(days=3) == 0  # exactly once: nothing is left to fire
+
+
+def test_a_report_entered_ten_hours_late_warns_once_then_keeps_its_ladder(story, session):
+    story.intake(first_received_at="2026-03-01T23:00:00+07:00")  # entered 09:00 next day
+    story.pass_time(minutes=1)
+    assert steps_fired(session, "initial_assessment") == ["warn"]  # 75 % gone at 08:00
+    story.pass_time(hours=2)  # 11:01: the 12 hours are up
+    assert steps_fired(session, "initial_assessment") == ["warn", "overdue", "escalate"]
+
+
+def test_a_separation_recorded_after_its_15_days_still_asks_for_the_reassessment(story, session):
+    """Entered late, the separation's clock goes straight to the queue, once, and the
+    reassessment task its deadline creates when it falls due is created all the same."""
+    code = story.intake(perpetrator_relation="parent")
+    story.fire(code, "start_assessment")
+    story.fire(code, "complete_assessment", **mau_02(risk_level="high", emergency=True))
+    story.fire(code, "record_separation", as_="supervisor", started_at="2026-02-10T12:00:00+07:00")
+    story.pass_time(minutes=1)
+    assert steps_fired(session, "separation_review") == ["escalate"]
+    kinds = [t["kind"] for t in story.case(code)["tasks"]]
+    assert kinds.count("social.reassess_separation") == 1
