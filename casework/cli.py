@@ -145,13 +145,14 @@ app.add_typer(workflow_app, name="workflow")
 
 @workflow_app.command("check")
 def workflow_check(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
-    """Validate a definition file: unknown or unreachable states, missing guards, ladders."""
-    from casework.cases.workflow import FACTS, GUARDS
+    """Validate a definition file: unknown or unreachable states, missing guards, ladders,
+    a routed task whose agency would see no facts, a fact name Casework does not know."""
+    from casework.cases.workflow import AGENCY_FACTS_KNOWN, FACTS, GUARDS
     from workflows.check import check
     from workflows.definition import DefinitionError, load
 
     try:
-        problems = check(load(path), guards=GUARDS, facts=FACTS)
+        problems = check(load(path), guards=GUARDS, facts=FACTS, **AGENCY_FACTS_KNOWN)
     except DefinitionError as exc:
         problems = [str(exc)]
     for problem in problems:
