@@ -8,6 +8,8 @@ from datetime import timedelta
 from sqlmodel import select
 
 from casework.audit.models import AuditEntry
+from casework.authz import policy
+from casework.cases import workflow
 from casework.cases.models import Task, TaskStatus
 from tests.factories.browsing import browser
 from tests.factories.world import REPORTER
@@ -46,7 +48,9 @@ def test_the_police_see_their_own_task_and_nothing_of_the_reporter(
     assert sorted(listed.detail["tasks"]) == sorted(police_tasks)
     assert listed.detail["cases"] == [world.own.case.code]
     [read] = entries(session, action="view", subject_id=world.own.case.code)
-    assert read.detail == {"view": "task", "task": task.id}
+    shown = policy.agency_facts(workflow.latest("child_protection"), [(task.kind, "police")])
+    assert shown  # the audit entry names what the task's page showed
+    assert read.detail == {"view": "task", "task": task.id, "facts": sorted(shown)}
 
 
 def test_overdue_tasks_come_first_under_their_own_heading(client, world, browser_for, clock):
