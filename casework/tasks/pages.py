@@ -32,6 +32,7 @@ from casework.authz.policy import Action, CaseView
 from casework.cases import agency_read, case_page, flow, use_cases
 from casework.cases.models import ProtectionCase, Task, TaskStatus
 from casework.cases.schemas import AgencyCaseRead
+from casework.cases.wording import task_clock_label
 from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
 from casework.errors import CaseworkError
 from casework.pagination import PageParams
@@ -52,9 +53,8 @@ M = TypeVar("M", bound=BaseModel)
 TaskDep = Annotated[TaskAccess, task_for(Action.task_act)]
 PAGE_SIZE = 50
 GROUPS = {
-    task_list.Group.overdue: N_("Quá hạn"),
-    task_list.Group.soon: N_("Trong 7 ngày tới"),
-    task_list.Group.later: N_("Sau đó"),
+    task_list.Group.first: N_("Chưa nhận hoặc khẩn cấp"),
+    task_list.Group.other: N_("Đang thực hiện"),
 }
 DONE = {
     "accepted": N_("Đã nhận nhiệm vụ. Khi làm xong, ghi kết quả và đánh dấu hoàn thành."),
@@ -111,7 +111,8 @@ def my_tasks(
     )
     groups: dict[str, list[task_list.AgencyTask]] = {}
     for task in shown:
-        groups.setdefault(task.group(now).value, []).append(task)
+        groups.setdefault(task.group.value, []).append(task)
+    lang = lang_of(request)
     return render(
         request,
         "tasks/list.html",
@@ -122,6 +123,7 @@ def my_tasks(
             "groups": [(GROUPS[task_list.Group(key)], items) for key, items in groups.items()],
             "show": show.value,
             "notice": DONE.get(done or ""),
+            "clock_label": lambda kind: task_clock_label(kind, lang),
         },
         actor=actor,
     )
