@@ -21,7 +21,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from casework.accounts.models import Role, User
-from casework.authz import policy
+from casework.actors import Actor
+from casework.authz import policy, scopes
 from casework.authz.policy import Fact
 from casework.base import label
 from casework.cases import service as case_service
@@ -56,17 +57,15 @@ def read_for_agency(
     session: Session,
     *,
     case: ProtectionCase,
-    agency_id: int | None,
+    actor: Actor,
     definition: Definition,
     now: datetime,
     tz: ZoneInfo,
     task_id: int | None = None,
 ) -> AgencyCaseRead:
-    """The case as the agency sees it: the facts of all its live tasks on the case, or of
-    one of them (``task_id``: the task's own page), and that agency's own tasks."""
-    tasks = []
-    if agency_id is not None:
-        tasks = case_service.task_reads(session, case.id, tz, agency_id=agency_id)
+    """The case as the person's agency sees it: the facts of all its live tasks on the
+    case, or of one of them (``task_id``: the task's own page), and those tasks."""
+    tasks = case_service.task_reads(session, case.id, tz, scope=scopes.own_agency_tasks(actor))
     needed = tasks if task_id is None else [t for t in tasks if t.id == task_id]
     facts = policy.agency_facts(definition, [(t.kind, t.agency_kind.value) for t in needed])
     return AgencyCaseRead(

@@ -22,7 +22,6 @@ from casework.cases.models import (
     ProtectionCase,
     RiskLevel,
     Task,
-    TaskStatus,
 )
 from casework.cases.schemas import (
     CaseRead,
@@ -260,17 +259,18 @@ def _reports(session: Session, case_id: int, tz: ZoneInfo) -> list[ReportRead]:
 
 
 def task_reads(
-    session: Session, case_id: int, tz: ZoneInfo, *, agency_id: int | None = None
+    session: Session, case_id: int, tz: ZoneInfo, *, scope: sa.ColumnElement[bool] | None = None
 ) -> list[TaskRead]:
-    """The case's tasks, soonest due first; with ``agency_id``, that agency's live ones."""
+    """The case's tasks, soonest due first; with ``scope`` (a condition of
+    ``casework.authz.scopes`` on the task and its case), only those it lets through."""
     statement = (
         sa.select(Task, Agency)
         .join(Agency, Agency.id == Task.agency_id)
         .where(Task.case_id == case_id)
         .order_by(Task.due_at, Task.id)
     )
-    if agency_id is not None:
-        statement = statement.where(Task.agency_id == agency_id, Task.status != TaskStatus.planned)
+    if scope is not None:
+        statement = statement.join(ProtectionCase, ProtectionCase.id == Task.case_id).where(scope)
     rows = session.execute(statement).all()
 
     def local(moment: datetime | None) -> datetime | None:

@@ -63,7 +63,7 @@ def read_as(
     brief = agency_read.read_for_agency(
         session,
         case=case,
-        agency_id=actor.agency_id,
+        actor=actor,
         definition=engine.definition,
         now=now,
         tz=tz,
