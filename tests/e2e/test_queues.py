@@ -1,6 +1,6 @@
 """The work queues in a real browser: the police see what their task needs and answer it
-from Nhiệm vụ của tôi, a decline without a reason is refused in words, the supervisor extends an escalation from
-the queue, and the queue fits a 360-px phone as cards."""
+from Nhiệm vụ của tôi, a decline without a reason is refused in words, the supervisor
+extends an escalation from the queue, and the queue fits a 360-px phone as cards."""
 
 from __future__ import annotations
 
