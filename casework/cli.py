@@ -146,13 +146,20 @@ app.add_typer(workflow_app, name="workflow")
 @workflow_app.command("check")
 def workflow_check(path: Path = typer.Argument(..., exists=True, dir_okay=False)) -> None:
     """Validate a definition file: unknown or unreachable states, missing guards, ladders,
-    a form of harm that would reach no agency."""
-    from casework.cases.workflow import FACTS, GUARDS, ROUTED_SITUATIONS
+    a form of harm that would reach no agency, a routed task whose agency would see no facts,
+    a fact name Casework does not know."""
+    from casework.cases.workflow import AGENCY_FACTS_KNOWN, FACTS, GUARDS, ROUTED_SITUATIONS
     from workflows.check import check
     from workflows.definition import DefinitionError, load
 
     try:
-        problems = check(load(path), guards=GUARDS, facts=FACTS, must_route=ROUTED_SITUATIONS)
+        problems = check(
+            load(path),
+            guards=GUARDS,
+            facts=FACTS,
+            must_route=ROUTED_SITUATIONS,
+            **AGENCY_FACTS_KNOWN,
+        )
     except DefinitionError as exc:
         problems = [str(exc)]
     for problem in problems:

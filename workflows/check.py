@@ -15,6 +15,9 @@ def check(
     guards: Collection[str],
     facts: Collection[str],
     must_route: Collection[Collection[str]] = (),
+    shown_facts: Collection[str] | None = None,
+    agencies: Collection[str] | None = None,
+    other_task_kinds: Collection[str] = (),
 ) -> list[str]:
     """Every problem found; an empty list means the definition can run.
 
@@ -22,6 +25,10 @@ def check(
     new subject must get at least one task when it enters the initial state. The
     application names them (e.g. every form of harm in every setting), so a route a commune
     deletes or narrows cannot leave a report reaching no agency.
+
+    ``shown_facts``: the names ``agency_facts`` may use (what of a case an agency can be
+    shown); ``agencies``: the agency kinds there are; ``other_task_kinds``: kinds of tasks
+    made other than by routing (a plan's activities). None skips that check of names.
     """
     problems: list[str] = []
     states = set(definition.states)
@@ -107,6 +114,54 @@ def check(
                 f"no task route for {' + '.join(sorted(situation))}: such a report would "
                 "open a case that reaches no agency"
             )
+    problems += _agency_facts(definition, shown_facts, agencies, other_task_kinds)
+    return problems
+
+
+def _agency_facts(
+    definition: Definition,
+    shown_facts: Collection[str] | None,
+    agencies: Collection[str] | None,
+    other_task_kinds: Collection[str],
+) -> list[str]:
+    """Every routed task has the facts its agency sees (its kind's or its agency's row), and
+    every name there is one the application knows."""
+    problems: list[str] = []
+    section = definition.agency_facts
+    routed = [
+        (f"task route {number} ({spec.kind})", spec.kind, spec.agency)
+        for number, route in enumerate(definition.tasks.routes, 1)
+        for spec in route.tasks
+    ] + [
+        (f"deadline '{kind}' on_due_task", spec.on_due_task.kind, spec.on_due_task.agency)
+        for kind, spec in definition.deadlines.items()
+        if spec.on_due_task is not None
+    ]
+    for where, kind, agency in routed:
+        if not section.covers(kind=kind, agency=agency):
+            problems.append(
+                f"{where}: agency_facts says nothing for task kind '{kind}' nor for agency "
+                f"'{agency}' (add it under by_task_kind or by_agency)"
+            )
+    kinds = {kind for _, kind, _ in routed} | set(other_task_kinds)
+    for kind in section.by_task_kind:
+        if kind not in kinds:
+            problems.append(f"agency_facts: task kind '{kind}' is not routed anywhere")
+    if agencies is not None:
+        for agency in section.by_agency:
+            if agency not in agencies:
+                problems.append(f"agency_facts: unknown agency '{agency}'")
+    if shown_facts is not None:
+        rows = [("by_task_kind", k, v) for k, v in section.by_task_kind.items()] + [
+            ("by_agency", k, v) for k, v in section.by_agency.items()
+        ]
+        for part, key, names in rows:
+            for name in names:
+                if name not in shown_facts:
+                    problems.append(
+                        f"agency_facts {part} '{key}': unknown fact '{name}' "
+                        f"(known: {', '.join(sorted(shown_facts))})"
+                    )
     return problems
 
 

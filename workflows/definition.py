@@ -188,6 +188,22 @@ class TaskRules(_Strict):
         return _known_start(value)
 
 
+class AgencyFacts(_Strict):
+    """What of a case an agency sees for its task (need-to-know, NĐ56 Đ33), by task kind;
+    a kind not listed falls back to its agency's row, so a newly routed kind is covered."""
+
+    by_task_kind: dict[str, tuple[str, ...]] = {}
+    by_agency: dict[str, tuple[str, ...]] = {}
+
+    def for_task(self, *, kind: str, agency: str) -> tuple[str, ...]:
+        if kind in self.by_task_kind:
+            return self.by_task_kind[kind]
+        return self.by_agency.get(agency, ())
+
+    def covers(self, *, kind: str, agency: str) -> bool:
+        return kind in self.by_task_kind or agency in self.by_agency
+
+
 class Definition(_Strict):
     name: str
     version: int = Field(ge=1)
@@ -202,6 +218,7 @@ class Definition(_Strict):
     )
     arming: dict[str, EventEffects] = {}
     tasks: TaskRules
+    agency_facts: AgencyFacts = AgencyFacts()
 
     @property
     def events(self) -> tuple[str, ...]:

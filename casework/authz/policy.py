@@ -19,7 +19,7 @@ decide a separation, close) is not repeated here: the workflow definition's
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -184,7 +184,36 @@ def gate(actor: Actor, action: Action) -> Decision:
 
 class CaseView(StrEnum):
     full = "full"  # everything, the reporter included (caseworker, supervisor)
-    task = "task"  # the child's name, age and village and their agency's own tasks
+    task = "task"  # what their agency's tasks need (``agency_facts``) and their own tasks
+
+
+class Fact(StrEnum):
+    """What of a case an agency's task may need; the workflow definition's ``agency_facts``
+    gives each task kind (or, for a kind it does not list, each agency) its own. Besides
+    these an agency always sees the child's name, age and village and whom to call (the
+    caseworker). No fact is the reporter (NĐ56 Đ24) or another agency's work."""
+
+    incident_summary = "incident_summary"  # what happened: each report's description
+    received_at = "received_at"  # when the information was first received
+    place = "place"  # where it happened (the report's location)
+    harm_forms = "harm_forms"
+    setting = "setting"  # family, school, community, online…
+    suspected_relation = "suspected_relation"  # the suspected person's relation to the child
+    immediate_danger = "immediate_danger"
+    child_state = "child_state"  # the child's state as reported (injuries, health)
+    child_sex = "child_sex"
+    child_address = "child_address"  # where the child lives, beyond the village
+    child_school = "child_school"  # school and class
+    caregivers = "caregivers"  # names, relations and phones of the people caring for the child
+
+
+def agency_facts(definition: Definition, tasks: Iterable[tuple[str, str]]) -> frozenset[Fact]:
+    """The facts an agency sees for its tasks, each given as (task kind, agency kind): what
+    the definition gives each kind (or its agency), together. A name the application does
+    not know gives nothing (``casework workflow check`` names it)."""
+    rules = definition.agency_facts
+    names = {name for kind, agency in tasks for name in rules.for_task(kind=kind, agency=agency)}
+    return frozenset(Fact(name) for name in names if name in Fact.__members__)
 
 
 def case_view(

@@ -12,7 +12,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from casework.accounts.models import Role
 from casework.actors import Actor
-from casework.authz.policy import AGENCY_CASE_ROLES, FULL_CASE_ROLES
+from casework.authz.policy import AGENCY_CASE_ROLES, FULL_CASE_ROLES, TASK_ROLES
 from casework.cases.models import ProtectionCase, Task, TaskStatus
 from casework.children.models import Child
 from casework.communes.models import Commune
@@ -72,6 +72,18 @@ def visible_tasks(actor: Actor) -> ColumnElement[bool]:
             in_commune, Task.agency_id == actor.agency_id, Task.status != TaskStatus.planned
         )
     return NOTHING
+
+
+def own_agency_tasks(actor: Actor) -> ColumnElement[bool]:
+    """Condition on ``Task`` (joined to its case): the live tasks of the person's own agency,
+    those they answer; on a case, what decides the facts an agency is shown of it."""
+    if actor.commune_id is None or actor.agency_id is None or actor.role not in TASK_ROLES:
+        return NOTHING
+    return sa.and_(
+        ProtectionCase.commune_id == actor.commune_id,
+        Task.agency_id == actor.agency_id,
+        Task.status != TaskStatus.planned,
+    )
 
 
 def counted_communes(actor: Actor) -> ColumnElement[bool]:

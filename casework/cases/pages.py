@@ -150,8 +150,8 @@ def case_detail(
     xong: str | None = None,
 ) -> Response:
     """One case. Caseworkers and supervisors: everything, with its clocks, tasks, history,
-    the workflow and what they may do now. An agency: the child's name, age and village
-    and its own tasks (never the reporter)."""
+    the workflow and what they may do now. An agency: what its tasks need (the facts the
+    workflow definition gives them), whom to call, and its own tasks (never the reporter)."""
     case = session.get_one(ProtectionCase, access.id)
     definition = flow.engine_of(case).definition
     lang, tr = i18n.lang_of(request), partial(i18n.gettext_for, request)
@@ -177,9 +177,7 @@ def case_detail(
         context["done"] = event_title(definition, xong, lang, tr)
     elif xong in OWNER_CHANGED:
         context["done"] = tr(OWNER_CHANGED[xong])
-    write_audit(
-        request, access.actor, use_cases.case_viewed(access.code, access.view.value), after=session
-    )
+    write_audit(request, access.actor, use_cases.viewed(read), after=session)
     return render(request, template, context, actor=access.actor)
 
 

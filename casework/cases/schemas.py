@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from casework.agencies.models import AgencyKind
 from casework.cases.models import CaseStatus, ProtectionLevel, RiskLevel, TaskStatus
+from casework.children.models import Sex
 from casework.children.schemas import STRICT, ChildRead
 from casework.deadlines.schemas import DeadlineRead
 from casework.intake.models import Channel, HarmForm, PerpetratorRelation, Setting
@@ -128,17 +129,55 @@ class CaseRead(BaseModel):
     )
 
 
+class CaregiverBrief(BaseModel):
+    full_name: str
+    relation: str
+    phone: str | None = Field(description="E.164")
+
+
 class ChildBrief(BaseModel):
-    """What an agency's task needs to know about the child (NĐ56 Đ33: nothing more)."""
+    """What an agency's task needs to know about the child (NĐ56 Đ33: nothing more): the
+    name, age and village always; the rest only where its tasks' facts include it (null
+    otherwise)."""
 
     full_name: str
     age: int = Field(description="Tuổi / age in completed years")
     village: str | None
+    sex: Sex | None = Field(default=None, description="fact child_sex")
+    address: str | None = Field(default=None, description="fact child_address")
+    school_name: str | None = Field(default=None, description="fact child_school")
+    grade: str | None = Field(default=None, description="fact child_school")
+    caregivers: list[CaregiverBrief] | None = Field(default=None, description="fact caregivers")
+
+
+class AgencyReportRead(BaseModel):
+    """One report as an agency's tasks need it: only the facts the workflow definition
+    gives them (the others null), never the reporter."""
+
+    first_received_at: datetime | None = Field(default=None, description="fact received_at")
+    location: str | None = Field(default=None, description="fact place")
+    description: str | None = Field(default=None, description="fact incident_summary")
+    harm_forms: list[HarmForm] | None = Field(default=None, description="fact harm_forms")
+    setting: Setting | None = Field(default=None, description="fact setting")
+    perpetrator_relation: PerpetratorRelation | None = Field(
+        default=None, description="fact suspected_relation"
+    )
+    immediate_danger: bool | None = Field(default=None, description="fact immediate_danger")
+    child_state: str | None = Field(default=None, description="fact child_state")
+
+
+class ContactRead(BaseModel):
+    """Whom an agency calls about the case: its caseworker (or the office's caseworkers)."""
+
+    full_name: str
+    phone: str | None = Field(description="E.164")
+    assigned: bool = Field(description="Phụ trách hồ sơ này / the case's own caseworker")
 
 
 class AgencyCaseRead(BaseModel):
-    """A case as an agency with a task on it sees it: no reporter, no history, no other
-    agency's tasks or notes."""
+    """A case as an agency with a task on it sees it: what its tasks need (``facts``, from
+    the workflow definition), whom to call, and its own tasks; no reporter, no history, no
+    other agency's tasks or notes."""
 
     view: Literal["task"] = "task"
     code: str
@@ -146,6 +185,13 @@ class AgencyCaseRead(BaseModel):
     status_label: str
     is_emergency: bool
     child: ChildBrief
+    facts: list[str] = Field(
+        default_factory=list, description="Thông tin cơ quan được xem / the facts shown"
+    )
+    reports: list[AgencyReportRead] = Field(default_factory=list)
+    contacts: list[ContactRead] = Field(
+        default_factory=list, description="Người làm công tác bảo vệ trẻ em / caseworker(s)"
+    )
     tasks: list[TaskRead] = Field(description="Nhiệm vụ của cơ quan bạn / your agency's tasks")
     deadlines: list[DeadlineRead] = Field(default_factory=list)
 

@@ -25,13 +25,10 @@ from casework.cases.models import (
     ProtectionCase,
     RiskLevel,
     Task,
-    TaskStatus,
 )
 from casework.cases.schemas import (
-    AgencyCaseRead,
     CaseRead,
     CaseSummary,
-    ChildBrief,
     EventRead,
     ReporterRead,
     ReportRead,
@@ -45,7 +42,7 @@ from casework.errors import NotFound
 from casework.intake.models import PerpetratorRelation, Report, ReportHarmForm
 from casework.messaging import timeline
 from casework.pagination import Page, PageParams, count, pages
-from casework.timefmt import age_on, to_local
+from casework.timefmt import to_local
 
 # The workflow a new case runs under: the newest version of this definition.
 WORKFLOW_NAME = "child_protection"
@@ -280,17 +277,19 @@ def _reports(session: Session, case_id: int, tz: ZoneInfo) -> list[ReportRead]:
     ]
 
 
-def _tasks(
-    session: Session, case_id: int, tz: ZoneInfo, *, agency_id: int | None = None
+def task_reads(
+    session: Session, case_id: int, tz: ZoneInfo, *, scope: sa.ColumnElement[bool] | None = None
 ) -> list[TaskRead]:
+    """The case's tasks, soonest due first; with ``scope`` (a condition of
+    ``casework.authz.scopes`` on the task and its case), only those it lets through."""
     statement = (
         sa.select(Task, Agency)
         .join(Agency, Agency.id == Task.agency_id)
         .where(Task.case_id == case_id)
         .order_by(Task.due_at, Task.id)
     )
-    if agency_id is not None:
-        statement = statement.where(Task.agency_id == agency_id, Task.status != TaskStatus.planned)
+    if scope is not None:
+        statement = statement.join(ProtectionCase, ProtectionCase.id == Task.case_id).where(scope)
     rows = session.execute(statement).all()
 
     def local(moment: datetime | None) -> datetime | None:
@@ -342,7 +341,7 @@ def read(session: Session, *, case: ProtectionCase, tz: ZoneInfo) -> CaseRead:
         closure_reason=case.closure_reason,
         child=child_service.read(session, child=child),
         reports=_reports(session, case.id, tz),
-        tasks=_tasks(session, case.id, tz),
+        tasks=task_reads(session, case.id, tz),
         events=[
             EventRead.model_validate(e, from_attributes=True).model_copy(
                 update={"at": to_local(e.at, tz)}
@@ -350,29 +349,6 @@ def read(session: Session, *, case: ProtectionCase, tz: ZoneInfo) -> CaseRead:
             for e in events
         ],
         messages=timeline.timeline(session, case_code=case.code, tz=tz, events=events),
-    )
-
-
-def read_for_agency(
-    session: Session, *, case: ProtectionCase, agency_id: int, now: datetime, tz: ZoneInfo
-) -> AgencyCaseRead:
-    """The case as an agency with a task on it sees it: the child's name, age and village,
-    and that agency's own tasks; nothing about the reporter, the history or other agencies."""
-    child = session.get_one(Child, case.child_id)
-    village = session.get(Village, child.village_id) if child.village_id else None
-    today = to_local(now, tz).date()
-    age = (
-        age_on(child.date_of_birth, today) if child.date_of_birth else today.year - child.birth_year
-    )
-    return AgencyCaseRead(
-        code=case.code,
-        status=case.status,
-        status_label=label(CaseStatus(case.status)),
-        is_emergency=case.is_emergency,
-        child=ChildBrief(
-            full_name=child.full_name, age=age, village=village.name if village else None
-        ),
-        tasks=_tasks(session, case.id, tz, agency_id=agency_id),
     )
 
 

@@ -17,8 +17,7 @@ from casework.audit import service as audit_service
 from casework.audit.models import AuditAction
 from casework.audit.service import Origin, Record
 from casework.authz.policy import CaseView
-from casework.cases import assignment, flow
-from casework.cases import service as case_service
+from casework.cases import agency_read, assignment, flow
 from casework.cases.events import EventPayload
 from casework.cases.models import ProtectionCase
 from casework.cases.schemas import AgencyCaseRead, AssignCase, CaseRead
@@ -28,6 +27,13 @@ from casework.deadlines import service as deadline_service
 def case_viewed(code: str, view: str, **detail: object) -> Record:
     """The audit entry of a read of one case (how much of it was seen, and where)."""
     return Record(AuditAction.view, "case", code, detail={"view": view, **detail})
+
+
+def viewed(read: CaseRead | AgencyCaseRead, **detail: object) -> Record:
+    """The audit entry of ``read_as``'s answer: an agency's names the facts it was shown."""
+    if isinstance(read, AgencyCaseRead):
+        return case_viewed(read.code, CaseView.task.value, facts=read.facts, **detail)
+    return case_viewed(read.code, CaseView.full.value, **detail)
 
 
 def list_viewed(codes: list[str], *, searched: bool) -> Record:
@@ -46,18 +52,25 @@ def read_as(
     actor: Actor,
     now: datetime,
     tz: ZoneInfo,
+    task_id: int | None = None,
 ) -> CaseRead | AgencyCaseRead:
-    """The whole case (caseworker, supervisor), or what an agency's task needs: the child's
-    name, age and village, its own tasks and their clocks; never the reporter."""
+    """The whole case (caseworker, supervisor), or what an agency's tasks need (the facts
+    the workflow definition gives them, whom to call), its own tasks and their clocks;
+    never the reporter. ``task_id``: one task's page, with that task's facts only."""
     if view == CaseView.full:
         return flow.read(session, case=case, actor=actor, now=now, tz=tz)
-    brief = case_service.read_for_agency(
-        session, case=case, agency_id=actor.agency_id, now=now, tz=tz
+    engine = flow.engine_of(case)
+    brief = agency_read.read_for_agency(
+        session,
+        case=case,
+        actor=actor,
+        definition=engine.definition,
+        now=now,
+        tz=tz,
+        task_id=task_id,
     )
     own = {task.id for task in brief.tasks}
-    clocks = deadline_service.read_for_case(
-        session, case_id=case.id, engine=flow.engine_of(case), now=now, tz=tz
-    )
+    clocks = deadline_service.read_for_case(session, case_id=case.id, engine=engine, now=now, tz=tz)
     return brief.model_copy(update={"deadlines": [d for d in clocks if d.task_id in own]})
 
 

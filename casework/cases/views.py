@@ -39,8 +39,9 @@ def get_case(
     clock: ClockDep,
 ) -> CaseRead | AgencyCaseRead:
     """One case with its child, reports, tasks, history, deadlines and the possible events.
-    An agency with a task on the case sees only the child's name, age and village and its
-    own tasks (``view: "task"``)."""
+    An agency with a task on the case (``view: "task"``) sees what its tasks need: the
+    facts the workflow definition gives their kinds (``facts``, ``reports``, ``child``),
+    the caseworker to call (``contacts``) and its own tasks; never the reporter."""
     case = session.get_one(ProtectionCase, access.id)
     result = use_cases.read_as(
         session,
@@ -50,9 +51,7 @@ def get_case(
         now=clock.now(),
         tz=settings.tz,
     )
-    write_audit(
-        request, access.actor, use_cases.case_viewed(case.code, access.view.value), after=session
-    )
+    write_audit(request, access.actor, use_cases.viewed(result), after=session)
     return result
 
 

@@ -349,7 +349,14 @@ def state_label(definition: Definition, state: str | None, lang: Lang) -> str:
 def deadline_label(definition: Definition, kind: str, lang: Lang) -> str:
     """A clock's name in ``lang``: the definition's, or a task's own clocks."""
     spec = definition.deadlines.get(kind)
-    vi, en = (spec.label.vi, spec.label.en) if spec else TASK_CLOCKS.get(kind, (kind, kind))
+    if spec is None:
+        return task_clock_label(kind, lang)
+    return spec.label.en if lang == "en" else spec.label.vi
+
+
+def task_clock_label(kind: str, lang: Lang) -> str:
+    """A task's own clock: "Hạn nhận nhiệm vụ" (to accept it), "Hạn hoàn thành" (to do it)."""
+    vi, en = TASK_CLOCKS.get(kind, (kind, kind))
     return en if lang == "en" else vi
 
 

@@ -6,12 +6,15 @@ Facts are plain values computed from the case before an event; guards read them 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from casework.accounts.models import Role
+from casework.agencies.models import AgencyKind
+from casework.authz.policy import Fact
+from casework.cases.models import PLAN_ACTIVITY
 from casework.intake.models import HarmForm, Setting
 from workflows.definition import Definition, load_all
 from workflows.engine import Engine, Facts, Guard
@@ -112,6 +115,14 @@ def harm_fact(form: str, setting: str) -> str:
 ROUTED_SITUATIONS = tuple(
     (harm_fact(form, setting), f"setting_{setting}") for form in HarmForm for setting in Setting
 )
+
+# What the definition's `agency_facts` may name, and where its rows may point:
+# ``workflows.check.check(..., **AGENCY_FACTS_KNOWN)``.
+AGENCY_FACTS_KNOWN: dict[str, Collection[str]] = {
+    "shown_facts": tuple(Fact),
+    "agencies": tuple(AgencyKind),
+    "other_task_kinds": (PLAN_ACTIVITY,),
+}
 
 
 def case_facts(

@@ -283,8 +283,8 @@ def read_for_case(
 
 
 TASK_DEADLINE_LABELS = {
-    "task_ack": "Cơ quan nhận nhiệm vụ",
-    "task_due": "Hoàn thành nhiệm vụ",
+    "task_ack": "Hạn nhận nhiệm vụ",
+    "task_due": "Hạn hoàn thành",
 }
 
 

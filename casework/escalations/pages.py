@@ -60,7 +60,7 @@ CLOCKS = {
     "months": N_("tính theo tháng"),
     "working_days": N_("tính theo ngày làm việc"),
 }
-TASK_CLOCKS = {"task_ack": N_("Cơ quan nhận nhiệm vụ"), "task_due": N_("Hoàn thành nhiệm vụ")}
+TASK_CLOCKS = {"task_ack": N_("Hạn nhận nhiệm vụ"), "task_due": N_("Hạn hoàn thành")}
 
 
 @router.get("/leo-thang")

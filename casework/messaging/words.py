@@ -36,9 +36,10 @@ SMS_KINDS: dict[str, SmsKind] = {
     "digest.daily": SmsKind(),
 }
 
+# A task's own clocks, named for the deadline each is: to accept the task, to finish it.
 TASK_CLOCKS: dict[str, tuple[str, str]] = {
-    "task_ack": ("Cơ quan nhận nhiệm vụ", "The agency accepts the task"),
-    "task_due": ("Hoàn thành nhiệm vụ", "The task is done"),
+    "task_ack": ("Hạn nhận nhiệm vụ", "Deadline to accept the task"),
+    "task_due": ("Hạn hoàn thành", "Deadline to finish the task"),
 }
 
 # A few words for an SMS ("…, accept the task by 14:30 02/03").

@@ -3,13 +3,16 @@ accept it, decline it with a reason or complete it with an outcome (UX.md §2.4)
 
 The answers go through the same services, locks and audit entries as
 ``POST /api/v1/tasks/{id}/accept|decline|complete`` (``casework.tasks.views.answer``).
-An agency officer sees only what the task needs: the case code, the child's name, age and
-village (``case_service.read_for_agency``), never the reporter.
+An agency officer sees what the task needs: the facts the workflow definition gives its
+kind, the child's name, age and village, and the caseworker to call
+(``casework.cases.agency_read``), never the reporter; and every running clock of the task,
+each with its own label (to accept it, to finish it), as the case page shows them.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import partial
 from typing import Annotated, Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -25,9 +28,11 @@ from casework.audit.models import AuditAction
 from casework.audit.service import Record
 from casework.authz import scopes
 from casework.authz.deps import Allowed, TaskAccess, task_for
-from casework.authz.policy import Action
-from casework.cases import service as case_service
+from casework.authz.policy import Action, CaseView
+from casework.cases import agency_read, case_page, flow, use_cases
 from casework.cases.models import ProtectionCase, Task, TaskStatus
+from casework.cases.schemas import AgencyCaseRead
+from casework.cases.wording import task_clock_label
 from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
 from casework.errors import CaseworkError
 from casework.pagination import PageParams
@@ -39,7 +44,7 @@ from casework.tasks.repository import Due
 from casework.tasks.schemas import Complete, Decline
 from casework.timefmt import end_of_local_day
 from casework.web.forms import FormErrors
-from casework.web.i18n import N_, lang_of
+from casework.web.i18n import N_, gettext_for, lang_of
 from casework.web.pages import redirect, render
 from casework.web.submit import FormItems, Submission, validate
 
@@ -49,9 +54,8 @@ M = TypeVar("M", bound=BaseModel)
 TaskDep = Annotated[TaskAccess, task_for(Action.task_act)]
 PAGE_SIZE = 50
 GROUPS = {
-    task_list.Group.overdue: N_("Quá hạn"),
-    task_list.Group.soon: N_("Trong 7 ngày tới"),
-    task_list.Group.later: N_("Sau đó"),
+    task_list.Group.first: N_("Chưa nhận hoặc khẩn cấp"),
+    task_list.Group.other: N_("Đang thực hiện"),
 }
 DONE = {
     "accepted": N_("Đã nhận nhiệm vụ. Khi làm xong, ghi kết quả và đánh dấu hoàn thành."),
@@ -108,7 +112,8 @@ def my_tasks(
     )
     groups: dict[str, list[task_list.AgencyTask]] = {}
     for task in shown:
-        groups.setdefault(task.group(now).value, []).append(task)
+        groups.setdefault(task.group.value, []).append(task)
+    lang = lang_of(request)
     return render(
         request,
         "tasks/list.html",
@@ -119,6 +124,7 @@ def my_tasks(
             "groups": [(GROUPS[task_list.Group(key)], items) for key, items in groups.items()],
             "show": show.value,
             "notice": DONE.get(done or ""),
+            "clock_label": lambda kind: task_clock_label(kind, lang),
         },
         actor=actor,
     )
@@ -136,30 +142,30 @@ def _task_page(
     notice: str | None = None,
     status_code: int = 200,
 ) -> Response:
-    """The task with its case's basics and the answers still possible (the read audited)."""
+    """The task with what it needs of its case, its clocks, whom to call and the answers
+    still possible (the read audited, with the facts shown)."""
     actor = access.case.actor
     case = session.get_one(ProtectionCase, access.case.id)
-    brief = case_service.read_for_agency(
-        session, case=case, agency_id=actor.agency_id, now=now, tz=tz
+    definition = flow.engine_of(case).definition
+    brief = use_cases.read_as(
+        session, case=case, view=CaseView.task, actor=actor, now=now, tz=tz, task_id=access.task_id
     )
-    task = next(t for t in brief.tasks if t.id == access.task_id)
-    write_audit(
-        request,
-        actor,
-        Record(
-            AuditAction.view,
-            "case",
-            case.code,
-            detail={"view": "task", "task": task.id},
-        ),
-        after=session,
-    )
+    assert isinstance(brief, AgencyCaseRead)
+    task = agency_read.own_task(brief, access.task_id)
+    lang, tr = lang_of(request), partial(gettext_for, request)
+    clocks = [
+        view
+        for view in case_page.clock_views(brief.deadlines, definition, lang, tr)
+        if view.deadline.task_id == task.id and view.running
+    ]
+    write_audit(request, actor, use_cases.viewed(brief, task=task.id), after=session)
     return render(
         request,
         "tasks/task.html",
         {
             "case": brief,
             "task": task,
+            "clocks": clocks,
             "can_accept": task.status == TaskStatus.open,
             "can_finish": task.status in task_list.TO_DO,
             "errors": errors or FormErrors(),

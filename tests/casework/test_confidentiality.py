@@ -13,6 +13,7 @@ from sqlmodel import SQLModel
 
 import casework.models  # noqa: F401
 from casework import crypto
+from casework.audit.models import AuditEntry
 from casework.base import sensitive_columns
 from casework.config import Settings
 from casework.keys import Keys, MissingKeys, load_keys, parse_data_keys
@@ -183,3 +184,49 @@ def test_no_sensitive_value_reaches_an_application_log(client, world, headers_fo
     assert "unhandled ValueError" in logged  # the failure itself is logged, without its data
     leaks = sorted(value for value in values if value in logged)
     assert leaks == []
+
+
+def test_an_agency_s_view_decrypts_only_what_its_tasks_need_and_the_read_is_audited(
+    client, world, browser_for, session, monkeypatch
+):
+    """The police's tasks need what happened; the health station's the child's state, not
+    the account of what happened: a narrative not shown is never even decrypted."""
+    session.execute(
+        sa.update(casework.models.Report)
+        .where(casework.models.Report.case_id == world.own.case.id)
+        .values(child_state="Trẻ sợ hãi, có vết bầm ở cánh tay trái.")
+    )
+    session.commit()
+    opened: list[str] = []
+    real = crypto.Keyring.decrypt
+
+    def spy(self, stored, *, purpose):  # type: ignore[no-untyped-def]
+        opened.append(purpose)
+        return real(self, stored, purpose=purpose)
+
+    monkeypatch.setattr(crypto.Keyring, "decrypt", spy)
+    code = world.own.case.code
+    reads = {}
+    for who in ("health_station.officer", "police.officer"):
+        opened.clear()
+        page = client.get(f"/ho-so/{code}", headers=browser_for(world.own.people[who]))
+        client.cookies.clear()
+        assert page.status_code == 200
+        reads[who] = (set(opened), page.text)
+    health, police = reads["health_station.officer"], reads["police.officer"]
+    assert "report.child_state" in health[0]
+    assert "report.description" not in health[0]
+    assert "Trẻ sợ hãi" in health[1]
+    assert "Hàng xóm nghe tiếng trẻ khóc" not in health[1]
+    assert "report.description" in police[0]
+    assert "report.child_state" not in police[0]
+    assert "Hàng xóm nghe tiếng trẻ khóc" in police[1]
+    entries = session.execute(
+        sa.select(AuditEntry.actor_id, AuditEntry.detail)
+        .where(AuditEntry.subject_id == code, AuditEntry.action == "view")
+        .order_by(AuditEntry.seq)
+    ).all()
+    facts = {actor: detail["facts"] for actor, detail in entries}
+    assert "child_state" in facts[world.own.people["health_station.officer"].id]
+    assert "incident_summary" not in facts[world.own.people["health_station.officer"].id]
+    assert "incident_summary" in facts[world.own.people["police.officer"].id]

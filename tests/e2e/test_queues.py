@@ -1,6 +1,6 @@
-"""The work queues in a real browser: the police answer their task from Nhiệm vụ của tôi,
-a decline without a reason is refused in words, the supervisor extends an escalation from
-the queue, and the queue fits a 360-px phone as cards."""
+"""The work queues in a real browser: the police see what their task needs and answer it
+from Nhiệm vụ của tôi, a decline without a reason is refused in words, the supervisor
+extends an escalation from the queue, and the queue fits a 360-px phone as cards."""
 
 from __future__ import annotations
 
@@ -44,8 +44,20 @@ def test_the_police_accept_then_complete_their_task(page: Page, live_server: Liv
     page.get_by_role("link", name="Nhiệm vụ của tôi").first.click()
     expect(page.get_by_role("heading", name="Nhiệm vụ của tôi")).to_be_visible()
     row = page.locator("tr", has_text=code)
+    # the acceptance clock, which escalates first, beside the due time
+    expect(row).to_contain_text("Hạn nhận nhiệm vụ")
+    expect(row).to_contain_text("Hạn hoàn thành")
     row.get_by_role("link").first.click()
     expect(page.get_by_text(f"Hồ sơ {code}", exact=True)).to_be_visible()
+    # what the police's task needs: what happened, where, who is suspected; whom to call
+    main = page.locator("main")
+    expect(main).to_contain_text("Hàng xóm nghe tiếng trẻ khóc")
+    expect(main).to_contain_text("Nhà riêng, Thôn Đồng Tâm")
+    expect(main).to_contain_text("Cha, mẹ")
+    expect(page.locator(".cw-deadline").filter(has_text="Hạn nhận nhiệm vụ")).to_contain_text("Còn")
+    call = page.locator(".cw-contact a[href^='tel:+84']").first
+    expect(call).to_contain_text("Gọi 09")
+    page.screenshot(path=str(SCREENSHOTS / "agency-task-facts.png"), full_page=True)
     page.get_by_role("button", name="Nhận nhiệm vụ").click()
     expect(page.get_by_text("Đã nhận nhiệm vụ.")).to_be_visible()
     expect(page.get_by_role("button", name="Nhận nhiệm vụ")).to_have_count(0)

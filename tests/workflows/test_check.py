@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from casework.cases.workflow import FACTS, GUARDS, ROUTED_SITUATIONS
+from casework.cases.workflow import AGENCY_FACTS_KNOWN, FACTS, GUARDS, ROUTED_SITUATIONS
 from workflows.check import check, mermaid
 from workflows.definition import DEFINITIONS_DIR, DefinitionError, load
 
@@ -25,7 +25,13 @@ def edited(tmp_path: Path, change) -> Path:
 
 
 def problems(path: Path) -> list[str]:
-    return check(load(path), guards=GUARDS, facts=FACTS, must_route=ROUTED_SITUATIONS)
+    return check(
+        load(path),
+        guards=GUARDS,
+        facts=FACTS,
+        must_route=ROUTED_SITUATIONS,
+        **AGENCY_FACTS_KNOWN,
+    )
 
 
 def test_shipped_definition_is_sound():
@@ -127,3 +133,39 @@ def test_a_proposed_date_outside_its_own_bounds_is_named(tmp_path):
     assert problems(edited(tmp_path, widen)) == [
         "arming approve_plan (monitoring_visit): the proposed 45 days exceed within_days 30"
     ]
+
+
+def test_a_routed_task_whose_agency_would_see_no_facts_is_named(tmp_path):
+    def forget_police(raw):
+        raw["agency_facts"]["by_task_kind"].pop("police.verify")
+        raw["agency_facts"]["by_agency"].pop("police")
+
+    found = problems(edited(tmp_path, forget_police))
+    assert any("(police.verify): agency_facts says nothing" in p for p in found), found
+
+
+def test_a_new_task_kind_is_covered_by_its_agency_s_row(tmp_path):
+    def route_a_new_kind(raw):
+        raw["tasks"]["routes"][0]["tasks"].append(
+            {
+                "agency": "police",
+                "kind": "police.new_duty",
+                "ack_hours": 2,
+                "due_hours": 12,
+                "title": "Một nhiệm vụ mới",
+            }
+        )
+
+    assert problems(edited(tmp_path, route_a_new_kind)) == []
+
+
+def test_an_unknown_fact_or_agency_in_agency_facts_is_named(tmp_path):
+    def misspell(raw):
+        raw["agency_facts"]["by_agency"]["police"].append("reporter")
+        raw["agency_facts"]["by_agency"]["helth_station"] = ["place"]
+        raw["agency_facts"]["by_task_kind"]["police.verfy"] = ["place"]
+
+    found = problems(edited(tmp_path, misspell))
+    assert any("by_agency 'police': unknown fact 'reporter'" in p for p in found), found
+    assert "agency_facts: unknown agency 'helth_station'" in found
+    assert "agency_facts: task kind 'police.verfy' is not routed anywhere" in found

@@ -34,7 +34,10 @@ def test_caseworker_and_supervisor_see_the_case_in_full_with_the_reporter(
 
 
 @pytest.mark.parametrize("who", ["police.officer", "police.head"])
-def test_an_agency_sees_only_the_child_basics_and_its_own_tasks(client, world, browser_for, who):
+def test_an_agency_sees_what_its_tasks_need_and_its_own_tasks(client, world, browser_for, who):
+    """The police's tasks here (verify family violence, trace an abandoned child's family)
+    need what happened, when and where, and who is suspected; not the caregivers (see
+    test_agency_facts for every agency and fact)."""
     user = world.own.people[who]
     response = get(client, browser_for, user, f"/api/v1/cases/{world.own.case.code}")
     case = response.json()
@@ -45,15 +48,30 @@ def test_an_agency_sees_only_the_child_basics_and_its_own_tasks(client, world, b
         "status_label",
         "is_emergency",
         "child",
+        "facts",
+        "reports",
+        "contacts",
         "tasks",
         "deadlines",
     }
     assert case["view"] == "task"
-    assert set(case["child"]) == {"full_name", "age", "village"}
-    assert case["child"] == {"full_name": "Nguyễn Thị Hoa", "age": 9, "village": "Thôn Đồng Tâm"}
+    assert {"incident_summary", "received_at", "place", "suspected_relation"} <= set(case["facts"])
+    assert "caregivers" not in case["facts"]
+    assert "child_state" not in case["facts"]
+    assert case["child"]["full_name"] == "Nguyễn Thị Hoa"
+    assert (case["child"]["age"], case["child"]["village"]) == (9, "Thôn Đồng Tâm")
+    assert case["child"]["caregivers"] is None
+    [report] = case["reports"]
+    assert report["description"].startswith("Hàng xóm nghe tiếng trẻ khóc")
+    assert (report["location"], report["perpetrator_relation"]) == (
+        "Nhà riêng, Thôn Đồng Tâm",
+        "parent",
+    )
+    assert "reporter" not in report
+    assert [c["full_name"] for c in case["contacts"]] == ["caseworker"]
     assert {t["agency_kind"] for t in case["tasks"]} == {"police"}
     assert {d["task_id"] for d in case["deadlines"]} <= {t["id"] for t in case["tasks"]}
-    for trace in REPORTER_TRACES + ("Hàng xóm nghe tiếng trẻ khóc", "Nguyễn Văn Bình"):
+    for trace in REPORTER_TRACES + ("Nguyễn Văn Bình",):
         assert trace not in response.text
     listed = get(client, browser_for, user, "/api/v1/cases").json()
     assert [item["code"] for item in listed["items"]] == [world.own.case.code]

@@ -3,7 +3,8 @@ the reporter or what happened (Luật Trẻ em Đ6, NĐ 56/2017 Đ33).
 
 A case is seeded with every protected value, lived through the workflow until every kind of
 message has been queued for it (emergency, tasks, an owner, a decline, every ladder step, a
-plan whose free-text activity names the child, the queue, a dead message, the digest), and
+plan whose free-text activity names the child, the queue, a dead message, the digest), read
+by agencies shown the facts their tasks need (what happened, where, the child's state), and
 each message is rendered in every language, as e-mail (subject, text, HTML) and as SMS. A
 protected value must not appear anywhere, not even with its diacritics stripped.
 """
@@ -114,6 +115,9 @@ def test_no_message_of_any_kind_names_what_is_protected(story, session, agencies
     set_people(session, {"police.officer": {"phone": "+84912000101", "notify_via": "both"}})
     set_people(session, {"health_station.head": {"email": None, "phone": None}})  # will die
     code = seeded_case(story, agencies)
+    for reader in ("police.officer", "health_station.officer", "womens_union.officer"):
+        shown = story.case(code, as_=reader)  # the facts of its tasks: on a page, never sent
+        assert shown["facts"], reader
     morning_digest(story, settings)
     while relay().run_once().claimed:
         pass
