@@ -58,6 +58,7 @@ def test_case_driven_from_received_to_closed(story, agencies, session):
     story.fire(code, "close", as_="supervisor", reason="resolved")
     case = story.case(code)
     assert case["status"] == "closed"
+    assert case["deadlines"]
     assert all(d["status"] != "running" for d in case["deadlines"])
     events = [e["event"] for e in case["events"]]
     assert events[0] == "receive"
