@@ -3,6 +3,7 @@ subject and days, pages through it, and exports it through the API's own CSV exp
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 from sqlmodel import select
@@ -79,3 +80,43 @@ def test_only_the_auditor_reads_the_log(client, world, browser_for):
         assert (
             browser(client, browser_for, world.own.people[who]).get("/nhat-ky").status_code == 404
         )
+
+
+def test_an_inspector_reads_each_entry_as_a_sentence(client, world, browser_for, session):
+    """Who by name and role, what to which record in words, the outcome and reason in
+    words; none of the codes the log stores ("hidden", "case.read", "searched: True")."""
+    hoa = world.own.people["caseworker"]
+    hoa.full_name = "Hoàng Thị Hoa"
+    session.add(hoa)
+    session.commit()
+    code, child_id = world.own.case.code, world.own.case.child_id
+    caseworker = browser(client, browser_for, hoa)
+    caseworker.get(f"/ho-so/{code}")
+    caseworker.get("/ho-so", q="hoa")
+    caseworker.get(f"/tre-em/{child_id}")
+    police = browser(client, browser_for, world.own.people["police.officer"])
+    police.get(f"/ho-so/{world.other.case.code}")  # another commune's case: refused
+    browser(client, browser_for, world.own.people["admin"]).get(f"/quan-tri/nguoi-dung/{hoa.id}")
+
+    page = browser(client, browser_for, world.own.people["auditor"]).get("/nhat-ky").text
+    assert "Hoàng Thị Hoa" in page
+    assert "Người làm công tác bảo vệ trẻ em" in page
+    assert f"Xem toàn bộ hồ sơ {code}" in page
+    assert f"Tìm hồ sơ (từ tìm kiếm không được ghi lại): 1 hồ sơ {code}" in page
+    assert f"Xem trẻ em số {child_id} trong sổ trẻ em, các hồ sơ {code}" in page
+    assert f"Thử xem hồ sơ {world.other.case.code}" in page
+    assert "Bị từ chối; trả lời như thể không có: không thuộc phạm vi người này được xem" in page
+    assert "Xem tài khoản Hoàng Thị Hoa (td.caseworker)" in page
+    entries = re.sub(r"<[^>]+>", " ", page.split("<tbody", 1)[1].split("</tbody>", 1)[0])
+    for code_word in ("hidden", "case.read", "searched", "not_found", "Người dùng ", "{"):
+        assert code_word not in entries, code_word
+
+
+def test_the_sentences_speak_english_when_chosen(client, world, browser_for):
+    code = world.own.case.code
+    browser(client, browser_for, world.own.people["caseworker"]).get(f"/ho-so/{code}")
+    auditor = browser(client, browser_for, world.own.people["auditor"])
+    auditor.headers["Cookie"] += "; lang=en"
+    page = auditor.get("/nhat-ky").text
+    assert f"Viewed the whole case {code}" in page
+    assert "Child-protection caseworker" in page
