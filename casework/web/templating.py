@@ -7,8 +7,9 @@ Templates get:
 - ``csrf_field()`` (the hidden input every POST form must carry) and ``csrf_token()``
   (for ``<meta name="csrf-token">``, which HTMX requests send back in ``X-CSRF-Token``);
 - ``label(choice)`` for a choice's words, and the filters ``local_datetime``,
-  ``local_date`` (``dd/mm/yyyy HH:mm`` in the commune's zone) and ``sla`` (a deadline's
-  band and countdown text, computed here on the server: nothing ticks in the browser).
+  ``local_date`` (``dd/mm/yyyy HH:mm`` in the commune's zone), ``phone`` (a stored E.164
+  number as people write it, "0912 345 678") and ``sla`` (a deadline's band and
+  countdown text, computed here on the server: nothing ticks in the browser).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
+from casework import phones
 from casework.base import Lang, label
 from casework.deadlines import sla
 from casework.web import csrf, i18n
@@ -98,6 +100,7 @@ def make_environment(tz: ZoneInfo = DEFAULT_TZ) -> Environment:
         return sla.state(starts_at=starts_at, due_at=due_at, now=now, lang=_lang(context))
 
     env.filters["local_datetime"] = local_datetime
+    env.filters["phone"] = phones.national
     env.filters["local_date"] = local_date
     env.globals["sla"] = deadline_state
     env.globals["csrf_field"] = _csrf_field
