@@ -19,6 +19,7 @@ from tests.e2e.conftest import LiveServer, log_in
 from tests.e2e.walk import axe_problems, menu, overflow, refuse_each_form, walk
 
 PHONE = {"width": 360, "height": 740}
+COMPUTER = {"width": 1280, "height": 900}
 # One person of each role (the first the demo lists).
 PEOPLE = list({person.role: person.username for person in reversed(DEMO_USERS)}.values())[::-1]
 # Where each form people fill in lives (by kind of page), and who fills it in.
@@ -72,6 +73,22 @@ def test_every_page_a_person_meets_is_accessible_on_a_phone(
     assert len(found.seen) >= len(start)
     if found.problems:
         pytest.fail(found.report(username), pytrace=False)
+
+
+@pytest.mark.parametrize("username", PEOPLE)
+def test_each_persons_main_pages_are_accessible_on_a_computer(
+    browser: Browser, live_server: LiveServer, username: str
+):
+    """The menu is a row of links on a wide screen, a button on a phone: both are checked."""
+    page = phone(browser)
+    page.set_viewport_size(COMPUTER)
+    log_in(page, live_server, username)
+    problems = []
+    for url in menu(page):
+        page.goto(live_server.url + url)
+        problems += [f"{url}: {problem}" for problem in axe_problems(page)]
+    if problems:
+        pytest.fail(f"{username}:\n" + "\n".join(problems), pytrace=False)
 
 
 @pytest.mark.parametrize("username", list(FORMS))
