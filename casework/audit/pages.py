@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from sqlmodel import Session, select
 
 from casework.accounts.auth import write_audit
-from casework.accounts.models import Role, User
+from casework.accounts.models import User
 from casework.audit import service as audit_service
 from casework.audit import words
 from casework.audit.models import AuditAction, AuditEntry
@@ -116,12 +116,7 @@ def _people(session: Session, rows: Sequence[AuditEntry]) -> dict[int, words.Per
     }
     if not ids:
         return {}
-    users = session.exec(select(User).where(User.id.in_(ids))).all()  # type: ignore[union-attr]
-    return {
-        user.id: words.Person(user.full_name, Role(user.role), user.username)
-        for user in users
-        if user.id is not None
-    }
+    return words.people_of(session.exec(select(User).where(User.id.in_(ids))))  # type: ignore[union-attr]
 
 
 def _shown(entry: AuditEntry, sentence: words.Sentence) -> dict[str, Any]:

@@ -10,11 +10,11 @@ nothing personal about a child, and an auditor reads no case.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from casework.accounts.models import Role
+from casework.accounts.models import Role, User
 from casework.audit.models import AuditEntry
 from casework.base import Lang, label
 from casework.cases import workflow
@@ -31,6 +31,15 @@ class Person:
     username: str
 
 
+def people_of(users: Iterable[User]) -> dict[int, Person]:
+    """The accounts an entry may name, by user id."""
+    return {
+        user.id: Person(user.full_name, Role(user.role), user.username)
+        for user in users
+        if user.id is not None
+    }
+
+
 @dataclass(frozen=True)
 class Sentence:
     who: str
@@ -39,6 +48,11 @@ class Sentence:
     outcome: str  # "" when it went as asked
     refused: bool
     where: str
+
+    def line(self) -> str:
+        """The whole sentence on one line (the CSV export's readable column)."""
+        who = f"{self.who} ({self.role})" if self.role else self.who
+        return f"{who}: {self.did}" + (f" — {self.outcome}" if self.outcome else "")
 
 
 OUTCOMES = {
