@@ -136,9 +136,10 @@ def describe(entry: AuditEntry, people: Mapping[int, Person], lang: Lang) -> Sen
     tr: Translate = translations(lang).gettext
     detail: dict[str, Any] = dict(entry.detail or {})
     person = people.get(entry.actor_id) if entry.actor_id is not None else None
+    role = person.role if person else _role(entry.role)
     return Sentence(
         who=_who(entry, person, tr),
-        role=label(person.role if person else _role(entry.role), lang),
+        role=label(role, lang) if role else "",
         did=_did(entry, detail, people, lang, tr),
         outcome=_outcome(entry, detail, tr),
         refused=entry.outcome != "ok",

@@ -8,6 +8,7 @@ from urllib.parse import parse_qs, urlparse
 
 from sqlmodel import select
 
+from casework.agencies.models import AgencyKind
 from casework.audit.models import AuditEntry
 from tests.factories.browsing import browser
 
@@ -120,3 +121,27 @@ def test_the_sentences_speak_english_when_chosen(client, world, browser_for):
     page = auditor.get("/nhat-ky").text
     assert f"Viewed the whole case {code}" in page
     assert "Child-protection caseworker" in page
+
+
+def test_changes_and_logins_read_as_sentences(client, world, headers_for, browser_for):
+    code = world.own.case.code
+    caseworker = headers_for(world.own.people["caseworker"].username)
+    client.post(f"/api/v1/cases/{code}/events/start_assessment", json={}, headers=caseworker)
+    task = world.own.tasks[AgencyKind.police]
+    police = headers_for(world.own.people["police.officer"].username)
+    client.post(f"/api/v1/tasks/{task.id}/accept", headers=police)
+    supervisor = headers_for(world.own.people["supervisor"].username)
+    escalation = world.own.escalation.id
+    client.post(f"/api/v1/escalations/{escalation}/acknowledge", headers=supervisor)
+    form = client.get("/dang-nhap").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    client.post("/dang-nhap", data={"username": "ai.do", "password": "sai", "csrf_token": token})
+    client.cookies.clear()
+
+    page = browser(client, browser_for, world.own.people["auditor"]).get("/nhat-ky").text
+    assert f"Thực hiện bước “Bắt đầu đánh giá nguy cơ ban đầu” của hồ sơ {code}" in page
+    assert f"Nhận nhiệm vụ số {task.id} của hồ sơ {code}" in page
+    assert f"Nhận xử lý mục leo thang số {escalation} của hồ sơ {code}" in page
+    assert "testclient · qua token API" in page
+    assert "Ai đó đăng nhập bằng tên “ai.do”" in page
+    assert "Không thành công: sai tên đăng nhập hoặc mật khẩu" in page
