@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from casework import phones
 from casework.accounts.auth import origin_of, write_audit
 from casework.accounts.models import Role
 from casework.actors import Actor
@@ -271,7 +272,9 @@ def _agency_page(
 ) -> Response:
     agency = session.get_one(Agency, access.id)
     shown = (
-        typed if typed is not None else {"email": agency.email or "", "phone": agency.phone or ""}
+        typed
+        if typed is not None
+        else {"email": agency.email or "", "phone": phones.national(agency.phone)}
     )
     context = {"agency": agency, "typed": shown, "errors": errors or FormErrors(), **CHOICES}
     return render(

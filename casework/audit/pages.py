@@ -1,22 +1,26 @@
 """Nhật ký truy cập: the audit log for the commune's auditor, filtered by person, action,
-subject and days, a page at a time, and exported as CSV through the API's own export
-(``GET /api/v1/audit/export``, which writes its own audit entry).
+subject and days, a page at a time, each entry a sentence (``casework.audit.words``), and
+exported as CSV through the API's own export (``GET /api/v1/audit/export``, which writes
+its own audit entry and keeps the codes, for machines).
 
 Reading the log is itself recorded, with the filters used, as the API records it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlmodel import Session, select
 
 from casework.accounts.auth import write_audit
-from casework.accounts.models import Role
+from casework.accounts.models import User
 from casework.audit import service as audit_service
+from casework.audit import words
 from casework.audit.models import AuditAction, AuditEntry
 from casework.audit.schemas import AuditSearch
 from casework.audit.service import AuditFilter, Record
@@ -91,7 +95,10 @@ def audit_log(
         params = PageParams(page=sent.data.page, page_size=PAGE_SIZE)
         total = count(session, statement)
         rows = session.exec(statement.offset(params.offset).limit(params.page_size)).all()
-        context["listing"] = page_of([_shown(row) for row in rows], total=total, params=params)
+        people = _people(session, rows)
+        lang = lang_of(request)
+        shown = [_shown(row, words.describe(row, people, lang)) for row in rows]
+        context["listing"] = page_of(shown, total=total, params=params)
         context["export"] = _export_link(filters)
         record = Record(AuditAction.view, "audit_log", None, detail=filter_detail(filters))
         write_audit(request, actor, record, after=session)
@@ -99,16 +106,23 @@ def audit_log(
     return render(request, "audit/log.html", context, actor=actor, status_code=status_code)
 
 
-def _shown(entry: AuditEntry) -> dict[str, Any]:
+def _people(session: Session, rows: Sequence[AuditEntry]) -> dict[int, words.Person]:
+    """The people the entries name (who acted, and accounts acted on), by user id."""
+    ids = {row.actor_id for row in rows if row.actor_id is not None}
+    ids |= {
+        int(row.subject_id)
+        for row in rows
+        if row.subject_type == "user" and row.subject_id and row.subject_id.isdigit()
+    }
+    if not ids:
+        return {}
+    return words.people_of(session.exec(select(User).where(User.id.in_(ids))))  # type: ignore[union-attr]
+
+
+def _shown(entry: AuditEntry, sentence: words.Sentence) -> dict[str, Any]:
     return {
         "seq": entry.seq,
         "at": as_utc(entry.at),
         "username": entry.username,
-        "role": Role(entry.role) if entry.role else None,
-        "action": AuditAction(entry.action),
-        "subject_type": entry.subject_type,
-        "subject_id": entry.subject_id,
-        "outcome": entry.outcome,
-        "ip": entry.ip,
-        "detail": entry.detail,
+        "sentence": sentence,
     }

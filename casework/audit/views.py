@@ -11,20 +11,25 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
+from sqlmodel import select
 
 from casework.accounts.auth import write_audit
+from casework.accounts.models import User
 from casework.actors import Actor
 from casework.api_docs import errors
 from casework.audit import service as audit_service
+from casework.audit import words
 from casework.audit.models import AuditAction, AuditEntry
 from casework.audit.schemas import AuditEntryRead
 from casework.audit.service import AuditFilter, Record
 from casework.authz.deps import Allowed
 from casework.authz.policy import Action
+from casework.base import Lang
 from casework.deps import ReadSessionDep, SettingsDep
 from casework.pagination import Page, PageParams, count, pages
 from casework.schemas_common import Id, Moment
 from casework.timefmt import as_utc, to_local
+from casework.web.i18n import lang_of
 
 router = APIRouter(prefix="/api/v1/audit", tags=["audit"])
 EXPORT_LIMIT = 100_000
@@ -99,19 +104,24 @@ COLUMNS = (
     "detail",
     "prev_hash",
     "hash",
+    "description",  # the entry in words, as the page shows it; the columns above are the codes
 )
 
 
-def _csv(actor: Actor, filters: AuditFilter, factory, tz) -> Iterator[str]:  # type: ignore[no-untyped-def]
+def _csv(actor: Actor, filters: AuditFilter, factory, tz, lang: Lang) -> Iterator[str]:  # type: ignore[no-untyped-def]
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     with factory() as session:
+        people = words.people_of(
+            session.exec(select(User).where(User.commune_id == actor.commune_id))
+        )
         statement = audit_service.search_statement(actor, filters).limit(EXPORT_LIMIT)
         for entry in session.exec(statement).yield_per(1000):
-            values = {column: getattr(entry, column) for column in COLUMNS}
+            values = {column: getattr(entry, column, None) for column in COLUMNS}
             values["at"] = to_local(as_utc(entry.at), tz).isoformat()
             values["detail"] = json.dumps(entry.detail, ensure_ascii=False, sort_keys=True)
+            values["description"] = words.describe(entry, people, lang).line()
             writer.writerow(values[column] for column in COLUMNS)
             yield buffer.getvalue()
             buffer.seek(0)
@@ -130,7 +140,7 @@ def export_log(
         request, actor, Record(AuditAction.export, "audit_log", None, detail=filter_detail(filters))
     )
     return StreamingResponse(
-        _csv(actor, filters, request.app.state.session_factory, settings.tz),
+        _csv(actor, filters, request.app.state.session_factory, settings.tz, lang_of(request)),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="nhat-ky-kiem-tra.csv"'},
     )

@@ -13,7 +13,6 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from casework import phones
 from casework.accounts.auth import write_audit
 from casework.audit.models import AuditAction
 from casework.audit.service import Record
@@ -66,6 +65,6 @@ def child_profile(
     return render(
         request,
         "children/profile.html",
-        {"profile": found, "child": found.child, "phone": phones.national},
+        {"profile": found, "child": found.child},
         actor=access.actor,
     )

@@ -70,6 +70,7 @@ def test_keys_rotate_old_values_stay_readable_then_are_rewritten(client, world, 
     finally:
         crypto.install(load_keys(make_test_settings()))  # t2 first again: the rotation
     states = raw(session, "SELECT child_state FROM report")
+    assert states
     assert all(value.startswith("enc1:t1:") for value in states)
     [report] = session.execute(sa.select(casework.models.Report).limit(1)).scalars()
     session.refresh(report)

@@ -2,7 +2,20 @@
 import { initAll } from "./vendor/govuk/govuk-frontend-6.3.0.min.js";
 
 document.body.classList.add("js-enabled", "govuk-frontend-supported");
+
+// GOV.UK Frontend marks a radio that reveals more questions with aria-expanded, which ARIA
+// does not allow on a radio (axe-core: aria-allowed-attr, critical). The revealed
+// questions follow the radio in reading order and its aria-controls still names them, so
+// the attribute is taken off whenever the component sets it.
+function withoutExpanded(radio) {
+  if (radio.matches('input[type="radio"]') && radio.hasAttribute("aria-expanded")) {
+    radio.removeAttribute("aria-expanded");
+  }
+}
+new MutationObserver((changes) => changes.forEach((change) => withoutExpanded(change.target)))
+  .observe(document.body, { subtree: true, attributes: true, attributeFilter: ["aria-expanded"] });
 initAll();
+document.querySelectorAll('input[type="radio"][aria-expanded]').forEach(withoutExpanded);
 
 // A printable form's "In biểu mẫu" button: hidden until there is a script to print with.
 function startPrintButtons(scope) {

@@ -152,6 +152,12 @@ def test_auditors_read_filter_and_export_the_log(client, world, headers_for, ses
     rows = list(csv.DictReader(io.StringIO(export.text)))
     assert rows
     assert {"seq", "at", "username", "action", "subject_id", "hash"} <= set(rows[0])
+    # the codes for machines, and the same entry in words for a person
+    read = next(row for row in rows if row["subject_id"] == world.own.case.code)
+    assert (read["action"], read["subject_type"]) == ("view", "case")
+    assert read["description"] == (
+        f"caseworker (Người làm công tác bảo vệ trẻ em): Xem toàn bộ hồ sơ {world.own.case.code}"
+    )
     assert entries(session, action="export")
     other_auditor = headers_for(world.other.people["auditor"].username)
     theirs = client.get(

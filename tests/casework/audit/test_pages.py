@@ -3,10 +3,12 @@ subject and days, pages through it, and exports it through the API's own CSV exp
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qs, urlparse
 
 from sqlmodel import select
 
+from casework.agencies.models import AgencyKind
 from casework.audit.models import AuditEntry
 from tests.factories.browsing import browser
 
@@ -79,3 +81,67 @@ def test_only_the_auditor_reads_the_log(client, world, browser_for):
         assert (
             browser(client, browser_for, world.own.people[who]).get("/nhat-ky").status_code == 404
         )
+
+
+def test_an_inspector_reads_each_entry_as_a_sentence(client, world, browser_for, session):
+    """Who by name and role, what to which record in words, the outcome and reason in
+    words; none of the codes the log stores ("hidden", "case.read", "searched: True")."""
+    hoa = world.own.people["caseworker"]
+    hoa.full_name = "Hoàng Thị Hoa"
+    session.add(hoa)
+    session.commit()
+    code, child_id = world.own.case.code, world.own.case.child_id
+    caseworker = browser(client, browser_for, hoa)
+    caseworker.get(f"/ho-so/{code}")
+    caseworker.get("/ho-so", q="hoa")
+    caseworker.get(f"/tre-em/{child_id}")
+    police = browser(client, browser_for, world.own.people["police.officer"])
+    police.get(f"/ho-so/{world.other.case.code}")  # another commune's case: refused
+    browser(client, browser_for, world.own.people["admin"]).get(f"/quan-tri/nguoi-dung/{hoa.id}")
+
+    page = browser(client, browser_for, world.own.people["auditor"]).get("/nhat-ky").text
+    assert "Hoàng Thị Hoa" in page
+    assert "Người làm công tác bảo vệ trẻ em" in page
+    assert f"Xem toàn bộ hồ sơ {code}" in page
+    assert f"Tìm hồ sơ (từ tìm kiếm không được ghi lại): 1 hồ sơ {code}" in page
+    assert f"Xem trẻ em số {child_id} trong sổ trẻ em, các hồ sơ {code}" in page
+    assert f"Thử xem hồ sơ {world.other.case.code}" in page
+    assert "Bị từ chối; trả lời như thể không có: không thuộc phạm vi người này được xem" in page
+    assert "Xem tài khoản Hoàng Thị Hoa (td.caseworker)" in page
+    entries = re.sub(r"<[^>]+>", " ", page.split("<tbody", 1)[1].split("</tbody>", 1)[0])
+    for code_word in ("hidden", "case.read", "searched", "not_found", "Người dùng ", "{"):
+        assert code_word not in entries, code_word
+
+
+def test_the_sentences_speak_english_when_chosen(client, world, browser_for):
+    code = world.own.case.code
+    browser(client, browser_for, world.own.people["caseworker"]).get(f"/ho-so/{code}")
+    auditor = browser(client, browser_for, world.own.people["auditor"])
+    auditor.headers["Cookie"] += "; lang=en"
+    page = auditor.get("/nhat-ky").text
+    assert f"Viewed the whole case {code}" in page
+    assert "Child-protection caseworker" in page
+
+
+def test_changes_and_logins_read_as_sentences(client, world, headers_for, browser_for):
+    code = world.own.case.code
+    caseworker = headers_for(world.own.people["caseworker"].username)
+    client.post(f"/api/v1/cases/{code}/events/start_assessment", json={}, headers=caseworker)
+    task = world.own.tasks[AgencyKind.police]
+    police = headers_for(world.own.people["police.officer"].username)
+    client.post(f"/api/v1/tasks/{task.id}/accept", headers=police)
+    supervisor = headers_for(world.own.people["supervisor"].username)
+    escalation = world.own.escalation.id
+    client.post(f"/api/v1/escalations/{escalation}/acknowledge", headers=supervisor)
+    form = client.get("/dang-nhap").text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    client.post("/dang-nhap", data={"username": "ai.do", "password": "sai", "csrf_token": token})
+    client.cookies.clear()
+
+    page = browser(client, browser_for, world.own.people["auditor"]).get("/nhat-ky").text
+    assert f"Thực hiện bước “Bắt đầu đánh giá nguy cơ ban đầu” của hồ sơ {code}" in page
+    assert f"Nhận nhiệm vụ số {task.id} của hồ sơ {code}" in page
+    assert f"Nhận xử lý mục leo thang số {escalation} của hồ sơ {code}" in page
+    assert "testclient · qua token API" in page
+    assert "Ai đó đăng nhập bằng tên “ai.do”" in page
+    assert "Không thành công: sai tên đăng nhập hoặc mật khẩu" in page

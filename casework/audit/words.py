@@ -1,0 +1,297 @@
+"""The audit log in sentences an inspector reads: who (name and role), did what to which
+record, with what outcome, from where.
+
+The log itself keeps codes (``permission_denied``, ``{"action": "case.read"}``): they are
+what the hash chain covers and what the CSV export gives machines. This module only words
+them for the page, in the reader's language, naming people from the accounts table. A
+child is named by their number in the children register, never by name: the log holds
+nothing personal about a child, and an auditor reads no case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from casework.accounts.models import Role, User
+from casework.audit.models import AuditEntry
+from casework.base import Lang, label
+from casework.cases import workflow
+from casework.cases.wording import event_title
+from casework.web.i18n import N_, translations
+
+Translate = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Person:
+    full_name: str
+    role: Role | None
+    username: str
+
+
+def people_of(users: Iterable[User]) -> dict[int, Person]:
+    """The accounts an entry may name, by user id."""
+    return {
+        user.id: Person(user.full_name, Role(user.role), user.username)
+        for user in users
+        if user.id is not None
+    }
+
+
+@dataclass(frozen=True)
+class Sentence:
+    who: str
+    role: str
+    did: str
+    outcome: str  # "" when it went as asked
+    refused: bool
+    where: str
+
+    def line(self) -> str:
+        """The whole sentence on one line (the CSV export's readable column)."""
+        who = f"{self.who} ({self.role})" if self.role else self.who
+        return f"{who}: {self.did}" + (f" — {self.outcome}" if self.outcome else "")
+
+
+OUTCOMES = {
+    "hidden": N_("Bị từ chối; trả lời như thể không có"),
+    "denied": N_("Bị từ chối"),
+    "failed": N_("Không thành công"),
+    "bad_credentials": N_("Không thành công: sai tên đăng nhập hoặc mật khẩu"),
+    "locked": N_("Bị từ chối: tạm khóa sau nhiều lần đăng nhập sai"),
+}
+REASONS = {
+    "not_found": N_("không thuộc phạm vi người này được xem"),
+    "not_permitted": N_("vai trò của người này không được làm việc này"),
+    "token_scope": N_("token API không được cấp quyền này"),
+    "task_of_another_agency": N_("nhiệm vụ của cơ quan khác"),
+}
+# What a refused request tried (casework.authz.policy.Action), as a phrase.
+ATTEMPTS = {
+    "intake.create": N_("gửi báo cáo"),
+    "case.list": N_("xem danh sách hồ sơ"),
+    "case.read": N_("xem hồ sơ"),
+    "case.event": N_("thực hiện một bước xử lý hồ sơ"),
+    "task.act": N_("trả lời nhiệm vụ"),
+    "child.list": N_("xem sổ trẻ em"),
+    "escalation.list": N_("xem hàng đợi leo thang"),
+    "escalation.act": N_("xử lý mục leo thang"),
+    "stats.read": N_("xem số liệu thống kê"),
+    "audit.read": N_("xem nhật ký truy cập"),
+    "audit.export": N_("tải về nhật ký truy cập"),
+    "account.self": N_("đổi thông tin tài khoản của mình"),
+    "dashboard.read": N_("xem trang của mình"),
+    "admin.manage": N_("quản trị tài khoản và cơ quan"),
+}
+TASK_ANSWERS = {
+    "accept": N_("Nhận nhiệm vụ %(task)s"),
+    "decline": N_("Báo không thực hiện được nhiệm vụ %(task)s"),
+    "complete": N_("Báo hoàn thành nhiệm vụ %(task)s"),
+}
+ESCALATION_ACTIONS = {
+    "acknowledge": N_("Nhận xử lý %(item)s"),
+    "reassign": N_("Giao %(item)s cho cơ quan khác"),
+    "extend": N_("Gia hạn %(item)s"),
+    "resend": N_("Gửi lại thông báo của %(item)s"),
+    "settle": N_("Ghi nhận đã báo cho cơ quan bằng cách khác, %(item)s"),
+}
+ACCOUNT_CHANGES = {
+    "password": N_("Đổi mật khẩu của mình"),
+    "notifications": N_("Đổi cách nhận thông báo và ngôn ngữ của mình"),
+    "logout_everywhere": N_("Đăng xuất khỏi mọi thiết bị"),
+    "user_created": N_("Tạo tài khoản %(user)s"),
+    "user_disabled": N_("Khóa tài khoản %(user)s"),
+    "password_reset": N_("Đặt lại mật khẩu của %(user)s"),
+}
+VIEWS = {
+    "case_list": N_("Xem danh sách hồ sơ: %(count)s hồ sơ %(codes)s"),
+    "case_search": N_("Tìm hồ sơ (từ tìm kiếm không được ghi lại): %(count)s hồ sơ %(codes)s"),
+    "task_list": N_("Xem danh sách nhiệm vụ: %(count)s nhiệm vụ của hồ sơ %(codes)s"),
+    "child_list": N_("Xem sổ trẻ em: %(count)s trẻ"),
+    "child_search": N_("Tìm trong sổ trẻ em (từ tìm kiếm không được ghi lại): %(count)s trẻ"),
+    "child": N_("Xem trẻ em số %(id)s trong sổ trẻ em, các hồ sơ %(codes)s"),
+    "dashboard": N_("Xem trang của mình"),
+    "dashboard_list": N_("Xem trang của mình, danh sách hồ sơ %(codes)s"),
+    "stats": N_("Xem số liệu thống kê (chỉ số đếm)"),
+    "escalation_queue": N_("Xem hàng đợi leo thang, các hồ sơ %(codes)s"),
+    "escalation": N_("Xem %(item)s"),
+    "audit_log": N_("Xem nhật ký truy cập"),
+    "user_list": N_("Xem danh sách tài khoản"),
+    "user": N_("Xem tài khoản %(user)s"),
+}
+CASE_VIEWS = {
+    "full": N_("Xem toàn bộ hồ sơ %(code)s"),
+    "task": N_("Xem hồ sơ %(code)s (phần dành cho cơ quan có nhiệm vụ)"),
+    "print": N_("Xem bản in của hồ sơ %(code)s"),
+    "form": N_("Mở biểu mẫu “%(step)s” của hồ sơ %(code)s"),
+    "task_page": N_("Xem nhiệm vụ %(task)s"),
+}
+MAX_CODES = 5
+
+
+def describe(entry: AuditEntry, people: Mapping[int, Person], lang: Lang) -> Sentence:
+    """One entry as a sentence (the codes stay in the entry and in the CSV export)."""
+    tr: Translate = translations(lang).gettext
+    detail: dict[str, Any] = dict(entry.detail or {})
+    person = people.get(entry.actor_id) if entry.actor_id is not None else None
+    role = person.role if person else _role(entry.role)
+    return Sentence(
+        who=_who(entry, person, tr),
+        role=label(role, lang) if role else "",
+        did=_did(entry, detail, people, lang, tr),
+        outcome=_outcome(entry, detail, tr),
+        refused=entry.outcome != "ok",
+        where=_where(entry, tr),
+    )
+
+
+def _role(value: str | None) -> Role | None:
+    return Role(value) if value in Role.__members__ else None
+
+
+def _who(entry: AuditEntry, person: Person | None, tr: Translate) -> str:
+    if person is not None:
+        return person.full_name
+    name = entry.username or ""
+    if name.startswith("cli:"):
+        return tr(N_("Lệnh quản trị trên máy chủ (người dùng %(name)s)")) % {"name": name[4:]}
+    if entry.action == "failed_login" and name:
+        return tr(N_("Ai đó đăng nhập bằng tên “%(name)s”")) % {"name": name}
+    return name or tr(N_("Không rõ"))
+
+
+def _codes(values: object, tr: Translate) -> str:
+    codes = [str(value) for value in values] if isinstance(values, list) else []
+    if not codes:
+        return ""
+    shown = ", ".join(codes[:MAX_CODES])
+    more = len(codes) - MAX_CODES
+    return shown + (tr(N_(" và %(n)s hồ sơ khác")) % {"n": more} if more > 0 else "")
+
+
+def _user(subject_id: str | None, people: Mapping[int, Person], tr: Translate) -> str:
+    person = people.get(int(subject_id)) if subject_id and subject_id.isdigit() else None
+    if person is None:
+        return tr(N_("số %(id)s")) % {"id": subject_id or "?"}
+    return f"{person.full_name} ({person.username})"
+
+
+def _did(  # one branch per kind of entry
+    entry: AuditEntry,
+    detail: dict[str, Any],
+    people: Mapping[int, Person],
+    lang: Lang,
+    tr: Translate,
+) -> str:
+    action, subject, subject_id = entry.action, entry.subject_type or "", entry.subject_id
+    case = str(detail.get("case") or "")
+    task = tr(N_("số %(id)s của hồ sơ %(case)s")) % {"id": subject_id, "case": case}
+    item = tr(N_("mục leo thang số %(id)s của hồ sơ %(case)s")) % {"id": subject_id, "case": case}
+    user = _user(subject_id, people, tr)
+    if action == "view" and subject == "case":
+        code = subject_id or ""
+        if "form" in detail:
+            definition = workflow.latest("child_protection")
+            step = event_title(definition, str(detail["form"]), lang, tr)
+            return tr(CASE_VIEWS["form"]) % {"step": step, "code": code}
+        if "print" in detail:
+            return tr(CASE_VIEWS["print"]) % {"code": code}
+        if detail.get("view") == "task" and "task" in detail:
+            shown = tr(N_("số %(id)s của hồ sơ %(case)s")) % {"id": detail["task"], "case": code}
+            return tr(CASE_VIEWS["task_page"]) % {"task": shown}
+        return tr(CASE_VIEWS.get(str(detail.get("view")), CASE_VIEWS["full"])) % {"code": code}
+    if action == "view":
+        key = subject
+        if subject in {"case_list", "child_list"} and detail.get("searched"):
+            key = subject.replace("_list", "_search")
+        if subject == "dashboard" and detail.get("cases"):
+            key = "dashboard_list"
+        listed = detail.get("cases") or []
+        counted = detail.get("tasks") if subject == "task_list" else detail.get("children", listed)
+        words = VIEWS.get(key)
+        if words is None:
+            return tr(N_("Xem %(what)s")) % {"what": f"{subject} {subject_id or ''}".strip()}
+        return tr(words) % {
+            "count": len(counted) if isinstance(counted, list) else 0,
+            "codes": _codes(listed, tr),
+            "id": subject_id,
+            "item": tr(N_("mục leo thang số %(id)s của hồ sơ %(case)s"))
+            % {"id": subject_id, "case": case},
+            "user": user,
+        }
+    if action == "create" and subject == "case":
+        if detail.get("replayed"):
+            return tr(N_("Gửi lại báo cáo đã nhận cho hồ sơ %(code)s (không tạo gì mới)")) % {
+                "code": subject_id
+            }
+        return tr(N_("Ghi nhận báo cáo vào hồ sơ %(code)s")) % {"code": subject_id}
+    if action == "event" and subject == "case":
+        definition = workflow.latest("child_protection")
+        step = event_title(definition, str(detail.get("event", "")), lang, tr)
+        return tr(N_("Thực hiện bước “%(step)s” của hồ sơ %(code)s")) % {
+            "step": step,
+            "code": subject_id,
+        }
+    if action == "update" and subject == "task":
+        words = TASK_ANSWERS.get(str(detail.get("action")), N_("Cập nhật nhiệm vụ %(task)s"))
+        return tr(words) % {"task": task}
+    if action == "update" and subject == "escalation":
+        words = ESCALATION_ACTIONS.get(str(detail.get("action")), N_("Cập nhật %(item)s"))
+        return tr(words) % {"item": item}
+    if action == "update" and subject == "agency":
+        return tr(N_("Sửa thư điện tử và số điện thoại của cơ quan số %(id)s")) % {"id": subject_id}
+    if action == "export":
+        return tr(N_("Tải về nhật ký truy cập (tệp CSV)"))
+    if action == "login":
+        return tr(N_("Đăng nhập"))
+    if action == "logout":
+        return tr(N_("Đăng xuất"))
+    if action == "failed_login":
+        return tr(N_("Đăng nhập"))
+    if action == "token_use":
+        if entry.outcome != "ok":
+            return tr(N_("Dùng một token API không có trong hệ thống"))
+        return tr(N_("Dùng token API số %(id)s")) % {"id": subject_id}
+    if action == "permission_denied":
+        attempt = tr(ATTEMPTS.get(str(detail.get("action")), N_("làm một việc")))
+        target = _target(subject, subject_id, tr)
+        return tr(N_("Thử %(attempt)s%(target)s")) % {"attempt": attempt, "target": target}
+    if action == "account":
+        change = str(detail.get("change", ""))
+        words = ACCOUNT_CHANGES.get(change, N_("Thay đổi tài khoản %(user)s"))
+        said = tr(words) % {"user": user}
+        if change == "user_created" and detail.get("role") in Role.__members__:
+            said += f" ({label(Role(str(detail['role'])), lang)})"
+        return said
+    return f"{action} {subject} {subject_id or ''}".strip()
+
+
+def _target(subject: str, subject_id: str | None, tr: Translate) -> str:
+    if not subject or not subject_id:
+        return ""
+    if subject == "case":
+        return " " + subject_id
+    if subject == "child":
+        return tr(N_(": trẻ em số %(id)s trong sổ trẻ em")) % {"id": subject_id}
+    if subject == "task":
+        return tr(N_(": nhiệm vụ số %(id)s")) % {"id": subject_id}
+    if subject == "escalation":
+        return tr(N_(": mục leo thang số %(id)s")) % {"id": subject_id}
+    return f": {subject} {subject_id}"
+
+
+def _outcome(entry: AuditEntry, detail: dict[str, Any], tr: Translate) -> str:
+    if entry.outcome == "ok":
+        return ""
+    said = tr(OUTCOMES.get(entry.outcome, N_("Không thành công")))
+    reason = REASONS.get(str(detail.get("reason")))
+    return f"{said}: {tr(reason)}" if reason else said
+
+
+def _where(entry: AuditEntry, tr: Translate) -> str:
+    how = tr(N_("qua token API")) if entry.token_id else ""
+    if entry.user_agent == "casework-cli":
+        how = tr(N_("trên máy chủ"))
+    return " · ".join(part for part in (entry.ip or "", how) if part)

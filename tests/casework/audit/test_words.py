@@ -1,0 +1,137 @@
+"""Every kind of entry the app writes reads as a sentence, in both languages, without the
+codes it is stored with (casework.audit.words)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from casework.accounts.models import Role
+from casework.audit.models import AuditEntry
+from casework.audit.words import Person, describe
+
+HOA = Person("Hoàng Thị Hoa", Role.caseworker, "canbo.hoa")
+PEOPLE = {7: HOA, 9: Person("Lý Văn Sơn", Role.admin, "quantri.son")}
+# (action, subject_type, subject_id, outcome, detail), as the views and services write them
+KINDS = [
+    ("view", "case", "CS-2026-00012", "ok", {"view": "full"}),
+    ("view", "case", "CS-2026-00012", "ok", {"view": "task"}),
+    ("view", "case", "CS-2026-00012", "ok", {"view": "task", "task": 4}),
+    ("view", "case", "CS-2026-00012", "ok", {"view": "full", "print": "ke-hoach"}),
+    ("view", "case", "CS-2026-00012", "ok", {"view": "full", "form": "submit_plan"}),
+    ("view", "case_list", None, "ok", {"cases": ["CS-2026-00012"], "searched": False}),
+    (
+        "view",
+        "case_list",
+        None,
+        "ok",
+        {"cases": [f"CS-2026-{n:05}" for n in range(9)], "searched": True},
+    ),
+    ("view", "task_list", None, "ok", {"tasks": [1, 2], "cases": ["CS-2026-00012"]}),
+    ("view", "child_list", None, "ok", {"children": [1, 2, 3], "searched": True}),
+    ("view", "child", "5", "ok", {"cases": ["CS-2026-00012"]}),
+    ("view", "dashboard", None, "ok", {}),
+    ("view", "dashboard", None, "ok", {"show": "overdue", "cases": ["CS-2026-00012"]}),
+    ("view", "stats", None, "ok", {}),
+    ("view", "escalation_queue", None, "ok", {"cases": ["CS-2026-00012"]}),
+    ("view", "escalation", "3", "ok", {"case": "CS-2026-00012"}),
+    ("view", "audit_log", None, "ok", {"username": "canbo.hoa"}),
+    ("view", "user_list", None, "ok", {}),
+    ("view", "user", "7", "ok", {}),
+    ("create", "case", "CS-2026-00012", "ok", {"report": 3, "replayed": False}),
+    ("create", "case", "CS-2026-00012", "ok", {"report": 3, "replayed": True}),
+    ("event", "case", "CS-2026-00012", "ok", {"event": "approve_plan"}),
+    *(
+        ("update", "task", "4", "ok", {"case": "CS-2026-00012", "action": verb})
+        for verb in ("accept", "decline", "complete")
+    ),
+    *(
+        ("update", "escalation", "3", "ok", {"case": "CS-2026-00012", "action": verb})
+        for verb in ("acknowledge", "reassign", "extend", "resend", "settle")
+    ),
+    ("update", "agency", "2", "ok", {"change": "contact"}),
+    ("export", "audit_log", None, "ok", {}),
+    ("login", "user", "7", "ok", {}),
+    ("logout", "user", "7", "ok", {}),
+    ("failed_login", "user", None, "bad_credentials", {}),
+    ("failed_login", "user", None, "locked", {}),
+    ("token_use", "token", "2", "ok", {}),
+    ("token_use", "token", "cwk_abcdefgh", "failed", {}),
+    *(
+        (
+            "permission_denied",
+            subject,
+            sid,
+            outcome,
+            {"action": action, "path": "/x", "reason": why},
+        )
+        for subject, sid, outcome, action, why in (
+            ("case", "CS-2026-00012", "hidden", "case.read", "not_found"),
+            ("child", "5", "hidden", "child.list", "not_found"),
+            (None, None, "denied", "escalation.act", "not_permitted"),
+            ("task", "4", "denied", "task.act", "task_of_another_agency"),
+            (None, None, "denied", "audit.read", "token_scope"),
+        )
+    ),
+    *(
+        ("account", "user", "9", "ok", {"change": change, "role": "caseworker"})
+        for change in (
+            "password",
+            "notifications",
+            "logout_everywhere",
+            "user_created",
+            "user_disabled",
+            "password_reset",
+        )
+    ),
+]
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize(("action", "subject", "subject_id", "outcome", "detail"), KINDS)
+def test_every_kind_of_entry_reads_as_a_sentence(
+    lang, action, subject, subject_id, outcome, detail
+):
+    entry = AuditEntry(
+        seq=1,
+        at=datetime(2026, 3, 2, tzinfo=UTC),
+        actor_id=7,
+        username="canbo.hoa",
+        role="caseworker",
+        action=action,
+        subject_type=subject,
+        subject_id=subject_id,
+        outcome=outcome,
+        detail=detail,
+        prev_hash="",
+        hash="",
+    )
+    said = describe(entry, PEOPLE, lang)
+    assert said.who == "Hoàng Thị Hoa"
+    assert said.did[:1].isupper()
+    assert said.refused == (outcome != "ok")
+    assert bool(said.outcome) == said.refused
+    words = f"{said.did} {said.outcome}"
+    # codes are snake_case or dotted ("permission_denied", "case.read"), or Python's words
+    for code in ("_", "case.", ".act", ".read", "hidden", "{", "%(", "True", "False", "None"):
+        assert code not in words, code
+    if lang == "en":  # Vietnamese only in a person's name
+        words = words.replace("Lý Văn Sơn", "")
+        assert not any(letter in words for letter in "ăâđêôơưạảấầẩẫậắằẳẵặ"), words
+
+
+def test_a_failed_login_names_the_name_typed_and_no_role():
+    entry = AuditEntry(
+        seq=1,
+        at=datetime(2026, 3, 2, tzinfo=UTC),
+        username="ai.do",
+        action="failed_login",
+        subject_type="user",
+        outcome="bad_credentials",
+        detail={},
+        prev_hash="",
+        hash="",
+    )
+    said = describe(entry, PEOPLE, "vi")
+    assert (said.who, said.role) == ("Ai đó đăng nhập bằng tên “ai.do”", "")
