@@ -290,6 +290,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The child is still temporarily separated: end the separation first",
     ),
     "guard_no_separation": ("Trẻ không đang bị cách ly", "The child is not separated"),
+    "guard_no_emergency_measures_due": (
+        "Hồ sơ không có thời hạn can thiệp khẩn cấp đang chạy",
+        "No emergency-protection clock is running on this case",
+    ),
     "guard_alternative_care_active": (
         "Trẻ đang được chăm sóc thay thế",
         "The child is already in alternative care",

@@ -20,6 +20,7 @@ from casework.cases import workflow
 from casework.cases.models import ProtectionCase, Task, TaskStatus
 from casework.cases.service import CAREGIVING_PERPETRATORS
 from casework.children.models import Child
+from casework.deadlines.models import CaseDeadline, DeadlineStatus
 from casework.intake.models import Report, ReportHarmForm
 from casework.tasks.service import ChildPlace
 
@@ -27,10 +28,23 @@ _R = Report.__table__
 _F = ReportHarmForm.__table__
 _C = Child.__table__
 _T = Task.__table__
+_D = CaseDeadline.__table__
 
 _PLANNED = (
     sa.select(sa.func.count())
     .where(_T.c.case_id == _R.c.case_id, _T.c.status == TaskStatus.planned)
+    .scalar_subquery()
+)
+# Whether the 12-hour emergency-protection clock runs: a later report can start it after
+# the case has left the emergency step, and the measures must still be recordable there.
+_EMERGENCY_DUE = (
+    sa.select(sa.func.count())
+    .where(
+        _D.c.case_id == _R.c.case_id,
+        _D.c.task_id.is_(None),
+        _D.c.kind == "emergency_measures",
+        _D.c.status == DeadlineStatus.running,
+    )
     .scalar_subquery()
 )
 _FACTS = (
@@ -45,6 +59,7 @@ _FACTS = (
         _C.c.date_of_birth,
         _C.c.village_id,
         _PLANNED,
+        _EMERGENCY_DUE,
     )
     .select_from(
         _R.join(_C, _C.c.id == sa.bindparam("child_id")).outerjoin(_F, _F.c.report_id == _R.c.id)
@@ -63,6 +78,7 @@ class CaseFacts:
     birth_year: int
     date_of_birth: date | None
     planned_tasks: int
+    emergency_measures_due: bool
     place: ChildPlace
     # Per report: the harm facts it gave and its setting (a later report routes only what
     # is new).
@@ -98,6 +114,7 @@ def read(session: Session, *, case: ProtectionCase) -> CaseFacts:
         birth_year=first.birth_year,
         date_of_birth=first.date_of_birth,
         planned_tasks=first[9],
+        emergency_measures_due=first[10] > 0,
         place=ChildPlace(school_name=first.school_name, village_id=first.village_id),
         reports=reports,
     )
@@ -151,6 +168,7 @@ def for_engine(
         alternative_care_active=alternative_care_active(case),
         review_stable=case.review_stable,
         plan_task_count=known.planned_tasks,
+        emergency_measures_due=known.emergency_measures_due,
         actor_role=actor.role,
         extra=extra,
     )

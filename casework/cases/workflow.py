@@ -57,7 +57,12 @@ def _alternative_care_is_active(facts: Facts) -> str | None:
     return None if facts.get("alternative_care_active") else "guard_no_alternative_care"
 
 
+def _emergency_measures_due(facts: Facts) -> str | None:
+    return None if facts.get("emergency_measures_due") else "guard_no_emergency_measures_due"
+
+
 GUARDS: dict[str, Guard] = {
+    "emergency_measures_due": _emergency_measures_due,
     "no_alternative_care": _no_alternative_care,
     "alternative_care_is_active": _alternative_care_is_active,
     "actor_is_supervisor": _actor_is_supervisor,
@@ -72,6 +77,7 @@ FACTS = (
     "is_emergency",
     "unsubstantiated",
     "is_monitoring",
+    "plan_to_draft",
     "enrolled",
     "harm_violence",
     "harm_exploitation",
@@ -142,6 +148,7 @@ def case_facts(
     review_stable: bool | None,
     plan_task_count: int,
     actor_role: str | None,
+    emergency_measures_due: bool = False,
     extra: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The facts the guards and the definition's conditions read."""
@@ -158,6 +165,9 @@ def case_facts(
         "substantiated": substantiated,
         "unsubstantiated": substantiated is False,
         "is_monitoring": state == "monitoring",
+        # The plan is still to be drawn up (emergency measures then start its clock).
+        "plan_to_draft": state in ("emergency", "planning"),
+        "emergency_measures_due": emergency_measures_due,
         "enrolled": bool(school_name),
         "perpetrator_caregiving": perpetrator_caregiving,
         "under_6": age_years < 6,

@@ -50,10 +50,22 @@ def test_emergency_intake_runs_the_twelve_hour_clock_from_first_receipt():
 
 def test_emergency_measures_arm_the_plan_deadline_from_that_moment():
     later = RECEIVED + timedelta(hours=6)
-    step = ENGINE.fire("emergency", "record_emergency_measures", ctx(now=later, is_emergency=True))
+    step = ENGINE.fire(
+        "emergency",
+        "record_emergency_measures",
+        ctx(now=later, is_emergency=True, plan_to_draft=True),
+    )
     assert step.dest == "planning"
     assert MeetDeadline("emergency_measures") in step.effects
     assert armed(step)["plan_draft"].starts_at == later
+
+
+def test_measures_recorded_once_the_plan_is_approved_stay_and_arm_no_plan_clock():
+    facts = {"is_emergency": True, "emergency_measures_due": True}
+    step = ENGINE.fire("intervention", "record_emergency_measures", ctx(**facts))
+    assert step.dest == "intervention"
+    assert MeetDeadline("emergency_measures") in step.effects
+    assert "plan_draft" not in armed(step)
 
 
 def test_assessment_finding_an_emergency_goes_to_emergency_and_stops_the_plan_clock():

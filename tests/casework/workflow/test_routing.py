@@ -3,6 +3,8 @@ from the first receipt (through the API, as the 111 hotline and the commune use 
 
 from __future__ import annotations
 
+from tests.factories.events import emergency_measures, mau_02
+
 
 def tasks_by_kind(case) -> dict[str, dict]:
     return {t["kind"]: t for t in case["tasks"]}
@@ -123,3 +125,62 @@ def test_a_child_neglected_at_home_is_supported_not_an_emergency_by_default(stor
     case = story.case(code)
     assert case["is_emergency"] is False
     assert {t["agency_kind"] for t in case["tasks"]} == {"culture_social", "womens_union"}
+
+
+def _planning(story) -> str:
+    """A case found not to be an emergency, its plan being drawn up."""
+    code = story.intake()
+    story.fire(code, "start_assessment")
+    story.fire(code, "complete_assessment", **mau_02(emergency=False))
+    assert story.case(code)["status"] == "planning"
+    return code
+
+
+def test_a_later_emergency_while_the_plan_is_drafted_gets_its_measures_recorded(story):
+    """The 12 hours a later report starts can be met where the case stands, and the plan
+    then counts its 5 working days from the measures, as on the emergency path."""
+    code = _planning(story)
+    story.intake(channel="school", perpetrator_relation="parent")
+    options = {o["event"]: o for o in story.case(code)["allowed_events"]}
+    assert options["record_emergency_measures"]["allowed"] is True
+    story.pass_time(hours=2)  # 11:00
+
+    case = story.fire(code, "record_emergency_measures", **emergency_measures())
+
+    assert case["status"] == "planning"
+    clocks = {d["kind"]: d for d in case["deadlines"] if d["task_id"] is None}
+    assert clocks["emergency_measures"]["status"] == "met"
+    assert story.deadlines(code)["plan_draft"]["starts_at"] == "2026-03-02T11:00:00+07:00"
+
+
+def test_a_later_emergency_after_approval_is_met_without_a_new_plan_clock(story, agencies):
+    code = _planning(story)
+    story.fire(
+        code,
+        "submit_plan",
+        tasks=[
+            {
+                "agency_id": agencies["health_station"],
+                "title": "Khám sức khỏe định kỳ cho trẻ",
+                "starts_at": "2026-03-03T08:00:00+07:00",
+                "due_at": "2026-05-30T17:00:00+07:00",
+            }
+        ],
+    )
+    story.fire(code, "approve_plan", as_="supervisor")
+    story.intake(channel="school", perpetrator_relation="parent")
+    assert "emergency_measures" in story.deadlines(code)
+
+    case = story.fire(code, "record_emergency_measures", **emergency_measures())
+
+    assert case["status"] == "intervention"
+    assert "emergency_measures" not in story.deadlines(code)
+    assert "plan_draft" not in story.deadlines(code)
+
+
+def test_emergency_measures_are_refused_where_no_emergency_clock_runs(story):
+    code = _planning(story)
+    options = {o["event"]: o for o in story.case(code)["allowed_events"]}
+    reasons = [r["code"] for r in options["record_emergency_measures"]["reasons"]]
+    assert reasons == ["guard_no_emergency_measures_due"]
+    story.fire(code, "record_emergency_measures", expect=409, **emergency_measures())
