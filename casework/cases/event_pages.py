@@ -40,6 +40,7 @@ from casework.cases.wording import (
 )
 from casework.children.models import Child
 from casework.clock import Clock
+from casework.communes import service as commune_service
 from casework.config import Settings
 from casework.db import run_in_transaction
 from casework.deps import ClockDep, SessionFactoryDep, SettingsDep
@@ -108,7 +109,7 @@ def _screen(
     options = flow.options(session, case=case, actor=actor, now=now, tz=settings.tz)
     agencies = lookups.plan_agencies(session, commune_id=case.commune_id)
     decision = DECISIONS.get(event)
-    calendar = flow.calendar_for(session, commune_id=case.commune_id, tz=settings.tz)
+    calendar = commune_service.working_calendar(session, commune_id=case.commune_id, tz=settings.tz)
     proposed: dict[str, date] = {}
 
     def form_of(name: str) -> EventForm:

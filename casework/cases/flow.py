@@ -25,7 +25,7 @@ from casework.cases import workflow
 from casework.cases.events import EventPayload, SubmitPlan
 from casework.cases.models import CaseStatus, ProtectionCase, Task
 from casework.cases.schemas import CaseRead, EventOptionRead, Reason
-from casework.communes.models import CommuneDayOff
+from casework.communes import service as commune_service
 from casework.deadlines import service as deadline_service
 from casework.deadlines.service import NewClock
 from casework.errors import Conflict, FieldError, InvalidInput
@@ -83,22 +83,6 @@ def _out_of_range(wrong: DateOutOfRange) -> FieldError:
         return FieldError((wrong.field,), "due_in_past", {"earliest": earliest})
     latest = f"{wrong.latest:%d/%m/%Y}"
     return FieldError((wrong.field,), "due_out_of_range", {"earliest": earliest, "latest": latest})
-
-
-_DAYS_OFF = sa.select(CommuneDayOff.day, CommuneDayOff.make_up).where(
-    CommuneDayOff.commune_id == sa.bindparam("commune_id")
-)
-
-
-def calendar_for(session: Session, *, commune_id: int, tz: ZoneInfo) -> WorkingCalendar:
-    """The commune's working days: the national calendar with its own days off and
-    make-up working days."""
-    rows = session.connection().execute(_DAYS_OFF, {"commune_id": commune_id}).all()
-    return WorkingCalendar(
-        tz,
-        extra_days_off=[day for day, make_up in rows if not make_up],
-        extra_working_days=[day for day, make_up in rows if make_up],
-    )
 
 
 def engine_of(case: ProtectionCase) -> Engine:
@@ -231,7 +215,7 @@ def _read(
         else {}
     )
     calendar = (
-        calendar_for(session, commune_id=case.commune_id, tz=tz)
+        commune_service.working_calendar(session, commune_id=case.commune_id, tz=tz)
         if engine.needs_calendar(event)
         else WorkingCalendar(tz, extra_days_off=None)
     )

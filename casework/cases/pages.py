@@ -21,6 +21,7 @@ from casework.authz import policy, scopes
 from casework.authz.deps import Allowed, CaseAccess, case_for
 from casework.authz.policy import Action, CaseView
 from casework.cases import case_page, flow, lookups, printing, recorded, use_cases
+from casework.cases import listing as case_listing
 from casework.cases import service as case_service
 from casework.cases.event_pages import router as event_router
 from casework.cases.models import CaseStatus, ProtectionCase, RiskLevel
@@ -98,7 +99,7 @@ def case_list(
         "" if masked or owner not in OWNER_FILTERS else owner,
     )
     number = int(page) if page and page.isdigit() and 0 < int(page) < 10_000 else 1
-    found = case_service.search(
+    found = case_listing.search(
         session,
         scope=scopes.visible_cases(actor),
         masked=masked,
@@ -108,7 +109,7 @@ def case_list(
         village=filters.village or None,
         emergency=True if filters.emergency else None,
         q=filters.q or None,
-        owner=case_service.Owner.of(filters.owner, me=actor.user_id),
+        owner=case_listing.Owner.of(filters.owner, me=actor.user_id),
         params=PageParams(page=number, page_size=PAGE_SIZE),
         tz=settings.tz,
     )

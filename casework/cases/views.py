@@ -15,7 +15,7 @@ from casework.authz import policy, scopes
 from casework.authz.deps import Allowed, CaseAccess, case_for
 from casework.authz.policy import Action, CaseView
 from casework.cases import flow, use_cases
-from casework.cases import service as case_service
+from casework.cases import listing as case_listing
 from casework.cases.events import PAYLOADS, payload_model
 from casework.cases.models import CaseStatus, ProtectionCase, RiskLevel
 from casework.cases.schemas import AgencyCaseRead, AssignCase, CaseRead, CaseSummary, TakeCase
@@ -175,7 +175,7 @@ def list_cases(
     """The cases the caller may see, newest first, filtered; name search ignores diacritics
     and case. An agency sees only cases where it has a task, without risk or child id."""
     masked = policy.list_view(actor) != CaseView.full
-    page = case_service.search(
+    page = case_listing.search(
         session,
         scope=scopes.visible_cases(actor),
         masked=masked,
@@ -186,7 +186,7 @@ def list_cases(
         q=q,
         params=params,
         tz=settings.tz,
-        owner=None if masked else case_service.Owner.of(owner, me=actor.user_id),
+        owner=None if masked else case_listing.Owner.of(owner, me=actor.user_id),
     )
     write_audit(
         request,

@@ -25,6 +25,22 @@ class CommuneOverview:
     open_cases: int
 
 
+_DAYS_OFF = sa.select(CommuneDayOff.day, CommuneDayOff.make_up).where(
+    CommuneDayOff.commune_id == sa.bindparam("commune_id")
+)
+
+
+def working_calendar(session: Session, *, commune_id: int, tz: ZoneInfo) -> WorkingCalendar:
+    """The commune's working days: the national calendar with its own days off and
+    make-up working days."""
+    rows = session.connection().execute(_DAYS_OFF, {"commune_id": commune_id}).all()
+    return WorkingCalendar(
+        tz,
+        extra_days_off=[day for day, make_up in rows if not make_up],
+        extra_working_days=[day for day, make_up in rows if make_up],
+    )
+
+
 def overview(session: Session) -> list[CommuneOverview]:
     """Each commune with its number of open cases (counts only, no personal data)."""
     open_cases = (

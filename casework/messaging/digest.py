@@ -18,8 +18,8 @@ from sqlmodel import Session
 from casework import notices
 from casework.accounts.models import Role, User
 from casework.agencies.models import Agency
-from casework.cases.flow import calendar_for
 from casework.cases.models import CaseStatus, ProtectionCase, Task, TaskStatus
+from casework.communes import service as commune_service
 from casework.communes.models import Commune
 from notifications.outbox import enqueue_many
 
@@ -31,7 +31,11 @@ OPEN = (TaskStatus.open, TaskStatus.accepted)
 
 def _working_communes(session: Session, *, day: date, tz: ZoneInfo) -> list[int]:
     ids = session.execute(sa.select(Commune.id)).scalars().all()
-    return [c for c in ids if calendar_for(session, commune_id=c, tz=tz).is_working_day(day)]
+    return [
+        c
+        for c in ids
+        if commune_service.working_calendar(session, commune_id=c, tz=tz).is_working_day(day)
+    ]
 
 
 def enqueue(session: Session, *, now: datetime, tz: ZoneInfo) -> int:
