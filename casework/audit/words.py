@@ -76,8 +76,11 @@ ATTEMPTS = {
     "case.event": N_("thực hiện một bước xử lý hồ sơ"),
     "task.act": N_("trả lời nhiệm vụ"),
     "child.list": N_("xem sổ trẻ em"),
-    "escalation.list": N_("xem hàng đợi leo thang"),
-    "escalation.act": N_("xử lý mục leo thang"),
+    "escalation.list": N_("xem việc cần lãnh đạo xử lý"),
+    "escalation.act": N_("xử lý một việc cần lãnh đạo xử lý"),
+    "case.assign": N_("giao người phụ trách hồ sơ"),
+    "case.take": N_("nhận phụ trách hồ sơ"),
+    "calendar.manage": N_("sửa lịch làm việc của xã"),
     "stats.read": N_("xem số liệu thống kê"),
     "audit.read": N_("xem nhật ký truy cập"),
     "audit.export": N_("tải về nhật ký truy cập"),
@@ -97,6 +100,14 @@ ESCALATION_ACTIONS = {
     "resend": N_("Gửi lại thông báo của %(item)s"),
     "settle": N_("Ghi nhận đã báo cho cơ quan bằng cách khác, %(item)s"),
 }
+OWNER_CHANGES = {
+    "assign": N_("Giao hồ sơ %(code)s cho %(user)s phụ trách"),
+    "take": N_("Nhận phụ trách hồ sơ %(code)s"),
+}
+CALENDAR_CHANGES = {
+    "add": N_("Thêm ngày %(day)s vào lịch làm việc của xã"),
+    "remove": N_("Xóa ngày %(day)s khỏi lịch làm việc của xã"),
+}
 ACCOUNT_CHANGES = {
     "password": N_("Đổi mật khẩu của mình"),
     "notifications": N_("Đổi cách nhận thông báo và ngôn ngữ của mình"),
@@ -115,7 +126,8 @@ VIEWS = {
     "dashboard": N_("Xem trang của mình"),
     "dashboard_list": N_("Xem trang của mình, danh sách hồ sơ %(codes)s"),
     "stats": N_("Xem số liệu thống kê (chỉ số đếm)"),
-    "escalation_queue": N_("Xem hàng đợi leo thang, các hồ sơ %(codes)s"),
+    "escalation_queue": N_("Xem việc cần lãnh đạo xử lý, các hồ sơ %(codes)s"),
+    "commune_calendar": N_("Xem lịch làm việc của xã (ngày nghỉ riêng, ngày làm bù)"),
     "escalation": N_("Xem %(item)s"),
     "audit_log": N_("Xem nhật ký truy cập"),
     "user_list": N_("Xem danh sách tài khoản"),
@@ -188,7 +200,10 @@ def _did(  # one branch per kind of entry
     action, subject, subject_id = entry.action, entry.subject_type or "", entry.subject_id
     case = str(detail.get("case") or "")
     task = tr(N_("số %(id)s của hồ sơ %(case)s")) % {"id": subject_id, "case": case}
-    item = tr(N_("mục leo thang số %(id)s của hồ sơ %(case)s")) % {"id": subject_id, "case": case}
+    item = tr(N_("việc số %(id)s cần lãnh đạo xử lý của hồ sơ %(case)s")) % {
+        "id": subject_id,
+        "case": case,
+    }
     user = _user(subject_id, people, tr)
     if action == "view" and subject == "case":
         code = subject_id or ""
@@ -217,7 +232,7 @@ def _did(  # one branch per kind of entry
             "count": len(counted) if isinstance(counted, list) else 0,
             "codes": _codes(listed, tr),
             "id": subject_id,
-            "item": tr(N_("mục leo thang số %(id)s của hồ sơ %(case)s"))
+            "item": tr(N_("việc số %(id)s cần lãnh đạo xử lý của hồ sơ %(case)s"))
             % {"id": subject_id, "case": case},
             "user": user,
         }
@@ -240,6 +255,17 @@ def _did(  # one branch per kind of entry
     if action == "update" and subject == "escalation":
         words = ESCALATION_ACTIONS.get(str(detail.get("action")), N_("Cập nhật %(item)s"))
         return tr(words) % {"item": item}
+    if action == "update" and subject == "case":
+        words = OWNER_CHANGES.get(str(detail.get("action")), N_("Cập nhật hồ sơ %(code)s"))
+        return tr(words) % {
+            "code": subject_id,
+            "user": _user(str(detail.get("to_user_id")), people, tr),
+        }
+    if action == "update" and subject == "commune_calendar":
+        words = CALENDAR_CHANGES.get(str(detail.get("action")), N_("Sửa lịch làm việc của xã"))
+        day = str(detail.get("day") or "")
+        shown = "/".join(reversed(day.split("-"))) if day else "?"
+        return tr(words) % {"day": shown}
     if action == "update" and subject == "agency":
         return tr(N_("Sửa thư điện tử và số điện thoại của cơ quan số %(id)s")) % {"id": subject_id}
     if action == "export":
@@ -278,7 +304,7 @@ def _target(subject: str, subject_id: str | None, tr: Translate) -> str:
     if subject == "task":
         return tr(N_(": nhiệm vụ số %(id)s")) % {"id": subject_id}
     if subject == "escalation":
-        return tr(N_(": mục leo thang số %(id)s")) % {"id": subject_id}
+        return tr(N_(": việc số %(id)s cần lãnh đạo xử lý")) % {"id": subject_id}
     return f": {subject} {subject_id}"
 
 

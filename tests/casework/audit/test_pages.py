@@ -141,7 +141,7 @@ def test_changes_and_logins_read_as_sentences(client, world, headers_for, browse
     page = browser(client, browser_for, world.own.people["auditor"]).get("/nhat-ky").text
     assert f"Thực hiện bước “Bắt đầu đánh giá nguy cơ ban đầu” của hồ sơ {code}" in page
     assert f"Nhận nhiệm vụ số {task.id} của hồ sơ {code}" in page
-    assert f"Nhận xử lý mục leo thang số {escalation} của hồ sơ {code}" in page
+    assert f"Nhận xử lý việc số {escalation} cần lãnh đạo xử lý của hồ sơ {code}" in page
     assert "testclient · qua token API" in page
     assert "Ai đó đăng nhập bằng tên “ai.do”" in page
     assert "Không thành công: sai tên đăng nhập hoặc mật khẩu" in page

@@ -9,7 +9,8 @@ import pytest
 
 from casework.accounts.models import Role
 from casework.audit.models import AuditEntry
-from casework.audit.words import Person, describe
+from casework.audit.words import ATTEMPTS, Person, describe
+from casework.authz.policy import Action
 
 HOA = Person("Hoàng Thị Hoa", Role.caseworker, "canbo.hoa")
 PEOPLE = {7: HOA, 9: Person("Lý Văn Sơn", Role.admin, "quantri.son")}
@@ -51,6 +52,13 @@ KINDS = [
         for verb in ("acknowledge", "reassign", "extend", "resend", "settle")
     ),
     ("update", "agency", "2", "ok", {"change": "contact"}),
+    ("update", "case", "CS-2026-00012", "ok", {"action": "assign", "to_user_id": 7}),
+    ("update", "case", "CS-2026-00012", "ok", {"action": "take", "to_user_id": 7}),
+    ("view", "commune_calendar", "CHAUSON-DEMO", "ok", {}),
+    *(
+        ("update", "commune_calendar", "CHAUSON-DEMO", "ok", {"action": verb, "day": "2026-03-09"})
+        for verb in ("add", "remove")
+    ),
     ("export", "audit_log", None, "ok", {}),
     ("login", "user", "7", "ok", {}),
     ("logout", "user", "7", "ok", {}),
@@ -71,6 +79,8 @@ KINDS = [
             ("child", "5", "hidden", "child.list", "not_found"),
             (None, None, "denied", "escalation.act", "not_permitted"),
             ("task", "4", "denied", "task.act", "task_of_another_agency"),
+            ("case", "CS-2026-00012", "denied", "case.assign", "not_permitted"),
+            (None, None, "denied", "calendar.manage", "not_permitted"),
             (None, None, "denied", "audit.read", "token_scope"),
         )
     ),
@@ -135,3 +145,23 @@ def test_a_failed_login_names_the_name_typed_and_no_role():
     )
     said = describe(entry, PEOPLE, "vi")
     assert (said.who, said.role) == ("Ai đó đăng nhập bằng tên “ai.do”", "")
+
+
+def test_every_action_the_policy_names_has_its_words():
+    assert {action.value for action in Action} <= ATTEMPTS.keys()
+
+
+def test_the_escalation_queue_is_named_as_on_the_pages():
+    entry = AuditEntry(
+        seq=1,
+        at=datetime(2026, 3, 2, tzinfo=UTC),
+        actor_id=7,
+        action="view",
+        subject_type="escalation_queue",
+        outcome="ok",
+        detail={"cases": ["CS-2026-00012"]},
+        prev_hash="",
+        hash="",
+    )
+    said = describe(entry, PEOPLE, "vi")
+    assert said.did == "Xem việc cần lãnh đạo xử lý, các hồ sơ CS-2026-00012"
