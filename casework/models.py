@@ -9,6 +9,7 @@ from casework.communes.models import Commune, CommuneDayOff, Village
 from casework.deadlines.models import CaseDeadline, DeadlineTimer
 from casework.escalations.models import Escalation
 from casework.intake.models import IdempotencyRecord, Report, ReportHarmForm
+from casework.registry.models import ChildSupport, RegistryProposal
 from notifications.models import OutboxMessage
 
 __all__ = [
@@ -27,6 +28,8 @@ __all__ = [
     "Caregiver",
     "Child",
     "ChildCircumstance",
+    "ChildSupport",
+    "RegistryProposal",
     "Commune",
     "IdempotencyRecord",
     "ProtectionCase",

@@ -48,9 +48,21 @@ def run_migrations_online() -> None:
     url = config.get_main_option("sqlalchemy.url") or None
     engine = make_engine(get_settings(), url=url)
     with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
+        if sqlite:
+            # Batch mode rebuilds a SQLite table by copy, drop and rename; with foreign keys
+            # on, dropping a table other rows point at fails. Off for the run (a pragma that
+            # only works outside a transaction), then every reference is checked.
+            conn.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
         _configure(conn)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            raw = conn.connection.dbapi_connection
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+            raw.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"migration left broken references: {broken[:5]}")
     engine.dispose()
 
 

@@ -99,7 +99,10 @@ register_labels(
 class Child(SQLModel, table=True):
     """A child known to the commune. ``birth_year`` is exact when ``date_of_birth`` is set."""
 
-    __table_args__ = (sa.Index("ix_child_match", "commune_id", "name_key", "birth_year"),)
+    __table_args__ = (
+        sa.Index("ix_child_match", "commune_id", "name_key", "birth_year"),
+        sa.Index("ix_child_register_order", "commune_id", "sort_key"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     commune_id: int = Field(foreign_key="commune.id", index=True)
@@ -123,6 +126,17 @@ class Child(SQLModel, table=True):
     poverty_status: PovertyStatus = choice_field(
         PovertyStatus, default=PovertyStatus.none, sa_column_kwargs=sensitive_info()
     )
+    sort_key: str = sensitive(
+        default="",
+        max_length=200,
+        description="Vietnamese list order: given name, then middle and family name",
+    )
+    merged_into_id: int | None = Field(
+        default=None,
+        foreign_key="child.id",
+        index=True,
+        description="Set when this record was merged into another: a pointer, kept for links",
+    )
     created_at: datetime
     updated_at: datetime
     version: int = Field(default=1)
@@ -142,14 +156,64 @@ class Caregiver(SQLModel, table=True):
     phone: str | None = sensitive(default=None, max_length=20, description="E.164")
 
 
+class MembershipEnd(StrEnum):
+    """Why a child left a group: the row stays, with its end date and this reason."""
+
+    turned_16 = "turned_16"
+    turned_18 = "turned_18"
+    moved_away = "moved_away"
+    circumstance_ended = "circumstance_ended"
+    died = "died"
+    recorded_in_error = "recorded_in_error"
+
+
+register_labels(
+    {
+        MembershipEnd.turned_16: ("Đủ 16 tuổi", "Turned 16"),
+        MembershipEnd.turned_18: ("Đủ 18 tuổi", "Turned 18"),
+        MembershipEnd.moved_away: ("Chuyển đi nơi khác", "Moved away"),
+        MembershipEnd.circumstance_ended: ("Không còn hoàn cảnh đặc biệt", "Circumstance ended"),
+        MembershipEnd.died: ("Đã chết", "Died"),
+        MembershipEnd.recorded_in_error: ("Ghi nhầm", "Recorded in error"),
+    }
+)
+
+
 class ChildCircumstance(SQLModel, table=True):
-    """Membership of one special-circumstance group over a period (reviewed monthly)."""
+    """Membership of one special-circumstance group over a period (reviewed monthly).
+
+    History is never overwritten: a membership that ends keeps its row with ``until``,
+    ``ended_reason`` and who decided; a new period is a new row. ``at_risk`` rows are
+    children "có nguy cơ rơi vào hoàn cảnh đặc biệt" (seed 000): listed and reviewed, never
+    counted in the 14 groups.
+    """
 
     __tablename__ = "child_circumstance"
+    __table_args__ = (
+        sa.Index(
+            "uq_child_circumstance_one_current",
+            "child_id",
+            "group",
+            "at_risk",
+            unique=True,
+            sqlite_where=sa.text("until IS NULL"),
+            postgresql_where=sa.text("until IS NULL"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     child_id: int = Field(foreign_key="child.id", index=True)
     group: CircumstanceGroup = choice_field(CircumstanceGroup, sa_column_kwargs=sensitive_info())
-    subgroup: str | None = sensitive(default=None, max_length=120)
+    subgroup: str | None = sensitive(
+        default=None, max_length=120, description="Code of a sub-group of NĐ56/2017 Đ3–16"
+    )
+    at_risk: bool = Field(default=False, description="At risk of the group, not in it")
     since: date
     until: date | None = None
+    evidence: str | None = sensitive(default=None, max_length=500)
+    decided_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    source_case_id: int | None = Field(default=None, foreign_key="protection_case.id")
+    ended_reason: MembershipEnd | None = choice_field(MembershipEnd, default=None, nullable=True)
+    end_evidence: str | None = sensitive(default=None, max_length=500)
+    ended_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+    recorded_at: datetime | None = None

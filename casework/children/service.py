@@ -142,6 +142,7 @@ def create_child(
         commune_id=commune_id,
         full_name=data.full_name,
         name_key=text.fold(data.full_name),
+        sort_key=text.sort_key(data.full_name),
         personal_id=data.personal_id,
         date_of_birth=data.date_of_birth,
         birth_year=birth_year,
