@@ -113,6 +113,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Digit 4 of the personal identification number is {digit}, which means born before "
         "2000 or after 2099: not a child",
     ),
+    "personal_id_province": (
+        "Số định danh cá nhân bắt đầu bằng {code}: không phải mã tỉnh, thành phố nơi đăng ký "
+        "khai sinh nào (3 chữ số đầu, ví dụ 020 là Lạng Sơn)",
+        "The personal identification number starts with {code}, which is no province's "
+        "birth-registration code (the first 3 digits, e.g. 020 for Lạng Sơn)",
+    ),
     "personal_id_sex_mismatch": (
         "Số định danh cá nhân ghi giới tính {id_sex}, nhưng hồ sơ ghi {record_sex}",
         "The personal identification number says {id_sex_en}, the record says {record_sex_en}",

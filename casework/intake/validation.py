@@ -15,6 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from casework.base import label
+from casework.children import personal_id
 from casework.children.personal_id import PersonalId
 from casework.config import DEFAULT_LATE_REPORT_DAYS
 from casework.errors import FieldError
@@ -115,6 +116,10 @@ def _child_errors(child: Known, *, received: datetime | None, today: Today) -> l
 def _personal_id_errors(child: Known) -> list[FieldError]:
     pid = PersonalId(child["personal_id"])
     errors: list[FieldError] = []
+    if not personal_id.province_known(pid.digits):
+        errors.append(
+            FieldError(("child", "personal_id"), "personal_id_province", {"code": pid.digits[:3]})
+        )
     if pid.sex != child["sex"]:
         errors.append(
             FieldError(
