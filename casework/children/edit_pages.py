@@ -27,6 +27,7 @@ from casework.children import form as child_form
 from casework.children.editing_schemas import ChildPatch, ChildRegister
 from casework.children.models import Child, DisabilityLevel, PovertyStatus
 from casework.children.schemas import ChildFields
+from casework.children.views import shown
 from casework.db import run_in_transaction
 from casework.deps import ClockDep, SessionFactoryDep, SettingsDep
 from casework.errors import InvalidInput, describe
@@ -97,12 +98,7 @@ def register_child(
         errors = _errors_of(refused, lang)
         return _form(request, actor, factory, typed, errors=errors, status_code=422)
     except editing.PossibleDuplicates as refused:
-        ids = [candidate.id for candidate in refused.candidates]
-        write_audit(
-            request,
-            actor,
-            Record(AuditAction.view, "child_list", None, detail={"children": ids}),
-        )
+        shown(request, actor, refused.candidates, searched=False)
         return _form(request, actor, factory, typed, duplicates=refused.candidates, status_code=409)
     return redirect(f"/tre-em/{child.id}?xong=dang-ky")
 

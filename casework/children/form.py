@@ -25,7 +25,7 @@ from casework.children.schemas import ChildFields
 from casework.errors import FieldError, describe, from_pydantic
 from casework.partial import readable
 from casework.web.date_fields import DateField, check
-from casework.web.forms import FormErrors, field_id, nest
+from casework.web.forms import FormErrors, field_id, in_page_order, nest, worded
 
 BIRTH = DateField("date_of_birth")
 CARER_PARTS = ("full_name", "relation", "phone")
@@ -161,7 +161,7 @@ def parse(
         data = model.model_validate({**payload, **extra})
     except ValidationError as exc:
         flagged = [error.loc for error in problems]
-        found = [_worded(from_pydantic(e)) for e in exc.errors()]
+        found = [worded(from_pydantic(e), CHOICES) for e in exc.errors()]
         problems.extend(e for e in found if not any(e.loc[: len(f)] == f for f in flagged))
     refused = {error.loc for error in problems}
     known = readable(ChildFields, payload)
@@ -173,25 +173,13 @@ def parse(
     raise FormInvalid(page_errors(problems, lang, parts))
 
 
-def _worded(error: FieldError) -> FieldError:
-    """A radio left unanswered asks to choose, not to type."""
-    if error.code == "missing" and error.loc in CHOICES:
-        return replace(error, code=CHOICES[error.loc])
-    return error
-
-
-def _place(error: FieldError) -> int:
-    head = str(error.loc[0]) if error.loc else ""
-    return FIELDS.index(head) if head in FIELDS else len(FIELDS)
-
-
 def page_errors(
     errors: Iterable[FieldError], lang: Lang, parts: Mapping[str, str] | None = None
 ) -> PageErrors:
     """The summary (page order, each a link to its input) and the message next to each
     input; a caregiver's row is named in the summary ("Dòng 2: …")."""
     found = PageErrors(parts=dict(parts or {}))
-    for error in sorted(errors, key=_place):
+    for error in in_page_order(errors, FIELDS):
         message = describe(error, lang)
         group = field_id(error.loc) if error.loc else ""
         if group == "birth_year_estimate":

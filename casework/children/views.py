@@ -66,34 +66,30 @@ def listed(
     page = child_service.search(
         session, scope=scopes.visible_children(actor), commune_code=commune, q=q, params=params
     )
-    write_audit(
-        request,
-        actor,
-        Record(
-            AuditAction.view,
-            "child_list",
-            None,
-            detail={"children": [child.id for child in page.items], "searched": bool(q)},
-        ),
-        after=session,
-    )
+    shown(request, actor, page.items, searched=bool(q), after=session)
     return page
+
+
+def shown(
+    request: Request,
+    actor: Actor,
+    children: list[ChildSummary],
+    *,
+    searched: bool,
+    after: Session | None = None,
+) -> None:
+    """The audit entry of a list of children shown (a search, or possible duplicates)."""
+    detail = {"children": [child.id for child in children], "searched": searched}
+    write_audit(
+        request, actor, Record(AuditAction.view, "child_list", None, detail=detail), after=after
+    )
 
 
 def _duplicates_response(
     request: Request, actor: Actor, refused: editing.PossibleDuplicates
 ) -> JSONResponse:
     """409 with the children who may be this one; showing them is a read of the register."""
-    write_audit(
-        request,
-        actor,
-        Record(
-            AuditAction.view,
-            "child_list",
-            None,
-            detail={"children": [c.id for c in refused.candidates], "searched": False},
-        ),
-    )
+    shown(request, actor, refused.candidates, searched=False)
     body = error_body(request, refused.errors())
     body["candidates"] = [c.model_dump(mode="json") for c in refused.candidates]
     return JSONResponse(body, status_code=409)
