@@ -21,6 +21,7 @@ from casework.audit.pages import router as audit_pages
 from casework.audit.views import router as audit_router
 from casework.cases.pages import router as case_pages
 from casework.cases.views import router as cases_router
+from casework.children.edit_pages import router as child_form_pages
 from casework.children.pages import router as children_pages
 from casework.children.views import router as children_router
 from casework.clock import Clock, SystemClock
@@ -119,6 +120,7 @@ def create_app(
         case_pages,
         task_pages,
         escalation_pages,
+        child_form_pages,  # /tre-em/moi before /tre-em/{child_id}
         children_pages,
         audit_pages,
         admin_pages,

@@ -105,14 +105,19 @@ def _entry(error: FieldError, lang: Lang) -> dict[str, Any]:
     }
 
 
+def error_body(request: Request, errors: Iterable[FieldError]) -> dict[str, Any]:
+    """The error shape, for an answer that adds its own keys beside ``detail``."""
+    lang = _lang(request)
+    return {"detail": [_entry(error, lang) for error in errors]}
+
+
 def error_response(
     request: Request, status_code: int, errors: Iterable[FieldError]
 ) -> JSONResponse:
-    lang = _lang(request)
     return JSONResponse(
         status_code=status_code,
-        content={"detail": [_entry(error, lang) for error in errors]},
-        headers={"Content-Language": lang},
+        content=error_body(request, errors),
+        headers={"Content-Language": _lang(request)},
     )
 
 

@@ -171,6 +171,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Trẻ đã {age} tuổi khi tiếp nhận: hệ thống chỉ nhận trẻ dưới 18 tuổi",
         "The child was {age} when the report was received: only children under 18 are recorded",
     ),
+    "child_too_old_now": (
+        "Trẻ đã {age} tuổi: sổ trẻ em chỉ ghi trẻ dưới 18 tuổi; kiểm tra lại ngày sinh",
+        "The child is {age}: the children register records only children under 18; check "
+        "the date of birth",
+    ),
+    "personal_id_taken": (
+        "Số định danh cá nhân này đã được ghi cho trẻ số {child_id} trong sổ trẻ em của xã; "
+        "kiểm tra lại số, hoặc sửa hồ sơ của trẻ đó",
+        "This personal identification number is already recorded for child {child_id} of the "
+        "commune's register; check the number, or correct that child's record",
+    ),
+    "personal_id_taken_elsewhere": (
+        "Số định danh cá nhân này đã được ghi cho một trẻ ở xã khác; kiểm tra lại số",
+        "This personal identification number is already recorded for a child of another "
+        "commune; check the number",
+    ),
+    "possible_duplicate": (
+        "Sổ trẻ em của xã đã có {count} trẻ cùng tên và năm sinh gần như vậy; xem lại, nếu là "
+        "trẻ khác thì xác nhận “Đây là trẻ khác, vẫn đăng ký” (confirm_not_duplicate)",
+        "The commune's register already has {count} child(ren) of that name and a close birth "
+        "year; check them, and if this is another child confirm it (confirm_not_duplicate)",
+    ),
+    "child_changed": (
+        "Hồ sơ đã được {who} sửa lúc {at} ({fields}); hãy xem lại. Chưa có gì được lưu",
+        "The record was changed by {who_en} at {at} ({fields_en}); check it again. Nothing "
+        "was saved",
+    ),
     "birth_year_range": (
         "Năm sinh ước tính phải từ {min_year} đến {max_year}",
         "The estimated birth year must be between {min_year} and {max_year}",
@@ -551,6 +578,23 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "child.circumstances.subgroup": ("nhóm nhỏ", "sub-group"),
     "child.circumstances.since": ("ngày bắt đầu", "start date"),
     "child.circumstances.until": ("ngày kết thúc", "end date"),
+    # the children register (casework.children.editing): the child's fields at the top
+    "personal_id": ("số định danh cá nhân", "personal identification number"),
+    "date_of_birth": ("ngày sinh", "date of birth"),
+    "birth_year_estimate": ("năm sinh ước tính", "estimated birth year"),
+    "sex": ("giới tính", "sex"),
+    "ethnicity": ("dân tộc", "ethnicity"),
+    "address": ("địa chỉ", "address"),
+    "school_name": ("trường học", "school"),
+    "grade": ("lớp", "grade"),
+    "disability_level": ("mức độ khuyết tật", "disability level"),
+    "poverty_status": ("hộ nghèo, cận nghèo", "household poverty status"),
+    "caregivers": ("người chăm sóc", "caregivers"),
+    "caregivers.full_name": ("họ tên người chăm sóc", "caregiver's name"),
+    "caregivers.relation": ("quan hệ với trẻ", "relation to the child"),
+    "caregivers.phone": ("số điện thoại người chăm sóc", "caregiver's phone number"),
+    "confirm_not_duplicate": ("xác nhận đây là trẻ khác", "confirmation of another child"),
+    "version": ("phiên bản hồ sơ đang xem", "the record version you saw"),
     "location": ("nơi xảy ra", "location"),
     "description": ("nội dung sự việc", "what happened"),
     "harm_forms": ("hình thức xâm hại", "form of harm"),

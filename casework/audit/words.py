@@ -19,6 +19,7 @@ from casework.audit.models import AuditEntry
 from casework.base import Lang, label
 from casework.cases import workflow
 from casework.cases.wording import event_title
+from casework.messages import field_label
 from casework.web.i18n import N_, translations
 
 Translate = Callable[[str], str]
@@ -76,6 +77,8 @@ ATTEMPTS = {
     "case.event": N_("thực hiện một bước xử lý hồ sơ"),
     "task.act": N_("trả lời nhiệm vụ"),
     "child.list": N_("xem sổ trẻ em"),
+    "child.register": N_("đăng ký trẻ vào sổ trẻ em"),
+    "child.edit": N_("sửa thông tin trẻ trong sổ trẻ em"),
     "escalation.list": N_("xem việc cần lãnh đạo xử lý"),
     "escalation.act": N_("xử lý một việc cần lãnh đạo xử lý"),
     "case.assign": N_("giao người phụ trách hồ sơ"),
@@ -123,6 +126,8 @@ VIEWS = {
     "child_list": N_("Xem sổ trẻ em: %(count)s trẻ"),
     "child_search": N_("Tìm trong sổ trẻ em (từ tìm kiếm không được ghi lại): %(count)s trẻ"),
     "child": N_("Xem trẻ em số %(id)s trong sổ trẻ em, các hồ sơ %(codes)s"),
+    "child_form": N_("Mở biểu mẫu sửa thông tin trẻ em số %(id)s trong sổ trẻ em"),
+    "child_record": N_("Xem thông tin trẻ em số %(id)s trong sổ trẻ em (API)"),
     "dashboard": N_("Xem trang của mình"),
     "dashboard_list": N_("Xem trang của mình, danh sách hồ sơ %(codes)s"),
     "stats": N_("Xem số liệu thống kê (chỉ số đếm)"),
@@ -223,6 +228,8 @@ def _did(  # one branch per kind of entry
             key = subject.replace("_list", "_search")
         if subject == "dashboard" and detail.get("cases"):
             key = "dashboard_list"
+        if subject == "child" and "view" in detail:
+            key = "child_form" if detail["view"] == "form" else "child_record"
         listed = detail.get("cases") or []
         counted = detail.get("tasks") if subject == "task_list" else detail.get("children", listed)
         words = VIEWS.get(key)
@@ -242,6 +249,8 @@ def _did(  # one branch per kind of entry
                 "code": subject_id
             }
         return tr(N_("Ghi nhận báo cáo vào hồ sơ %(code)s")) % {"code": subject_id}
+    if subject == "child" and action in ("create", "update"):
+        return _child_change(action, subject_id, detail, lang, tr)
     if action == "event" and subject == "case":
         definition = workflow.latest("child_protection")
         step = event_title(definition, str(detail.get("event", "")), lang, tr)
@@ -292,6 +301,26 @@ def _did(  # one branch per kind of entry
             said += f" ({label(Role(str(detail['role'])), lang)})"
         return said
     return f"{action} {subject} {subject_id or ''}".strip()
+
+
+def _child_change(
+    action: str, subject_id: str | None, detail: dict[str, Any], lang: Lang, tr: Translate
+) -> str:
+    """A child registered or corrected: the fields by their labels, never their values."""
+    fields = detail.get("fields") if isinstance(detail.get("fields"), list) else []
+    named = ", ".join(field_label(str(name), lang) for name in fields)
+    if action == "create":
+        said = tr(N_("Đăng ký trẻ em số %(id)s vào sổ trẻ em")) % {"id": subject_id}
+        if detail.get("not_duplicate_of"):
+            others = ", ".join(str(other) for other in detail["not_duplicate_of"])
+            said += tr(N_(" (xác nhận không phải trẻ số %(others)s)")) % {"others": others}
+        return said
+    if not named:
+        return tr(N_("Lưu thông tin trẻ em số %(id)s, không thay đổi gì")) % {"id": subject_id}
+    return tr(N_("Sửa thông tin trẻ em số %(id)s: %(fields)s")) % {
+        "id": subject_id,
+        "fields": named,
+    }
 
 
 def _target(subject: str, subject_id: str | None, tr: Translate) -> str:

@@ -37,6 +37,8 @@ class Action(StrEnum):
     case_take = "case.take"
     task_act = "task.act"
     child_list = "child.list"
+    child_register = "child.register"
+    child_edit = "child.edit"
     escalation_list = "escalation.list"
     escalation_act = "escalation.act"
     stats_read = "stats.read"
@@ -105,6 +107,12 @@ RULES: dict[Action, Rule] = {
         summary="Accept, decline or complete a task of one's own agency",
     ),
     Action.child_list: Rule(FULL_CASE_ROLES, "cases:read", summary="Search the children"),
+    Action.child_register: Rule(
+        FULL_CASE_ROLES, "children:write", summary="Register a child of the commune, no report"
+    ),
+    Action.child_edit: Rule(
+        FULL_CASE_ROLES, "children:write", summary="Correct a child's record (and caregivers)"
+    ),
     Action.escalation_list: Rule(
         FULL_CASE_ROLES, "escalations:read", summary="The commune's escalation queue"
     ),

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from casework.accounts.auth import write_audit
 from casework.audit.models import AuditAction
 from casework.audit.service import Record
+from casework.authz import policy
 from casework.authz.deps import Allowed, ChildAccess, child_for
 from casework.authz.policy import Action
 from casework.children import service as child_service
@@ -37,8 +38,12 @@ def children(
 ) -> Response:
     """The commune's children, by name typed with or without diacritics, or personal id."""
     found = listed(request, actor, session, q=q, params=params)
+    may_register = policy.gate(actor, Action.child_register).allowed
     return render(
-        request, "children/list.html", {"found": found, "q": (q or "").strip()}, actor=actor
+        request,
+        "children/list.html",
+        {"found": found, "q": (q or "").strip(), "may_register": may_register},
+        actor=actor,
     )
 
 
@@ -65,6 +70,10 @@ def child_profile(
     return render(
         request,
         "children/profile.html",
-        {"profile": found, "child": found.child},
+        {
+            "profile": found,
+            "child": found.child,
+            "may_edit": policy.gate(access.actor, Action.child_edit).allowed,
+        },
         actor=access.actor,
     )

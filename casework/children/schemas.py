@@ -24,7 +24,7 @@ from casework.schemas_common import (
 STRICT = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-def _personal_id(value: object) -> object:
+def clean_personal_id(value: object) -> object:
     if value is None or not isinstance(value, str):
         return value
     digits = personal_id.normalise(value)
@@ -54,13 +54,14 @@ class CircumstanceIn(BaseModel):
     until: Day | None = Field(default=None, description="Đến ngày / until")
 
 
-class ChildCreate(BaseModel):
-    """A child not yet known to the commune."""
+class ChildFields(BaseModel):
+    """A child's basic data, as the national child database keeps it, and the caregivers:
+    what intake records of a new child and what the register registers and corrects."""
 
     model_config = STRICT
 
     full_name: Name = Field(description="Họ và tên của trẻ / the child's full name")
-    personal_id: Annotated[str | None, BeforeValidator(_personal_id)] = Field(
+    personal_id: Annotated[str | None, BeforeValidator(clean_personal_id)] = Field(
         default=None,
         description="Số định danh cá nhân, 12 chữ số (không bắt buộc) / personal id, 12 digits",
     )
@@ -83,7 +84,14 @@ class ChildCreate(BaseModel):
     poverty_status: PovertyStatus = Field(
         default=PovertyStatus.none, description="Hộ nghèo, cận nghèo / household poverty status"
     )
-    caregivers: list[CaregiverIn] = Field(default_factory=list, max_length=10)
+    caregivers: list[CaregiverIn] = Field(
+        default_factory=list, max_length=10, description="Người chăm sóc / caregivers"
+    )
+
+
+class ChildCreate(ChildFields):
+    """A child not yet known to the commune, with their special-circumstance groups."""
+
     circumstances: list[CircumstanceIn] = Field(default_factory=list, max_length=14)
 
     @field_validator("circumstances")

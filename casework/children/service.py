@@ -16,6 +16,7 @@ from casework.children.schemas import (
     CaregiverRead,
     ChildCase,
     ChildCreate,
+    ChildFields,
     ChildProfile,
     ChildRead,
     ChildSummary,
@@ -133,11 +134,12 @@ def find_same_child(
 
 
 def create_child(
-    session: Session, *, commune_id: int, data: ChildCreate, village_id: int | None, now: datetime
+    session: Session, *, commune_id: int, data: ChildFields, village_id: int | None, now: datetime
 ) -> Child:
-    """Record a new child with their caregivers and special-circumstance groups."""
+    """Record a new child with their caregivers (and, from an intake, their
+    special-circumstance groups)."""
     birth_year = data.date_of_birth.year if data.date_of_birth else data.birth_year_estimate
-    assert birth_year is not None  # checked by intake validation
+    assert birth_year is not None  # checked by the rules (casework.children.rules)
     child = Child(
         commune_id=commune_id,
         full_name=data.full_name,
@@ -161,7 +163,7 @@ def create_child(
     session.flush()
     for caregiver in data.caregivers:
         session.add(Caregiver(child_id=child.id, **caregiver.model_dump()))
-    for circumstance in data.circumstances:
+    for circumstance in data.circumstances if isinstance(data, ChildCreate) else ():
         session.add(ChildCircumstance(child_id=child.id, **circumstance.model_dump()))
     session.flush()
     return child
@@ -198,24 +200,47 @@ def _summaries(rows: Sequence[sa.Row[tuple[Child, str | None, str | None]]]) -> 
     ]
 
 
+def similar_children(
+    session: Session,
+    *,
+    commune_id: int,
+    full_name: str,
+    birth_year: int,
+    village_id: int | None = None,
+    exclude_id: int | None = None,
+) -> list[ChildSummary]:
+    """Children of the commune with the same folded name (diacritics, case and spaces
+    ignored) and a birth year within one; in the same village or an unknown one when
+    ``village_id`` is given."""
+    statement = _summary_statement().where(
+        Child.commune_id == commune_id,
+        Child.name_key == text.fold(full_name),
+        Child.birth_year.between(birth_year - 1, birth_year + 1),
+    )
+    if exclude_id is not None:
+        statement = statement.where(Child.id != exclude_id)
+    if village_id is not None:
+        statement = statement.where(
+            sa.or_(Child.village_id == village_id, Child.village_id.is_(None))
+        )
+    rows = session.execute(statement.order_by(Child.id).limit(MAX_DUPLICATES)).all()
+    return _summaries(rows)
+
+
 def possible_duplicates(session: Session, *, child: Child) -> list[ChildSummary]:
     """Other children with the same folded name, a birth year within one, in the same village.
 
     An unknown village on either side still matches: a hotline caller often cannot say
     which thôn the child lives in.
     """
-    statement = _summary_statement().where(
-        Child.commune_id == child.commune_id,
-        Child.name_key == child.name_key,
-        Child.birth_year.between(child.birth_year - 1, child.birth_year + 1),
-        Child.id != child.id,
+    return similar_children(
+        session,
+        commune_id=child.commune_id,
+        full_name=child.full_name,
+        birth_year=child.birth_year,
+        village_id=child.village_id,
+        exclude_id=child.id,
     )
-    if child.village_id is not None:
-        statement = statement.where(
-            sa.or_(Child.village_id == child.village_id, Child.village_id.is_(None))
-        )
-    rows = session.execute(statement.order_by(Child.id).limit(MAX_DUPLICATES)).all()
-    return _summaries(rows)
 
 
 def search(

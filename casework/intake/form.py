@@ -23,7 +23,7 @@ from casework.errors import FieldError, describe, from_pydantic
 from casework.intake import validation as rules
 from casework.intake.schemas import RECEIPT_FLOOR, IntakeCreate
 from casework.web.date_fields import DateField, check
-from casework.web.forms import FormErrors, field_id, nest
+from casework.web.forms import FormErrors, field_id, in_page_order, nest, worded
 
 SEARCH = "search"  # the "Tìm" button: show the children whose name matches, save nothing
 RECEIVED = DateField("first_received_at", with_time=True)
@@ -191,24 +191,12 @@ def parse(typed: Typed, *, today: rules.Today, lang: Lang) -> IntakeCreate:
         data = IntakeCreate.model_validate(payload)
     except ValidationError as exc:
         flagged = [error.loc for error in problems]
-        found = [_worded(from_pydantic(e)) for e in exc.errors()]
+        found = [worded(from_pydantic(e), CHOICES) for e in exc.errors()]
         problems.extend(e for e in found if not any(e.loc[: len(f)] == f for f in flagged))
     problems = rules.together(problems, payload, today)
     if data is not None and not problems:
         return data
     raise FormInvalid(page_errors(problems, lang, parts))
-
-
-def _worded(error: FieldError) -> FieldError:
-    """A radio left unanswered asks to choose, not to type."""
-    if error.code == "missing" and error.loc in CHOICES:
-        return replace(error, code=CHOICES[error.loc])
-    return error
-
-
-def _place(error: FieldError) -> int:
-    head = str(error.loc[0]) if error.loc else ""
-    return ORDER.index(head) if head in ORDER else len(ORDER)
 
 
 def page_errors(
@@ -218,7 +206,7 @@ def page_errors(
     to each question (a date's message sits on its group of inputs; ``parts``: a date's
     one input at fault)."""
     found = PageErrors(parts=dict(parts or {}))
-    for error in sorted(errors, key=_place):
+    for error in in_page_order(errors, ORDER):
         message = describe(error, lang)
         group = field_id(error.loc) if error.loc else ""
         group = GROUPS.get(group, group)

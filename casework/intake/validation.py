@@ -11,21 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from casework.base import label
-from casework.children import personal_id
-from casework.children.personal_id import PersonalId
+from casework.children import rules as child_rules
+from casework.children.rules import Known
 from casework.config import DEFAULT_LATE_REPORT_DAYS
 from casework.errors import FieldError
 from casework.intake.schemas import IntakeCreate
 from casework.partial import readable
-from casework.timefmt import age_on, local_date
+from casework.timefmt import local_date
 
-ADULT_AGE = 18
 CLOCK_SKEW = timedelta(minutes=5)
-Known = Mapping[str, Any]  # field name -> value, for the fields that could be read
 
 
 @dataclass(frozen=True)
@@ -69,80 +65,27 @@ def receipt_before_birth(
 
 
 def _birth_errors(child: Known, *, received: datetime | None, today: Today) -> list[FieldError]:
-    if not {"date_of_birth", "birth_year_estimate"} <= child.keys():
-        return []
-    born, estimate = child["date_of_birth"], child["birth_year_estimate"]
-    if born is not None and estimate is not None:
-        return [FieldError(("child", "birth_year_estimate"), "birth_both")]
-    if born is None and estimate is None:
-        return [FieldError(("child", "date_of_birth"), "birth_required")]
-    if born is not None and born > today.date:
-        return [FieldError(("child", "date_of_birth"), "date_in_future")]
     received_year = local_date(received or today.now, today.tz).year
-    if born is None and estimate > today.date.year:
-        return [
-            FieldError(
-                ("child", "birth_year_estimate"),
-                "birth_year_range",
-                {"min_year": received_year - ADULT_AGE, "max_year": today.date.year},
-            )
-        ]
-    if received is None:
-        return []  # how old the child was at receipt is asked once the receipt is readable
+    at = ("child",)
+    shape = child_rules.birth_shape(child, at=at, today=today.date, reference_year=received_year)
+    if shape or received is None or not child.keys() >= child_rules.BIRTH_FIELDS:
+        # how old the child was at receipt is asked once the receipt is readable
+        return shape
+    born, estimate = child["date_of_birth"], child["birth_year_estimate"]
     before = receipt_before_birth(received, date_of_birth=born, birth_year=estimate, tz=today.tz)
     errors = [before] if before else []
-    if born is not None:
-        if (age := age_on(born, local_date(received, today.tz))) >= ADULT_AGE:
-            errors.append(FieldError(("child", "date_of_birth"), "child_too_old", {"age": age}))
-    elif estimate < received_year - ADULT_AGE:
-        # An estimate this far back means the child is certainly 18 or more.
-        age = received_year - estimate
-        errors.append(FieldError(("child", "birth_year_estimate"), "child_too_old", {"age": age}))
-    return errors
+    on = local_date(received, today.tz)
+    return errors + child_rules.too_old(child, at=at, on=on, code="child_too_old")
 
 
 def _child_errors(child: Known, *, received: datetime | None, today: Today) -> list[FieldError]:
     errors = _birth_errors(child, received=received, today=today)
-    if child.get("personal_id") is not None and "sex" in child:
-        errors.extend(_personal_id_errors(child))
+    errors.extend(child_rules.personal_id_problems(child, at=("child",)))
     for index, entry in enumerate(child.get("circumstances") or ()):
         if entry["until"] is not None and entry["until"] < entry["since"]:
             errors.append(
                 FieldError(("child", "circumstances", index, "until"), "end_before_start")
             )
-    return errors
-
-
-def _personal_id_errors(child: Known) -> list[FieldError]:
-    pid = PersonalId(child["personal_id"])
-    errors: list[FieldError] = []
-    if not personal_id.province_known(pid.digits):
-        errors.append(
-            FieldError(("child", "personal_id"), "personal_id_province", {"code": pid.digits[:3]})
-        )
-    if pid.sex != child["sex"]:
-        errors.append(
-            FieldError(
-                ("child", "personal_id"),
-                "personal_id_sex_mismatch",
-                {
-                    "id_sex": label(pid.sex, "vi").lower(),
-                    "record_sex": label(child["sex"], "vi").lower(),
-                    "id_sex_en": label(pid.sex, "en").lower(),
-                    "record_sex_en": label(child["sex"], "en").lower(),
-                },
-            )
-        )
-    born = child.get("date_of_birth")
-    record_year = born.year if born is not None else child.get("birth_year_estimate")
-    if record_year is not None and pid.birth_year != record_year:
-        errors.append(
-            FieldError(
-                ("child", "personal_id"),
-                "personal_id_year_mismatch",
-                {"id_year": pid.birth_year, "record_year": record_year},
-            )
-        )
     return errors
 
 

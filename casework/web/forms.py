@@ -15,8 +15,8 @@ turned into dashes (``child-full_name``).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -147,3 +147,22 @@ class FormErrors:
         if isinstance(exc, ValidationError):
             return cls.of([from_pydantic(e) for e in exc.errors()], lang, fallback=fallback)
         return cls.of(exc.errors(), lang, fallback=fallback)
+
+
+def worded(error: FieldError, choices: Mapping[tuple[str, ...], str]) -> FieldError:
+    """A radio left unanswered asks to choose ("Chọn …"), not to type ("Nhập …"):
+    ``choices`` maps such a field's location to its message code."""
+    if error.code == "missing" and error.loc in choices:
+        return replace(error, code=choices[error.loc])
+    return error
+
+
+def in_page_order(errors: Iterable[FieldError], order: Sequence[str]) -> list[FieldError]:
+    """Errors in the order of the questions on the page (by each one's first field name);
+    the error summary follows it."""
+
+    def place(error: FieldError) -> int:
+        head = str(error.loc[0]) if error.loc else ""
+        return order.index(head) if head in order else len(order)
+
+    return sorted(errors, key=place)

@@ -303,3 +303,20 @@ def test_reporter_calling_from_abroad_keeps_an_international_number(client, comm
         "/api/v1/intakes", json=intake_payload(**{"reporter.phone": "+82 10-1234-5678"})
     )
     assert response.status_code == 201, response.text
+
+
+def test_personal_id_from_no_province_is_refused_at_intake_naming_the_field(
+    client, commune, session
+):
+    """999 is no province's birth-registration code (Thông tư 07/2016/TT-BCA): the rest of
+    the number agrees with the record, and still no case is opened."""
+    payload = intake_payload(**{"child.personal_id": "999316123456"})
+    response = client.post("/api/v1/intakes", json=payload)
+    assert response.status_code == 422
+    error = errors_of(response)["child.personal_id"]
+    assert error["type"] == "personal_id_province"
+    assert error["msg"] == (
+        "Số định danh cá nhân bắt đầu bằng 999: không phải mã tỉnh, thành phố nơi đăng ký "
+        "khai sinh nào (3 chữ số đầu, ví dụ 020 là Lạng Sơn)"
+    )
+    assert session.execute(sa.select(ProtectionCase.id)).all() == []
