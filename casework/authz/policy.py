@@ -37,6 +37,7 @@ class Action(StrEnum):
     case_take = "case.take"
     task_act = "task.act"
     child_list = "child.list"
+    child_import = "child.import"
     escalation_list = "escalation.list"
     escalation_act = "escalation.act"
     stats_read = "stats.read"
@@ -105,6 +106,12 @@ RULES: dict[Action, Rule] = {
         summary="Accept, decline or complete a task of one's own agency",
     ),
     Action.child_list: Rule(FULL_CASE_ROLES, "cases:read", summary="Search the children"),
+    Action.child_import: Rule(
+        FULL_CASE_ROLES,
+        None,
+        session_only=True,
+        summary="Import the commune's lists of children from a spreadsheet (pages only)",
+    ),
     Action.escalation_list: Rule(
         FULL_CASE_ROLES, "escalations:read", summary="The commune's escalation queue"
     ),
