@@ -219,6 +219,8 @@ def choose(
     """ "Nhập tất cả hoặc không nhập gì" or "Chỉ nhập các dòng hợp lệ"."""
     chosen = dict(form).get("mode", "")
     if chosen not in ImportMode.__members__:
+        with factory() as session:
+            _job(request, actor, session, job_id)  # another commune's job: 404 all the same
         return redirect(f"{UPLOAD_PATH}/{job_id}")
     mode = ImportMode(chosen)
 
