@@ -11,6 +11,7 @@ nothing the second time.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -126,6 +127,7 @@ class Planned:
     row: int
     data: ChildRow
     village_id: int | None
+    name_key: str
     existing_id: int | None = None
     new_groups: list[CircumstanceGroup] = field(default_factory=list)
 
@@ -181,17 +183,22 @@ def villages(session: Session, rows: Sequence[dict[str, Any]], *, commune_id: in
     found: Villages = {}
     for raw in rows:
         name = as_text(raw.get("village"))
-        if not isinstance(name, str) or text.fold(name) in found:
+        if not isinstance(name, str) or not name or _folded(name) in found:
             continue
         try:
             village = resolve_village(session, commune_id=commune_id, name=name, loc=("village",))
-            found[text.fold(name)] = village.id if village is not None else InvalidInput([])
+            found[_folded(name)] = village.id if village is not None else InvalidInput([])
         except InvalidInput as refused:
-            found[text.fold(name)] = refused
+            found[_folded(name)] = refused
     return found
 
 
 Villages = dict[str, "int | InvalidInput"]
+
+
+@functools.lru_cache(maxsize=4096)  # a file names its few villages over and over
+def _folded(name: str) -> str:
+    return text.fold(name)
 
 
 def _chunks(values: Sequence[Any]) -> Iterable[Sequence[Any]]:
@@ -218,7 +225,7 @@ def validate(
             progress(count)
         before = len(checked.problems)
         village = as_text(raw.get("village"))
-        found = villages.get(text.fold(village)) if isinstance(village, str) and village else None
+        found = villages.get(_folded(village)) if isinstance(village, str) and village else None
         if isinstance(found, InvalidInput):
             for problem in found.errors():
                 checked.refuse(row, "village", problem.code, problem.params)
@@ -288,7 +295,9 @@ def match(session: Session, checked: Checked, *, commune_id: int) -> None:
                 checked.refuse(row, "full_name", "import_ambiguous", {"count": len(candidates)})
                 continue
             existing = candidates[0] if candidates else None
-        checked.planned.append(Planned(row, data, village_id, existing, list(data.groups)))
+        checked.planned.append(
+            Planned(row, data, village_id, name_key, existing, list(data.groups))
+        )
     _current_groups(session, checked)
 
 
@@ -360,7 +369,7 @@ def _child_values(p: Planned, *, commune_id: int, now: datetime) -> dict[str, An
     data = p.data
     return {
         "commune_id": commune_id, "full_name": text.clean(data.full_name),
-        "name_key": text.fold(data.full_name), "sort_key": text.sort_key(data.full_name),
+        "name_key": p.name_key, "sort_key": text.sort_key(data.full_name),
         "personal_id": data.personal_id, "date_of_birth": data.born, "birth_year": data.year,
         "sex": data.sex.value, "ethnicity": data.ethnicity, "village_id": p.village_id,
         "address": data.address, "school_name": None, "grade": None,
