@@ -368,7 +368,7 @@ def write(
 def _child_values(p: Planned, *, commune_id: int, now: datetime) -> dict[str, Any]:
     data = p.data
     return {
-        "commune_id": commune_id, "full_name": text.clean(data.full_name),
+        "commune_id": commune_id, "full_name": data.full_name,
         "name_key": p.name_key, "sort_key": text.sort_key(data.full_name),
         "personal_id": data.personal_id, "date_of_birth": data.born, "birth_year": data.year,
         "sex": data.sex.value, "ethnicity": data.ethnicity, "village_id": p.village_id,

@@ -4,6 +4,7 @@ and raises ``PydanticCustomError`` with a message code (``.messages``) when it c
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -104,10 +105,15 @@ _SEXES = {"nam": Sex.male, "trai": Sex.male, "m": Sex.male, "male": Sex.male,
           "nu": Sex.female, "gai": Sex.female, "f": Sex.female, "female": Sex.female}  # fmt: skip
 
 
+@functools.lru_cache(maxsize=256)  # a list writes its few spellings on every row
+def _sex(typed: str) -> Sex | None:
+    return _SEXES.get(text.fold(typed))
+
+
 def parse_sex(value: Any) -> Any:
     if blank(value):
         return value  # "missing" from the model itself
-    found = _SEXES.get(text.fold(str(value)))
+    found = _sex(str(value))
     if found is None:
         raise PydanticCustomError("import_sex", "not a sex", {"value": str(value)[:40]})
     return found
