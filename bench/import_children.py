@@ -16,11 +16,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -29,6 +25,8 @@ import sqlalchemy as sa
 import xlsxwriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from intake import database  # noqa: E402  (bench/intake.py: a throwaway database)
 
 from casework import models  # noqa: E402
 from casework.clock import FixedClock  # noqa: E402
@@ -42,31 +40,12 @@ from casework.registry.imports.reader import read  # noqa: E402
 from casework.registry.imports.tasks import run_one  # noqa: E402
 from tests.factories.communes import create_commune  # noqa: E402
 
-POSTGRES_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 VILLAGES = ("Thôn Đồng Tâm", "Thôn Bản Chắt", "Xóm Nà Pàn")
 FAMILY = ("Nguyễn", "Lò", "Hoàng", "Vi", "Nông", "Triệu", "Lý", "Mã", "Đinh", "Lương")
 MIDDLE = ("Văn", "Thị", "Đức", "Minh", "Thu", "Ngọc")
 SECOND = ("Hồng", "Quang", "Hải", "Kim", "Bảo", "Xuân", "Thanh", "Phương")
 GIVEN = ("An", "Bình", "Cúc", "Dũng", "Én", "Giang", "Hoa", "Khánh", "Lan", "Mai", "Ngân")
-
-
-@contextmanager
-def database(backend: str) -> Iterator[str]:
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite:///{tmp}/bench.db"
-        return
-    name = f"casework_bench_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.engine.make_url(POSTGRES_ADMIN).set(database=name).render_as_string(False)
-    finally:
-        with admin.connect() as conn:
-            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def workbook(rows: int) -> bytes:
