@@ -36,6 +36,8 @@ from casework.escalations.views import router as escalations_router
 from casework.intake.pages import router as intake_pages
 from casework.intake.views import router as intake_router
 from casework.keys import load_keys
+from casework.registry.imports.pages import UPLOAD_OVERHEAD, UPLOAD_PATH
+from casework.registry.imports.pages import router as import_pages
 from casework.tasks.pages import router as task_pages
 from casework.tasks.views import router as tasks_router
 from casework.web.guard import RequestGuard
@@ -121,6 +123,7 @@ def create_app(
         task_pages,
         escalation_pages,
         child_form_pages,  # /tre-em/moi before /tre-em/{child_id}
+        import_pages,  # before the children's pages: "/tre-em/nhap" is no child's id
         children_pages,
         audit_pages,
         admin_pages,
@@ -137,6 +140,7 @@ def create_app(
         RequestGuard,
         max_body_bytes=settings.max_body_bytes,
         max_json_depth=settings.max_json_depth,
+        uploads={UPLOAD_PATH: settings.import_max_bytes + UPLOAD_OVERHEAD},
     )
     app.add_middleware(
         SessionMiddleware,

@@ -1,6 +1,6 @@
-"""What runs on the ticker, the same in `casework serve` and `casework worker`: due timers,
-the outbox relay and the daily digest, and the housekeeping that deletes rows past their
-purpose (``casework.housekeeping``)."""
+"""What runs on the ticker, the same in `casework serve` and `casework worker`: due timers
+and spreadsheet imports, the outbox relay and the daily digest, and the housekeeping that
+deletes rows past their purpose (``casework.housekeeping``)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from casework.config import Settings
 from casework.deadlines.tasks import timer_job
 from casework.housekeeping.tasks import housekeeping_job
 from casework.messaging import tasks as messaging_tasks
+from casework.registry.imports.tasks import import_job
 from notifications.tasks import Relay
 from workflows.ticker import Tick
 
@@ -33,6 +34,9 @@ def jobs(
     relay = None
     if timers:
         ticks.append(Tick(timer_job(factory, settings, clock), settings.tick_seconds, "timers"))
+        ticks.append(
+            Tick(import_job(factory, settings, clock), settings.import_tick_seconds, "imports")
+        )
     if outbox:
         relay = messaging_tasks.relay(factory, settings, clock)
         ticks.append(Tick(relay.tick, settings.outbox_tick_seconds, "outbox"))

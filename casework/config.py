@@ -87,6 +87,16 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Largest request body; larger ones get 413"
     )
+    import_max_bytes: int = Field(
+        default=20_971_520, ge=1024, description="Largest spreadsheet a person may import"
+    )
+    import_tick_seconds: float = Field(default=1.0, gt=0, description="How often imports run")
+    import_lease_seconds: float = Field(
+        default=300, gt=0, description="Then a stuck import is retried"
+    )
+    import_keep_hours: int = Field(
+        default=72, ge=1, description="A checked file waiting for a choice is deleted after this"
+    )
     max_json_depth: int = Field(
         default=32, ge=2, description="Deepest nesting of a JSON body (our payloads use 4)"
     )

@@ -9,6 +9,7 @@ from casework.communes.models import Commune, CommuneDayOff, Village
 from casework.deadlines.models import CaseDeadline, DeadlineTimer
 from casework.escalations.models import Escalation
 from casework.intake.models import IdempotencyRecord, Report, ReportHarmForm
+from casework.registry.imports.models import ImportJob, ImportMapping
 from casework.registry.models import ChildSupport, RegistryProposal
 from notifications.models import OutboxMessage
 
@@ -22,6 +23,8 @@ __all__ = [
     "CommuneDayOff",
     "DeadlineTimer",
     "Escalation",
+    "ImportJob",
+    "ImportMapping",
     "OutboxMessage",
     "CaseCounter",
     "CaseEvent",

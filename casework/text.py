@@ -6,6 +6,7 @@ precomposed (NFC) and decomposed (NFD) input, and đ/Đ fold to d.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -36,6 +37,7 @@ _TONES = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
 _WORD = 8  # letters kept per word: the longest syllable, "nghiêng", has 7
 
 
+@functools.lru_cache(maxsize=65_536)  # names reuse their words: an import sorts 50,000
 def _letters(word: str) -> tuple[str, str]:
     """One word as two fixed-width keys of lower-case ASCII letters: base letters, tones."""
     base, tones = "", ""

@@ -79,6 +79,7 @@ ATTEMPTS = {
     "child.list": N_("xem sổ trẻ em"),
     "child.register": N_("đăng ký trẻ vào sổ trẻ em"),
     "child.edit": N_("sửa thông tin trẻ trong sổ trẻ em"),
+    "child.import": N_("nhập danh sách trẻ em từ tệp"),
     "escalation.list": N_("xem việc cần lãnh đạo xử lý"),
     "escalation.act": N_("xử lý một việc cần lãnh đạo xử lý"),
     "case.assign": N_("giao người phụ trách hồ sơ"),
@@ -128,6 +129,7 @@ VIEWS = {
     "child": N_("Xem trẻ em số %(id)s trong sổ trẻ em, các hồ sơ %(codes)s"),
     "child_form": N_("Mở biểu mẫu sửa thông tin trẻ em số %(id)s trong sổ trẻ em"),
     "child_record": N_("Xem thông tin trẻ em số %(id)s trong sổ trẻ em (API)"),
+    "import_job": N_("Xem lần nhập danh sách trẻ em số %(id)s"),
     "dashboard": N_("Xem trang của mình"),
     "dashboard_list": N_("Xem trang của mình, danh sách hồ sơ %(codes)s"),
     "stats": N_("Xem số liệu thống kê (chỉ số đếm)"),
@@ -144,6 +146,19 @@ CASE_VIEWS = {
     "print": N_("Xem bản in của hồ sơ %(code)s"),
     "form": N_("Mở biểu mẫu “%(step)s” của hồ sơ %(code)s"),
     "task_page": N_("Xem nhiệm vụ %(task)s"),
+}
+# An import of a list of children (casework.registry.imports): counts, never a name.
+IMPORT_WORDS = {
+    "create": N_("Tải lên tệp danh sách trẻ em để kiểm tra (lần nhập số %(id)s)"),
+    "export": N_("Tải về báo cáo kiểm tra của lần nhập số %(id)s"),
+    "import_all_or_nothing": N_("Chọn nhập tất cả hoặc không nhập gì, lần nhập số %(id)s"),
+    "import_valid_only": N_("Chọn chỉ nhập các dòng hợp lệ, lần nhập số %(id)s"),
+    "discard": N_("Hủy lần nhập số %(id)s"),
+    "remap": N_("Sửa cách ghép cột của lần nhập số %(id)s"),
+    "done": N_(
+        "Nhập danh sách trẻ em, lần nhập số %(id)s: %(created)s trẻ mới, %(linked)s trẻ đã có, "
+        "%(groups)s nhóm hoàn cảnh thêm, %(skipped)s dòng lỗi không nhập"
+    ),
 }
 MAX_CODES = 5
 
@@ -277,6 +292,11 @@ def _did(  # one branch per kind of entry
         return tr(words) % {"day": shown}
     if action == "update" and subject == "agency":
         return tr(N_("Sửa thư điện tử và số điện thoại của cơ quan số %(id)s")) % {"id": subject_id}
+    if subject == "import_job" and action in ("create", "update", "export"):
+        key = action if action != "update" else str(detail.get("action", "done"))
+        words = IMPORT_WORDS.get(key, IMPORT_WORDS["done"])
+        counts = {name: detail.get(name, 0) for name in ("created", "linked", "groups", "skipped")}
+        return tr(words) % {"id": subject_id, **counts}
     if action == "export":
         return tr(N_("Tải về nhật ký truy cập (tệp CSV)"))
     if action == "login":
@@ -330,6 +350,8 @@ def _target(subject: str, subject_id: str | None, tr: Translate) -> str:
         return " " + subject_id
     if subject == "child":
         return tr(N_(": trẻ em số %(id)s trong sổ trẻ em")) % {"id": subject_id}
+    if subject == "import_job":
+        return tr(N_(": lần nhập danh sách trẻ em số %(id)s")) % {"id": subject_id}
     if subject == "task":
         return tr(N_(": nhiệm vụ số %(id)s")) % {"id": subject_id}
     if subject == "escalation":

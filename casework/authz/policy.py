@@ -39,6 +39,7 @@ class Action(StrEnum):
     child_list = "child.list"
     child_register = "child.register"
     child_edit = "child.edit"
+    child_import = "child.import"
     escalation_list = "escalation.list"
     escalation_act = "escalation.act"
     stats_read = "stats.read"
@@ -112,6 +113,12 @@ RULES: dict[Action, Rule] = {
     ),
     Action.child_edit: Rule(
         FULL_CASE_ROLES, "children:write", summary="Correct a child's record (and caregivers)"
+    ),
+    Action.child_import: Rule(
+        FULL_CASE_ROLES,
+        None,
+        session_only=True,
+        summary="Import the commune's lists of children from a spreadsheet (pages only)",
     ),
     Action.escalation_list: Rule(
         FULL_CASE_ROLES, "escalations:read", summary="The commune's escalation queue"

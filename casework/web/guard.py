@@ -29,26 +29,36 @@ Loc = tuple[str | int, ...]
 
 
 class RequestGuard:
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_json_depth: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_bytes: int,
+        max_json_depth: int,
+        uploads: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_json_depth = max_json_depth
+        # Paths that take a file (a spreadsheet to import), with their own larger limit.
+        self.uploads = uploads or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.uploads.get(scope.get("path", ""), self.max_body_bytes)
         refusal = _url_problem(scope)
-        if refusal is None and _declared_length(scope) > self.max_body_bytes:
-            refusal = self._too_large()
+        if refusal is None and _declared_length(scope) > limit:
+            refusal = self._too_large(limit)
         if refusal is not None:
             await _refuse(scope, receive, send, *refusal)
             return
-        body = await self._read(receive)
+        body = await self._read(receive, limit)
         if body is None:  # the client went away
             return
-        if len(body) > self.max_body_bytes:
-            await _refuse(scope, receive, send, *self._too_large())
+        if len(body) > limit:
+            await _refuse(scope, receive, send, *self._too_large(limit))
             return
         refusal = self._body_problem(scope, body)
         if refusal is not None:
@@ -56,7 +66,7 @@ class RequestGuard:
             return
         await self.app(scope, _replay(body, receive), send)
 
-    async def _read(self, receive: Receive) -> bytes | None:
+    async def _read(self, receive: Receive, limit: int) -> bytes | None:
         """The whole body, or as soon as it passes the limit, what came so far (one byte
         over is enough to refuse it)."""
         chunks: list[bytes] = []
@@ -68,11 +78,11 @@ class RequestGuard:
             chunk = message.get("body", b"")
             chunks.append(chunk)
             size += len(chunk)
-            if size > self.max_body_bytes or not message.get("more_body", False):
+            if size > limit or not message.get("more_body", False):
                 return b"".join(chunks)
 
-    def _too_large(self) -> tuple[int, FieldError]:
-        return 413, FieldError((), "body_too_large", {"limit": _size(self.max_body_bytes)})
+    def _too_large(self, limit: int) -> tuple[int, FieldError]:
+        return 413, FieldError((), "body_too_large", {"limit": _size(limit)})
 
     def _body_problem(self, scope: Scope, body: bytes) -> tuple[int, FieldError] | None:
         if not body:

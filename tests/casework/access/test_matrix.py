@@ -13,12 +13,15 @@ import re
 from collections import Counter
 
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import object_session
+from sqlmodel import select
 
 from casework.accounts.models import Role, User
 from casework.agencies.models import AgencyKind
 from casework.app import PUBLIC_ROUTES, create_app
 from casework.authz import policy
 from casework.authz.policy import Action, Outcome
+from casework.registry.imports.models import ImportJob
 from tests.casework.access.routes import Endpoint, endpoints, unguarded
 from tests.factories.world import Place, World
 
@@ -71,6 +74,9 @@ def fill(endpoint: Endpoint, place: Place, user: User, agency: str) -> tuple[str
             value, kind, record = str(place.case.child_id), "child", place.case
         elif name == "event":
             value = "start_assessment"
+        elif name == "job_id":  # an import of the place's commune
+            record = import_job_of(place)
+            value, kind = str(record.id), "import_job"
         elif name == "user_id":  # an account of the place's commune (administration)
             record = place.people["caseworker"]
             value, kind = str(record.id), "administered"
@@ -84,6 +90,24 @@ def fill(endpoint: Endpoint, place: Place, user: User, agency: str) -> tuple[str
             )
         path = path.replace("{" + name + "}", value)
     return path, kind, record
+
+
+def import_job_of(place: Place) -> ImportJob:
+    """An upload of the place's commune waiting for its dry run (made once per place)."""
+    session = object_session(place.commune)
+    assert session is not None
+    job = session.exec(select(ImportJob).where(ImportJob.commune_id == place.commune.id)).first()
+    if job is None:
+        now = place.case.opened_at
+        job = ImportJob(
+            commune_id=place.commune.id, target="children",
+            created_by_id=place.people["caseworker"].id, created_at=now, updated_at=now,
+            file_name="ds.csv", file_kind="csv", file_size=3, file_sha256="0" * 64,
+            file_data=b"a,b",
+        )  # fmt: skip
+        session.add(job)
+        session.commit()
+    return job
 
 
 def expected(
@@ -105,7 +129,7 @@ def expected(
         return Outcome.allowed if view else Outcome.hidden
     if kind == "task":
         return policy.task_decision(actor, view=view, task_agency_id=record.agency_id).outcome
-    if kind == "child":
+    if kind in ("child", "import_job"):
         visible = policy.child_visible(actor, commune_id=place.case.commune_id)
         return Outcome.allowed if visible else Outcome.hidden
     return Outcome.allowed if policy.escalation_visible(view) else Outcome.hidden

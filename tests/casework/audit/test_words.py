@@ -84,6 +84,35 @@ KINDS = [
             (None, None, "denied", "audit.read", "token_scope"),
         )
     ),
+    ("view", "import_job", "3", "ok", {"status": "checked"}),
+    ("create", "import_job", "3", "ok", {"target": "children", "bytes": 9000, "kind": "xlsx"}),
+    ("export", "import_job", "3", "ok", {"report": True, "lines": 12}),
+    *(
+        ("update", "import_job", "3", "ok", {"action": action})
+        for action in ("import_all_or_nothing", "import_valid_only", "discard", "remap")
+    ),
+    (
+        "update",
+        "import_job",
+        "3",
+        "ok",
+        {
+            "target": "children",
+            "mode": "valid_only",
+            "rows": 9,
+            "created": 5,
+            "linked": 1,
+            "groups": 4,
+            "skipped": 3,
+        },
+    ),
+    (
+        "permission_denied",
+        "import_job",
+        "3",
+        "hidden",
+        {"action": "child.import", "path": "/tre-em/nhap/3", "reason": "not_found"},
+    ),
     *(
         ("account", "user", "9", "ok", {"change": change, "role": "caseworker"})
         for change in (
