@@ -76,6 +76,8 @@ ATTEMPTS = {
     "case.event": N_("thực hiện một bước xử lý hồ sơ"),
     "task.act": N_("trả lời nhiệm vụ"),
     "child.list": N_("xem sổ trẻ em"),
+    "child.merge": N_("gộp hai hồ sơ của cùng một trẻ"),
+    "child.merge_undo": N_("hoàn tác việc gộp hồ sơ trẻ em"),
     "escalation.list": N_("xem việc cần lãnh đạo xử lý"),
     "escalation.act": N_("xử lý một việc cần lãnh đạo xử lý"),
     "case.assign": N_("giao người phụ trách hồ sơ"),
@@ -123,6 +125,12 @@ VIEWS = {
     "child_list": N_("Xem sổ trẻ em: %(count)s trẻ"),
     "child_search": N_("Tìm trong sổ trẻ em (từ tìm kiếm không được ghi lại): %(count)s trẻ"),
     "child": N_("Xem trẻ em số %(id)s trong sổ trẻ em, các hồ sơ %(codes)s"),
+    "child_register": N_("Xem sổ theo dõi trẻ em có hoàn cảnh đặc biệt: %(count)s trẻ"),
+    "child_register_search": N_(
+        "Tìm trong sổ theo dõi trẻ em có hoàn cảnh đặc biệt (từ tìm kiếm không được ghi lại): "
+        "%(count)s trẻ"
+    ),
+    "child_merge": N_("So sánh hai hồ sơ trẻ em số %(id)s để gộp"),
     "dashboard": N_("Xem trang của mình"),
     "dashboard_list": N_("Xem trang của mình, danh sách hồ sơ %(codes)s"),
     "stats": N_("Xem số liệu thống kê (chỉ số đếm)"),
@@ -139,6 +147,16 @@ CASE_VIEWS = {
     "print": N_("Xem bản in của hồ sơ %(code)s"),
     "form": N_("Mở biểu mẫu “%(step)s” của hồ sơ %(code)s"),
     "task_page": N_("Xem nhiệm vụ %(task)s"),
+}
+MERGES = {
+    "merge": N_(
+        "Gộp hồ sơ trẻ em số %(other)s vào trẻ em số %(id)s trong sổ trẻ em "
+        "(chuyển %(count)s bản ghi)"
+    ),
+    "merge_undo": N_(
+        "Hoàn tác việc gộp hồ sơ trẻ em số %(other)s vào trẻ em số %(id)s "
+        "(trả lại %(count)s bản ghi)"
+    ),
 }
 MAX_CODES = 5
 
@@ -221,6 +239,8 @@ def _did(  # one branch per kind of entry
         key = subject
         if subject in {"case_list", "child_list"} and detail.get("searched"):
             key = subject.replace("_list", "_search")
+        if subject == "child_register" and detail.get("searched"):
+            key = "child_register_search"
         if subject == "dashboard" and detail.get("cases"):
             key = "dashboard_list"
         listed = detail.get("cases") or []
@@ -266,6 +286,12 @@ def _did(  # one branch per kind of entry
         day = str(detail.get("day") or "")
         shown = "/".join(reversed(day.split("-"))) if day else "?"
         return tr(words) % {"day": shown}
+    if action == "update" and subject == "child" and detail.get("action") in MERGES:
+        return tr(MERGES[str(detail["action"])]) % {
+            "id": subject_id,
+            "other": detail.get("merged"),
+            "count": sum(len(ids) for ids in dict(detail.get("moved") or {}).values()),
+        }
     if action == "update" and subject == "agency":
         return tr(N_("Sửa thư điện tử và số điện thoại của cơ quan số %(id)s")) % {"id": subject_id}
     if action == "export":

@@ -37,6 +37,8 @@ class Action(StrEnum):
     case_take = "case.take"
     task_act = "task.act"
     child_list = "child.list"
+    child_merge = "child.merge"
+    child_merge_undo = "child.merge_undo"
     escalation_list = "escalation.list"
     escalation_act = "escalation.act"
     stats_read = "stats.read"
@@ -105,6 +107,17 @@ RULES: dict[Action, Rule] = {
         summary="Accept, decline or complete a task of one's own agency",
     ),
     Action.child_list: Rule(FULL_CASE_ROLES, "cases:read", summary="Search the children"),
+    Action.child_merge: Rule(
+        FULL_CASE_ROLES,
+        "cases:write",
+        summary="Merge two records of the same child in the register",
+    ),
+    Action.child_merge_undo: Rule(
+        frozenset({R.supervisor}),
+        "cases:write",
+        seen_with=Action.child_list,
+        summary="Undo a merge of two records (the supervisor)",
+    ),
     Action.escalation_list: Rule(
         FULL_CASE_ROLES, "escalations:read", summary="The commune's escalation queue"
     ),
