@@ -189,6 +189,7 @@ def merge(
         setattr(keep, column, value)
     keep.updated_at = now
     record = ChildMerge(
+        kept_after={column: _json(value) for column, value in values.items()},
         commune_id=keep.commune_id,
         kept_id=keep.id,
         merged_id=other.id,
@@ -228,7 +229,8 @@ def undo(
     except IntegrityError as exc:
         raise SameRowTwice() from exc
     for column, value in record.kept_before.items():
-        setattr(keep, column, _from_json(column, value))
+        if _json(getattr(keep, column)) == record.kept_after.get(column):  # not corrected since
+            setattr(keep, column, _from_json(column, value))
     keep.updated_at = now
     session.flush()  # frees the personal id the kept record took, if it did
     other.personal_id = record.merged_before.get("personal_id")  # type: ignore[assignment]

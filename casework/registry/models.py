@@ -103,9 +103,10 @@ class ChildMerge(SQLModel, table=True):
 
     The merged-away record stays (``Child.merged_into_id``) so old links and exports still
     resolve. ``moved`` names every row that was re-pointed (``{"table.column": [ids]}``),
-    ``kept_before`` the kept record's values the merge replaced and ``merged_before`` what
-    the merge cleared on the other record (its personal id): the supervisor's undo puts
-    back exactly these, and nothing a later change touched elsewhere.
+    ``kept_before`` the kept record's values the merge replaced (``kept_after``: what it
+    put there) and ``merged_before`` what it cleared on the other record (its personal
+    id): the supervisor's undo puts back exactly these. A value corrected on the kept
+    record after the merge is not undone with it.
     """
 
     __tablename__ = "child_merge"
@@ -117,6 +118,9 @@ class ChildMerge(SQLModel, table=True):
     merged_by_id: int = Field(foreign_key="app_user.id")
     merged_at: datetime
     kept_before: dict[str, object] = Field(
+        default_factory=dict, sa_type=sa.JSON, sa_column_kwargs=sensitive_info()
+    )
+    kept_after: dict[str, object] = Field(
         default_factory=dict, sa_type=sa.JSON, sa_column_kwargs=sensitive_info()
     )
     merged_before: dict[str, object] = Field(

@@ -28,6 +28,7 @@ def upgrade() -> None:
         sa.Column("merged_by_id", sa.Integer(), nullable=False),
         sa.Column("merged_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("kept_before", sa.JSON(), nullable=False),
+        sa.Column("kept_after", sa.JSON(), nullable=False),
         sa.Column("merged_before", sa.JSON(), nullable=False),
         sa.Column("moved", sa.JSON(), nullable=False),
         sa.Column("undone_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),

@@ -308,3 +308,23 @@ def test_a_merge_asked_badly_is_refused_naming_what_is_wrong_and_nothing_changes
         assert said in response.json()["detail"][0]["msg"], name
     session.expire_all()
     assert snapshot(session) == before
+
+
+def test_a_value_corrected_on_the_kept_record_after_the_merge_survives_its_undo(
+    client, world, browser_for, session, pair
+):
+    hoa, again = pair
+    headers = browser_for(world.own.people["caseworker"])
+    take = {"personal_id": again.id, "birth": again.id}
+    assert client.post(API, json=body(hoa, again, **take), headers=headers).status_code == 201
+    session.expire_all()
+    kept = session.get(Child, hoa.id)
+    kept.date_of_birth, kept.birth_year = date(2016, 6, 1), 2016  # the birth certificate
+    session.commit()
+    undo = f"/api/v1/registry/children/{again.id}/unmerge"
+    assert client.post(undo, headers=browser_for(world.own.people["supervisor"])).status_code == 200
+    session.expire_all()
+    kept = session.get(Child, hoa.id)
+    assert kept.date_of_birth == date(2016, 6, 1)  # corrected since: not undone
+    assert kept.personal_id is None  # as before the merge
+    assert session.get(Child, again.id).personal_id == "001316012345"
