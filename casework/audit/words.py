@@ -131,6 +131,7 @@ VIEWS = {
         "%(count)s trẻ"
     ),
     "child_merge": N_("So sánh hai hồ sơ trẻ em số %(id)s để gộp"),
+    "child_merges": N_("Xem các hồ sơ đã gộp vào trẻ em số %(id)s"),
     "dashboard": N_("Xem trang của mình"),
     "dashboard_list": N_("Xem trang của mình, danh sách hồ sơ %(codes)s"),
     "stats": N_("Xem số liệu thống kê (chỉ số đếm)"),

@@ -328,3 +328,21 @@ def test_a_value_corrected_on_the_kept_record_after_the_merge_survives_its_undo(
     assert kept.date_of_birth == date(2016, 6, 1)  # corrected since: not undone
     assert kept.personal_id is None  # as before the merge
     assert session.get(Child, again.id).personal_id == "001316012345"
+
+
+def test_the_merge_pages_read_in_the_audit_log_in_words(client, world, browser_for, session, pair):
+    hoa, again = pair
+    headers = browser_for(world.own.people["caseworker"])
+    client.get(f"/dang-ky/gop?id={hoa.id}&id={again.id}", headers=headers)
+    client.get(f"/tre-em/{hoa.id}/gop", headers=headers)
+    entries = session.exec(
+        select(AuditEntry)
+        .where(AuditEntry.subject_type.in_(["child_merge", "child_merges"]))
+        .order_by(AuditEntry.seq)
+    ).all()
+    people = people_of(session.exec(select(User)).all())
+    assert [describe(e, people, "vi").did for e in entries] == [
+        f"So sánh hai hồ sơ trẻ em số {hoa.id} để gộp",
+        f"So sánh hai hồ sơ trẻ em số {again.id} để gộp",
+        f"Xem các hồ sơ đã gộp vào trẻ em số {hoa.id}",
+    ]
