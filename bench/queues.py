@@ -28,7 +28,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import SQLModel, select
+from sqlalchemy.orm import sessionmaker
+from sqlmodel import Session, SQLModel, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -182,26 +183,33 @@ def cookie(user: User) -> dict[str, str]:
     return {"Cookie": f"{sessions.COOKIE}={token}", "Accept": "text/html"}
 
 
+def demo_database(url: str) -> tuple[Settings, sa.Engine, sessionmaker[Session]]:
+    """The database at ``url`` migrated and holding the demo commune, seeded through the
+    real services; the settings, engine and session factory the app is made with."""
+    settings = Settings(
+        _env_file=None,
+        database_url=url,
+        secret_key=SECRET,
+        data_keys="b1:" + "C" * 43 + "=",
+        timers_in_serve=False,
+        outbox_in_serve=False,
+        argon2_time_cost=1,
+        argon2_memory_kib=8,
+        argon2_parallelism=1,
+    )
+    crypto.install(load_keys(settings))
+    upgrade(url=url)
+    engine = make_engine(settings)
+    factory = make_sessionmaker(engine)
+    with UnitOfWork(factory) as uow:
+        seed_demo(uow.session, now=START, tz=settings.tz, settings=settings)
+        uow.commit()
+    return settings, engine, factory
+
+
 def run(cases: int, requests: int, communes: int, closed: bool) -> None:
     with database("postgresql") as url:
-        settings = Settings(
-            _env_file=None,
-            database_url=url,
-            secret_key=SECRET,
-            data_keys="b1:" + "C" * 43 + "=",
-            timers_in_serve=False,
-            outbox_in_serve=False,
-            argon2_time_cost=1,
-            argon2_memory_kib=8,
-            argon2_parallelism=1,
-        )
-        crypto.install(load_keys(settings))
-        upgrade(url=url)
-        engine = make_engine(settings)
-        factory = make_sessionmaker(engine)
-        with UnitOfWork(factory) as uow:
-            seed_demo(uow.session, now=START, tz=settings.tz, settings=settings)
-            uow.commit()
+        settings, engine, factory = demo_database(url)
         with engine.begin() as conn:
             demo = conn.execute(sa.select(sa.func.count()).select_from(ProtectionCase)).scalar_one()
             demo_id = conn.execute(sa.select(ProtectionCase.commune_id).limit(1)).scalar_one()

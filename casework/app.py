@@ -38,6 +38,8 @@ from casework.intake.views import router as intake_router
 from casework.keys import load_keys
 from casework.registry.imports.pages import UPLOAD_OVERHEAD, UPLOAD_PATH
 from casework.registry.imports.pages import router as import_pages
+from casework.registry.register_pages import router as register_pages
+from casework.registry.register_views import router as register_router
 from casework.tasks.pages import router as task_pages
 from casework.tasks.views import router as tasks_router
 from casework.web.guard import RequestGuard
@@ -114,6 +116,7 @@ def create_app(
         children_router,
         audit_router,
         stats_router,
+        register_router,
     )
     # The pages: a person not logged in is sent to the login page (casework.errors).
     page_routers = (
@@ -128,6 +131,7 @@ def create_app(
         audit_pages,
         admin_pages,
         commune_pages,
+        register_pages,
     )
     for router in (*api_routers, *page_routers):
         app.include_router(router, dependencies=[Depends(current_actor)])

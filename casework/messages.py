@@ -249,6 +249,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Hồ sơ vừa được người khác thay đổi; tải lại để xem bản mới nhất rồi thực hiện lại",
         "Someone else changed this record just now; reload it and try again",
     ),
+    # merging two records of one child (casework.registry.merge)
+    "merge_same_record": (
+        "Chọn hai hồ sơ khác nhau để gộp",
+        "Choose two different records to merge",
+    ),
+    "merge_choice": (
+        "Giá trị của {field_name} phải lấy từ một trong hai hồ sơ đang gộp",
+        "The value of {field_name} must come from one of the two records being merged",
+    ),
+    "merge_field": (
+        "{field_name} không phải là thông tin của hồ sơ trẻ để chọn khi gộp",
+        "{field_name} is not a detail of the child's record to choose when merging",
+    ),
+    "merge_pick_two": (
+        "Chọn đúng hai trẻ trong sổ để so sánh và gộp",
+        "Choose exactly two children in the register to compare and merge",
+    ),
+    "merge_form": (
+        "Chọn hồ sơ giữ lại và giá trị giữ lại của từng thông tin khác nhau",
+        "Choose the record to keep and, for each detail that differs, the value to keep",
+    ),
+    "merge_refused": (
+        "Không gộp được: một trong hai hồ sơ đã được gộp vào hồ sơ khác, hoặc hai hồ sơ là một",
+        "Cannot merge: one of the records was already merged into another, or they are the same",
+    ),
+    "merge_record_changed": (
+        "Một trong hai hồ sơ vừa được người khác thay đổi hoặc gộp; so sánh lại rồi gộp",
+        "Someone else changed or merged one of the records just now; compare them again",
+    ),
+    "merge_two_open_cases": (
+        "Cả hai hồ sơ đều có vụ việc đang mở ({codes}); một trẻ chỉ có một vụ việc đang mở: "
+        "đóng một vụ việc (hoặc gộp nội dung vào vụ việc kia) rồi gộp hồ sơ",
+        "Both records have an open case ({codes}); a child has only one open case: "
+        "close one first, then merge the records",
+    ),
+    "merge_collision": (
+        "Cả hai hồ sơ cùng có một nhóm hoàn cảnh đang theo dõi hoặc một đề xuất đang chờ "
+        "cho cùng một nhóm; kết thúc một bản ghi rồi gộp lại",
+        "Both records have the same group going on, or the same proposal waiting; "
+        "end one of them, then merge",
+    ),
+    "merge_not_merged": (
+        "Hồ sơ này không được gộp vào hồ sơ nào (hoặc việc gộp đã được hoàn tác)",
+        "This record was not merged into another (or the merge was undone)",
+    ),
+    "age_range": (
+        "Tuổi từ ({min}) phải nhỏ hơn hoặc bằng tuổi đến ({max})",
+        "The lowest age ({min}) must not be above the highest ({max})",
+    ),
     # web forms: a date in three fields, radios left unanswered (UX.md §1.4, §1.5)
     "date_not_real": ("{label_cap} phải là ngày có thật", "{label_cap} must be a real date"),
     "date_year_digits": (
@@ -689,6 +738,16 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "until": ("đến ngày", "until"),
     "password": ("mật khẩu", "password"),
     "confirm_password": ("mật khẩu nhập lại", "repeated password"),
+    # the register's filters and merging two records (casework.registry)
+    "group": ("nhóm hoàn cảnh đặc biệt", "special-circumstance group"),
+    "age_min": ("tuổi từ", "lowest age"),
+    "age_max": ("tuổi đến", "highest age"),
+    "support": ("hỗ trợ", "support"),
+    "keep_id": ("hồ sơ giữ lại", "record kept"),
+    "other_id": ("hồ sơ gộp vào", "record merged"),
+    "keep_version": ("phiên bản hồ sơ giữ lại", "version of the record kept"),
+    "other_version": ("phiên bản hồ sơ gộp vào", "version of the record merged"),
+    "take": ("giá trị chọn giữ", "values chosen"),
 }
 
 

@@ -80,6 +80,8 @@ ATTEMPTS = {
     "child.register": N_("đăng ký trẻ vào sổ trẻ em"),
     "child.edit": N_("sửa thông tin trẻ trong sổ trẻ em"),
     "child.import": N_("nhập danh sách trẻ em từ tệp"),
+    "child.merge": N_("gộp hai hồ sơ của cùng một trẻ"),
+    "child.merge_undo": N_("hoàn tác việc gộp hồ sơ trẻ em"),
     "escalation.list": N_("xem việc cần lãnh đạo xử lý"),
     "escalation.act": N_("xử lý một việc cần lãnh đạo xử lý"),
     "case.assign": N_("giao người phụ trách hồ sơ"),
@@ -130,6 +132,13 @@ VIEWS = {
     "child_form": N_("Mở biểu mẫu sửa thông tin trẻ em số %(id)s trong sổ trẻ em"),
     "child_record": N_("Xem thông tin trẻ em số %(id)s trong sổ trẻ em (API)"),
     "import_job": N_("Xem lần nhập danh sách trẻ em số %(id)s"),
+    "child_register": N_("Xem sổ theo dõi trẻ em có hoàn cảnh đặc biệt: %(count)s trẻ"),
+    "child_register_search": N_(
+        "Tìm trong sổ theo dõi trẻ em có hoàn cảnh đặc biệt (từ tìm kiếm không được ghi lại): "
+        "%(count)s trẻ"
+    ),
+    "child_merge": N_("So sánh hai hồ sơ trẻ em số %(id)s để gộp"),
+    "child_merges": N_("Xem các hồ sơ đã gộp vào trẻ em số %(id)s"),
     "dashboard": N_("Xem trang của mình"),
     "dashboard_list": N_("Xem trang của mình, danh sách hồ sơ %(codes)s"),
     "stats": N_("Xem số liệu thống kê (chỉ số đếm)"),
@@ -158,6 +167,16 @@ IMPORT_WORDS = {
     "done": N_(
         "Nhập danh sách trẻ em, lần nhập số %(id)s: %(created)s trẻ mới, %(linked)s trẻ đã có, "
         "%(groups)s nhóm hoàn cảnh thêm, %(skipped)s dòng lỗi không nhập"
+    ),
+}
+MERGES = {
+    "merge": N_(
+        "Gộp hồ sơ trẻ em số %(other)s vào trẻ em số %(id)s trong sổ trẻ em "
+        "(chuyển %(count)s bản ghi)"
+    ),
+    "merge_undo": N_(
+        "Hoàn tác việc gộp hồ sơ trẻ em số %(other)s vào trẻ em số %(id)s "
+        "(trả lại %(count)s bản ghi)"
     ),
 }
 MAX_CODES = 5
@@ -241,6 +260,8 @@ def _did(  # one branch per kind of entry
         key = subject
         if subject in {"case_list", "child_list"} and detail.get("searched"):
             key = subject.replace("_list", "_search")
+        if subject == "child_register" and detail.get("searched"):
+            key = "child_register_search"
         if subject == "dashboard" and detail.get("cases"):
             key = "dashboard_list"
         if subject == "child" and "view" in detail:
@@ -290,6 +311,12 @@ def _did(  # one branch per kind of entry
         day = str(detail.get("day") or "")
         shown = "/".join(reversed(day.split("-"))) if day else "?"
         return tr(words) % {"day": shown}
+    if action == "update" and subject == "child" and detail.get("action") in MERGES:
+        return tr(MERGES[str(detail["action"])]) % {
+            "id": subject_id,
+            "other": detail.get("merged"),
+            "count": sum(len(ids) for ids in dict(detail.get("moved") or {}).values()),
+        }
     if action == "update" and subject == "agency":
         return tr(N_("Sửa thư điện tử và số điện thoại của cơ quan số %(id)s")) % {"id": subject_id}
     if subject == "import_job" and action in ("create", "update", "export"):

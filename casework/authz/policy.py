@@ -40,6 +40,8 @@ class Action(StrEnum):
     child_register = "child.register"
     child_edit = "child.edit"
     child_import = "child.import"
+    child_merge = "child.merge"
+    child_merge_undo = "child.merge_undo"
     escalation_list = "escalation.list"
     escalation_act = "escalation.act"
     stats_read = "stats.read"
@@ -119,6 +121,17 @@ RULES: dict[Action, Rule] = {
         None,
         session_only=True,
         summary="Import the commune's lists of children from a spreadsheet (pages only)",
+    ),
+    Action.child_merge: Rule(
+        FULL_CASE_ROLES,
+        "cases:write",
+        summary="Merge two records of the same child in the register",
+    ),
+    Action.child_merge_undo: Rule(
+        frozenset({R.supervisor}),
+        "cases:write",
+        seen_with=Action.child_list,
+        summary="Undo a merge of two records (the supervisor)",
     ),
     Action.escalation_list: Rule(
         FULL_CASE_ROLES, "escalations:read", summary="The commune's escalation queue"

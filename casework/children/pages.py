@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from casework.accounts.auth import write_audit
 from casework.audit.models import AuditAction
@@ -23,6 +23,7 @@ from casework.children import service as child_service
 from casework.children.views import listed
 from casework.deps import ReadSessionDep
 from casework.pagination import PageParams
+from casework.registry import merge as merge_service
 from casework.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -55,6 +56,9 @@ def child_profile(
 ) -> Response:
     """The child as the national database keeps it, the special-circumstance groups of
     Luật Trẻ em Đ10, the caregivers, and the child's cases with their running clocks."""
+    kept = merge_service.resolve(session, child_id=access.id)
+    if kept != access.id:  # a record merged into another: old links open the record kept
+        return RedirectResponse(f"/tre-em/{kept}", status_code=307)
     found = child_service.profile(session, child_id=access.id)
     write_audit(
         request,

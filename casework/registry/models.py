@@ -96,3 +96,36 @@ class RegistryProposal(SQLModel, table=True):
     decided_at: datetime | None = None
     reason: str | None = sensitive(default=None, max_length=500)
     membership_id: int | None = Field(default=None, foreign_key="child_circumstance.id")
+
+
+class ChildMerge(SQLModel, table=True):
+    """Two records of one child made one, and exactly what moved, so it can be undone.
+
+    The merged-away record stays (``Child.merged_into_id``) so old links and exports still
+    resolve. ``moved`` names every row that was re-pointed (``{"table.column": [ids]}``),
+    ``kept_before`` the kept record's values the merge replaced (``kept_after``: what it
+    put there) and ``merged_before`` what it cleared on the other record (its personal
+    id): the supervisor's undo puts back exactly these. A value corrected on the kept
+    record after the merge is not undone with it.
+    """
+
+    __tablename__ = "child_merge"
+
+    id: int | None = Field(default=None, primary_key=True)
+    commune_id: int = Field(foreign_key="commune.id", index=True)
+    kept_id: int = Field(foreign_key="child.id", index=True)
+    merged_id: int = Field(foreign_key="child.id", index=True)
+    merged_by_id: int = Field(foreign_key="app_user.id")
+    merged_at: datetime
+    kept_before: dict[str, object] = Field(
+        default_factory=dict, sa_type=sa.JSON, sa_column_kwargs=sensitive_info()
+    )
+    kept_after: dict[str, object] = Field(
+        default_factory=dict, sa_type=sa.JSON, sa_column_kwargs=sensitive_info()
+    )
+    merged_before: dict[str, object] = Field(
+        default_factory=dict, sa_type=sa.JSON, sa_column_kwargs=sensitive_info()
+    )
+    moved: dict[str, list[int]] = Field(default_factory=dict, sa_type=sa.JSON)
+    undone_at: datetime | None = None
+    undone_by_id: int | None = Field(default=None, foreign_key="app_user.id")
