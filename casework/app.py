@@ -35,6 +35,8 @@ from casework.escalations.views import router as escalations_router
 from casework.intake.pages import router as intake_pages
 from casework.intake.views import router as intake_router
 from casework.keys import load_keys
+from casework.registry.pages import router as registry_pages
+from casework.registry.views import router as registry_router
 from casework.tasks.pages import router as task_pages
 from casework.tasks.views import router as tasks_router
 from casework.web.guard import RequestGuard
@@ -109,6 +111,7 @@ def create_app(
         tasks_router,
         escalations_router,
         children_router,
+        registry_router,
         audit_router,
         stats_router,
     )
@@ -120,6 +123,7 @@ def create_app(
         task_pages,
         escalation_pages,
         children_pages,
+        registry_pages,
         audit_pages,
         admin_pages,
         commune_pages,

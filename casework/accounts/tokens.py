@@ -18,6 +18,8 @@ SCOPES = {
     "intake:write": "Gửi báo cáo tiếp nhận / post intakes",
     "cases:read": "Xem hồ sơ và danh sách trẻ / read cases and children",
     "cases:write": "Thực hiện bước xử lý hồ sơ / fire case events",
+    "registry:write": "Ghi nhóm hoàn cảnh đặc biệt, hỗ trợ, quyết định đề xuất / write the "
+    "register",
     "tasks:write": "Nhận, từ chối, hoàn thành nhiệm vụ / answer tasks",
     "escalations:read": "Xem việc cần lãnh đạo xử lý / read the escalation queue",
     "escalations:write": "Xử lý việc cần lãnh đạo xử lý / work the escalation queue",

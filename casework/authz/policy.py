@@ -37,6 +37,9 @@ class Action(StrEnum):
     case_take = "case.take"
     task_act = "task.act"
     child_list = "child.list"
+    membership_write = "registry.membership"
+    support_write = "registry.support"
+    proposal_decide = "registry.proposal"
     escalation_list = "escalation.list"
     escalation_act = "escalation.act"
     stats_read = "stats.read"
@@ -105,6 +108,19 @@ RULES: dict[Action, Rule] = {
         summary="Accept, decline or complete a task of one's own agency",
     ),
     Action.child_list: Rule(FULL_CASE_ROLES, "cases:read", summary="Search the children"),
+    Action.membership_write: Rule(
+        FULL_CASE_ROLES,
+        "registry:write",
+        summary="Add or end a child's special-circumstance group or at-risk mark",
+    ),
+    Action.support_write: Rule(
+        FULL_CASE_ROLES, "registry:write", summary="Record support a child received"
+    ),
+    Action.proposal_decide: Rule(
+        FULL_CASE_ROLES,
+        "registry:write",
+        summary="Confirm or dismiss a case's proposal to the register",
+    ),
     Action.escalation_list: Rule(
         FULL_CASE_ROLES, "escalations:read", summary="The commune's escalation queue"
     ),
