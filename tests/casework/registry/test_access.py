@@ -11,7 +11,9 @@ from casework.audit.models import AuditEntry
 from tests.casework.registry.test_memberships import add
 
 
-@pytest.mark.parametrize("who", ["police.officer", "police.head", "collaborator", "province_viewer"])
+@pytest.mark.parametrize(
+    "who", ["police.officer", "police.head", "collaborator", "province_viewer"]
+)
 def test_others_cannot_read_or_write_memberships(client, headers_for, world, hoa, who):
     headers = headers_for(world.own.people[who].username)
     assert client.get(f"/api/v1/children/{hoa}/register", headers=headers).status_code == 404

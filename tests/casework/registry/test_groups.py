@@ -15,7 +15,9 @@ def test_every_subgroup_belongs_to_a_group_of_the_law_and_every_code_is_unique()
     for s in groups.SUBGROUPS:
         assert s.group in CircumstanceGroup
         assert s.code.split(".")[0] == s.group.value
-        assert s.vi and s.en and s.basis
+        assert s.vi
+        assert s.en
+        assert s.basis
 
 
 def test_the_decree_splits_the_groups_it_lists():

@@ -37,12 +37,19 @@ def test_every_group_of_the_law_is_recorded_and_read_back(client, caseworker, ho
 
 def test_every_subgroup_of_the_decree_is_recorded_and_read_back(client, caseworker, hoa):
     for sub in groups.SUBGROUPS:
-        answer = add(client, caseworker, hoa, group=sub.group.value, subgroup=sub.code,
-                     since="2026-01-05")  # fmt: skip
+        answer = add(
+            client, caseworker, hoa, group=sub.group.value, subgroup=sub.code, since="2026-01-05"
+        )
         assert answer.status_code == 201, answer.text
         assert (answer.json()["subgroup"], answer.json()["subgroup_vi"]) == (sub.code, sub.vi)
-        ended = end(client, caseworker, hoa, membership_id=answer.json()["id"],
-                    until="2026-02-01", reason="circumstance_ended")  # fmt: skip
+        ended = end(
+            client,
+            caseworker,
+            hoa,
+            membership_id=answer.json()["id"],
+            until="2026-02-01",
+            reason="circumstance_ended",
+        )
         assert ended.status_code == 200, ended.text
     history = register(client, caseworker, hoa)["history"]
     assert sorted(m["subgroup"] for m in history) == sorted(s.code for s in groups.SUBGROUPS)
@@ -61,8 +68,15 @@ def test_an_end_keeps_the_row_and_a_new_period_is_a_second_row(client, caseworke
     again = add(client, caseworker, hoa, group="c", since="2025-07-01")
     assert again.status_code == 409
     assert "kết thúc dòng đang có" in again.json()["detail"][0]["msg_vi"]
-    ended = end(client, caseworker, hoa, membership_id=first["id"], until="2025-12-31",
-                reason="moved_away", end_evidence="Giấy chuyển hộ khẩu")  # fmt: skip
+    ended = end(
+        client,
+        caseworker,
+        hoa,
+        membership_id=first["id"],
+        until="2025-12-31",
+        reason="moved_away",
+        end_evidence="Giấy chuyển hộ khẩu",
+    )
     assert ended.json()["ended_reason"] == "moved_away"
     assert add(client, caseworker, hoa, group="c", since="2026-02-10").status_code == 201
     shown = register(client, caseworker, hoa)
@@ -89,12 +103,24 @@ def test_the_dates_follow_the_child_and_the_calendar(client, caseworker, hoa):
     future = add(client, caseworker, hoa, group="a", since="2026-03-03")
     assert future.json()["detail"][0]["type"] == "date_in_future"
     row = add(client, caseworker, hoa, group="a", since="2026-01-10").json()
-    early = end(client, caseworker, hoa, membership_id=row["id"], until="2026-01-09",
-                reason="circumstance_ended")  # fmt: skip
+    early = end(
+        client,
+        caseworker,
+        hoa,
+        membership_id=row["id"],
+        until="2026-01-09",
+        reason="circumstance_ended",
+    )
     assert early.status_code == 422
     assert early.json()["detail"][0]["field"] == "until"
-    same_day = end(client, caseworker, hoa, membership_id=row["id"], until="2026-01-10",
-                   reason="recorded_in_error")  # fmt: skip
+    same_day = end(
+        client,
+        caseworker,
+        hoa,
+        membership_id=row["id"],
+        until="2026-01-10",
+        reason="recorded_in_error",
+    )
     assert same_day.status_code == 200
 
 
@@ -103,15 +129,24 @@ def test_turning_16_is_shown_with_the_end_it_proposes(client, caseworker, report
     add(client, caseworker, case.child_id, group="h", since="2025-09-01")
     proposed = register(client, caseworker, case.child_id)["proposed_ends"]
     assert proposed == [
-        {"membership_id": proposed[0]["membership_id"], "group": "h", "until": "2026-03-20",
-         "reason": "turned_16", "estimated": False}
-    ]  # fmt: skip
+        {
+            "membership_id": proposed[0]["membership_id"],
+            "group": "h",
+            "until": "2026-03-20",
+            "reason": "turned_16",
+            "estimated": False,
+        }
+    ]
     current = register(client, caseworker, case.child_id)["current"]
     assert current[0]["until"] is None  # shown, never ended by itself
 
 
-def test_at_risk_children_are_listed_apart_and_never_counted(client, caseworker, hoa, session, world):
-    assert add(client, caseworker, hoa, group="h", at_risk=True, since="2026-02-01").status_code == 201
+def test_at_risk_children_are_listed_apart_and_never_counted(
+    client, caseworker, hoa, session, world
+):
+    assert (
+        add(client, caseworker, hoa, group="h", at_risk=True, since="2026-02-01").status_code == 201
+    )
     assert add(client, caseworker, hoa, group="b", since="2026-02-01").status_code == 201
     shown = register(client, caseworker, hoa)
     assert [(m["group"], m["at_risk"]) for m in shown["at_risk"]] == [("h", True)]
@@ -119,6 +154,7 @@ def test_at_risk_children_are_listed_apart_and_never_counted(client, caseworker,
     counted = counts_by_group(session, world.own.commune.id, on=date(2026, 2, 15))
     assert counted[CircumstanceGroup.h] == 0
     assert counted[CircumstanceGroup.b] == 1
-    assert counts_by_group(session, world.own.commune.id, on=date(2026, 1, 31))[
-        CircumstanceGroup.b
-    ] == 0
+    assert (
+        counts_by_group(session, world.own.commune.id, on=date(2026, 1, 31))[CircumstanceGroup.b]
+        == 0
+    )

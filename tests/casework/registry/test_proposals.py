@@ -15,9 +15,10 @@ def assess(client, headers, code: str, **conclusion):  # type: ignore[no-untyped
     started = client.post(f"/api/v1/cases/{code}/events/start_assessment", json={}, headers=headers)
     assert started.status_code == 200, started.text
     done = client.post(
-        f"/api/v1/cases/{code}/events/complete_assessment", json=mau_02(**conclusion),
+        f"/api/v1/cases/{code}/events/complete_assessment",
+        json=mau_02(**conclusion),
         headers=headers,
-    )  # fmt: skip
+    )
     assert done.status_code == 200, done.text
 
 
@@ -30,9 +31,7 @@ def sexual_abuse(report):  # type: ignore[no-untyped-def]
 
 
 def decide(client, headers, child_id: int, **body):  # type: ignore[no-untyped-def]
-    return client.post(
-        f"/api/v1/children/{child_id}/proposals/decide", json=body, headers=headers
-    )
+    return client.post(f"/api/v1/children/{child_id}/proposals/decide", json=body, headers=headers)
 
 
 def test_an_assessment_substantiating_sexual_abuse_proposes_group_l(client, caseworker, report):
@@ -59,16 +58,29 @@ def test_confirming_makes_a_membership_naming_the_case_and_who_decided(
     case = sexual_abuse(report)
     assess(client, caseworker, case.code)
     proposal = register(client, caseworker, case.child_id)["proposals"][0]
-    answer = decide(client, caseworker, case.child_id, proposal_id=proposal["id"],
-                    decision="confirm", since="2026-03-01", evidence="Biên bản xác minh")  # fmt: skip
+    answer = decide(
+        client,
+        caseworker,
+        case.child_id,
+        proposal_id=proposal["id"],
+        decision="confirm",
+        since="2026-03-01",
+        evidence="Biên bản xác minh",
+    )
     assert answer.status_code == 200, answer.text
     assert answer.json()["status"] == "confirmed"
     shown = register(client, caseworker, case.child_id)
-    assert [(m["group"], m["source_case"], m["decided_by"], m["since"]) for m in shown["current"]] == [
-        ("l", case.code, world.own.people["caseworker"].full_name, "2026-03-01")
-    ]
-    twice = decide(client, caseworker, case.child_id, proposal_id=proposal["id"],
-                   decision="dismiss", reason="nhầm")  # fmt: skip
+    assert [
+        (m["group"], m["source_case"], m["decided_by"], m["since"]) for m in shown["current"]
+    ] == [("l", case.code, world.own.people["caseworker"].full_name, "2026-03-01")]
+    twice = decide(
+        client,
+        caseworker,
+        case.child_id,
+        proposal_id=proposal["id"],
+        decision="dismiss",
+        reason="nhầm",
+    )
     assert twice.status_code == 409
 
 
@@ -79,12 +91,20 @@ def test_dismissing_needs_a_reason(client, caseworker, report, session):
     bare = decide(client, caseworker, case.child_id, proposal_id=proposal["id"], decision="dismiss")
     assert bare.status_code == 422
     assert bare.json()["detail"][0]["msg_vi"] == "Nhập lý do không đưa trẻ vào danh sách"
-    answer = decide(client, caseworker, case.child_id, proposal_id=proposal["id"],
-                    decision="dismiss", reason="Đã thuộc danh sách ở xã cũ")  # fmt: skip
+    answer = decide(
+        client,
+        caseworker,
+        case.child_id,
+        proposal_id=proposal["id"],
+        decision="dismiss",
+        reason="Đã thuộc danh sách ở xã cũ",
+    )
     assert answer.json()["status"] == "dismissed"
     row = session.exec(select(RegistryProposal).where(RegistryProposal.id == proposal["id"])).one()
     assert (row.status, row.reason, row.membership_id) == (
-        ProposalStatus.dismissed, "Đã thuộc danh sách ở xã cũ", None
+        ProposalStatus.dismissed,
+        "Đã thuộc danh sách ở xã cũ",
+        None,
     )
     assert register(client, caseworker, case.child_id)["current"] == []
 

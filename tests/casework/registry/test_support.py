@@ -14,8 +14,15 @@ def support(client, headers, child_id: int, **body):  # type: ignore[no-untyped-
 
 
 def test_support_is_recorded_ended_and_listed(client, caseworker, hoa, world):
-    made = support(client, caseworker, hoa, kind="health_insurance", since="2026-01-01",
-                   provider="BHXH tỉnh", amount_vnd=0)  # fmt: skip
+    made = support(
+        client,
+        caseworker,
+        hoa,
+        kind="health_insurance",
+        since="2026-01-01",
+        provider="BHXH tỉnh",
+        amount_vnd=0,
+    )
     assert made.status_code == 201, made.text
     ended = client.post(
         f"/api/v1/children/{hoa}/support/end",
@@ -51,7 +58,9 @@ def test_the_share_supported_counts_children_in_groups_with_support_in_the_perio
     add(client, caseworker, at_risk.child_id, group="h", at_risk=True, since="2026-01-01")
     support(client, caseworker, hoa, kind="social_allowance", since="2026-02-01")
     support(client, caseworker, at_risk.child_id, kind="scholarship_gift", since="2026-02-01")
-    support(client, caseworker, other.child_id, kind="other", since="2026-01-01", until="2026-01-15")
+    support(
+        client, caseworker, other.child_id, kind="other", since="2026-01-01", until="2026-01-15"
+    )
     february = supported_share(
         session, commune_id=world.own.commune.id, start=date(2026, 2, 1), stop=date(2026, 2, 28)
     )
