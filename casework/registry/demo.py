@@ -12,7 +12,7 @@ from casework.accounts.auth import actor_of
 from casework.cases.models import ProtectionCase
 from casework.children.models import Child, ChildCircumstance, CircumstanceGroup
 from casework.demo.walk import Demo
-from casework.registry import memberships, support
+from casework.registry import memberships, proposals, support
 from casework.registry.models import ProposalStatus, RegistryProposal, SupportKind
 from casework.registry.schemas import MembershipCreate, SupportCreate
 from casework.timefmt import local_date
@@ -86,14 +86,5 @@ def _one_open_proposal(session: Session, *, children: dict[str, Child], now: dat
     group = CircumstanceGroup.i
     if memberships.current(session, child_id=case.child_id, group=group, at_risk=False):
         return
-    session.add(
-        RegistryProposal(
-            commune_id=case.commune_id,
-            child_id=case.child_id,
-            case_id=case.id,
-            group=group,
-            source="assessment",
-            created_at=now,
-        )
-    )
+    proposals.propose(session, case=case, group=group, source="assessment", now=now)
     session.flush()

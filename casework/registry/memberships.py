@@ -66,6 +66,15 @@ def check_start(child: Child, *, since: date, today: date, loc: tuple[str, ...])
         raise InvalidInput([FieldError(loc, "date_in_future")])
 
 
+def check_end(*, since: date, until: date, today: date) -> None:
+    """An end date neither before the start (the same day is allowed) nor in the future."""
+    if until < since:
+        params = {"since": since.strftime("%d/%m/%Y")}
+        raise InvalidInput([FieldError(("until",), "membership_end_before_start", params)])
+    if until > today:
+        raise InvalidInput([FieldError(("until",), "date_in_future")])
+
+
 def current(
     session: Session, *, child_id: int, group: CircumstanceGroup, at_risk: bool
 ) -> _CC | None:
@@ -134,11 +143,7 @@ def end(
         raise MembershipNotFound(membership_id=data.membership_id)
     if row.until is not None:
         raise AlreadyEnded(until=row.until.strftime("%d/%m/%Y"))
-    if data.until < row.since:
-        params = {"since": row.since.strftime("%d/%m/%Y")}
-        raise InvalidInput([FieldError(("until",), "membership_end_before_start", params)])
-    if data.until > today:
-        raise InvalidInput([FieldError(("until",), "date_in_future")])
+    check_end(since=row.since, until=data.until, today=today)
     written = session.connection().execute(
         _END,
         {

@@ -75,19 +75,27 @@ def on_step(session: Session, *, case: ProtectionCase, step: Step, now: datetime
             continue
         if _open(session, child_id=case.child_id, group=group) is not None:
             continue
-        session.add(
-            RegistryProposal(
-                commune_id=case.commune_id,
-                child_id=case.child_id,
-                case_id=case.id,
-                group=group,
-                source=source,
-                created_at=now,
-            )
-        )
+        propose(session, case=case, group=group, source=source, now=now)
         made += 1
     session.flush()
     return made
+
+
+def propose(
+    session: Session, *, case: ProtectionCase, group: CircumstanceGroup, source: str, now: datetime
+) -> RegistryProposal:
+    """An open proposal of ``group`` for the child of ``case`` (the caller checked that the
+    child is not in the group and has no open proposal of it)."""
+    proposal = RegistryProposal(
+        commune_id=case.commune_id,
+        child_id=case.child_id,
+        case_id=case.id,
+        group=group,
+        source=source,
+        created_at=now,
+    )
+    session.add(proposal)
+    return proposal
 
 
 def _open(session: Session, *, child_id: int, group: CircumstanceGroup) -> RegistryProposal | None:

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from casework.actors import Actor
 from casework.children.models import Child, ChildCircumstance
 from casework.errors import Conflict, FieldError, InvalidInput, NotFound
-from casework.registry.memberships import check_start, names_of
+from casework.registry.memberships import check_end, check_start, names_of
 from casework.registry.models import ChildSupport
 from casework.registry.schemas import SupportCreate, SupportEndIn, SupportRead
 
@@ -64,11 +64,7 @@ def end(session: Session, *, child_id: int, data: SupportEndIn, today: date) -> 
         raise SupportNotFound(support_id=data.support_id)
     if row.until is not None:
         raise SupportAlreadyEnded(until=row.until.strftime("%d/%m/%Y"))
-    if data.until < row.since:
-        params = {"since": row.since.strftime("%d/%m/%Y")}
-        raise InvalidInput([FieldError(("until",), "membership_end_before_start", params)])
-    if data.until > today:
-        raise InvalidInput([FieldError(("until",), "date_in_future")])
+    check_end(since=row.since, until=data.until, today=today)
     written = session.connection().execute(_END, {"b_id": row.id, "v_until": data.until})
     if written.rowcount != 1:
         raise SupportAlreadyEnded(until="")
