@@ -6,12 +6,13 @@ the cases it covers. A membership names its group and, when the decree splits th
 one of these sub-groups by ``code``. Codes are stable: reports and exports keep them, so a
 code is never reused for another case; a correction to a label keeps the code.
 
-``basis`` names where each list comes from. The lists of groups a, b and c follow NĐ56
-Đ3, Đ4 and Đ5 as published; d follows the three levels of disability the Luật Người
-khuyết tật uses and NĐ56 Đ6 repeats; k follows the forms of exploitation of Luật Trẻ em
-Đ4 k8 ("bóc lột trẻ em"); n and o split by the words of the group itself. Groups not
-listed here (đ, e, g, h, i, l, m) are recorded without a sub-group until their articles
-have been checked against the official text.
+``basis`` names where each list comes from. Groups a and b follow NĐ56 Đ3 and Đ4; c
+follows Đ5 as secondary sources quote it (eleven cases; the official text should be
+checked for a twelfth before c.10 and c.11 are relied on in reports); d follows the three
+levels of disability (Luật Người khuyết tật, repeated in NĐ56 Đ6); k follows the forms of
+exploitation of Luật Trẻ em Đ4 k8 ("bóc lột trẻ em"); n and o split by the words of the
+group itself. Groups not listed here (đ, e, g, h, i, l, m) are recorded without a
+sub-group until their articles have been checked against the official text.
 """
 
 from __future__ import annotations
