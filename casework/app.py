@@ -38,8 +38,10 @@ from casework.intake.views import router as intake_router
 from casework.keys import load_keys
 from casework.registry.imports.pages import UPLOAD_OVERHEAD, UPLOAD_PATH
 from casework.registry.imports.pages import router as import_pages
+from casework.registry.pages import router as registry_pages
 from casework.registry.register_pages import router as register_pages
 from casework.registry.register_views import router as register_router
+from casework.registry.views import router as registry_router
 from casework.tasks.pages import router as task_pages
 from casework.tasks.views import router as tasks_router
 from casework.web.guard import RequestGuard
@@ -114,6 +116,7 @@ def create_app(
         tasks_router,
         escalations_router,
         children_router,
+        registry_router,
         audit_router,
         stats_router,
         register_router,
@@ -128,6 +131,7 @@ def create_app(
         child_form_pages,  # /tre-em/moi before /tre-em/{child_id}
         import_pages,  # before the children's pages: "/tre-em/nhap" is no child's id
         children_pages,
+        registry_pages,
         audit_pages,
         admin_pages,
         commune_pages,

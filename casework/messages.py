@@ -222,6 +222,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Không tìm thấy trẻ có mã {child_id} ở xã này",
         "No child with id {child_id} in this commune",
     ),
+    # the register (casework.registry)
+    "subgroup_not_in_group": (
+        "Chọn nhóm nhỏ của nhóm đã chọn: {choices}",
+        "Choose a sub-group of the chosen group: {choices}",
+    ),
+    "membership_before_birth": (
+        "{label_cap} phải từ ngày sinh của trẻ ({birth}) trở đi",
+        "{label_cap} must be on or after the child's date of birth ({birth})",
+    ),
+    "membership_end_before_start": (
+        "{label_cap} phải từ ngày bắt đầu ({since}) trở đi",
+        "{label_cap} must be on or after the start date ({since})",
+    ),
+    "membership_current": (
+        "Trẻ đang thuộc nhóm này; kết thúc dòng đang có trước khi ghi một giai đoạn mới",
+        "The child is in this group now; end the current entry before recording a new period",
+    ),
+    "membership_already_ended": (
+        "Nhóm này đã được kết thúc {until} (có thể do người khác vừa lưu); tải lại trang để "
+        "xem lịch sử",
+        "This membership was already ended {until} (perhaps by someone else just now); reload "
+        "the page to see its history",
+    ),
+    "membership_not_found": (
+        "Không tìm thấy nhóm có mã {membership_id} của trẻ này",
+        "This child has no membership with id {membership_id}",
+    ),
+    "support_not_found": (
+        "Không tìm thấy dòng hỗ trợ có mã {support_id} của trẻ này",
+        "This child has no support with id {support_id}",
+    ),
+    "support_already_ended": (
+        "Hỗ trợ này đã được ghi kết thúc {until} (có thể do người khác vừa lưu); tải lại trang",
+        "This support was already ended {until} (perhaps by someone else just now); reload",
+    ),
+    "proposal_not_found": (
+        "Không tìm thấy đề xuất có mã {proposal_id} của trẻ này",
+        "This child has no proposal with id {proposal_id}",
+    ),
+    "proposal_decided": (
+        "Đề xuất này đã được quyết định (có thể do người khác vừa lưu); tải lại trang để xem",
+        "This proposal was already decided (perhaps by someone else just now); reload to see",
+    ),
+    "dismiss_reason_required": (
+        "Nhập lý do không đưa trẻ vào danh sách",
+        "Enter why the child is not added to the list",
+    ),
     "commune_not_found": (
         "Không có xã/phường mã “{commune_code}”",
         "There is no commune with code “{commune_code}”",
@@ -595,6 +642,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {
+    # the register (casework.registry)
+    "group": ("nhóm hoàn cảnh đặc biệt", "special-circumstance group"),
+    "subgroup": ("nhóm nhỏ", "sub-group"),
+    "at_risk": ("có nguy cơ", "at risk"),
+    "evidence": ("căn cứ", "evidence"),
+    "end_evidence": ("căn cứ kết thúc", "evidence for the end"),
+    "membership_id": ("nhóm", "membership"),
+    "kind": ("loại hỗ trợ", "kind of support"),
+    "provider": ("đơn vị hỗ trợ", "provider"),
+    "amount_vnd": ("số tiền", "amount"),
+    "support_id": ("dòng hỗ trợ", "support entry"),
+    "proposal_id": ("đề xuất", "proposal"),
+    "decision": ("quyết định", "decision"),
     "commune_code": ("mã xã/phường", "commune code"),
     "channel": ("kênh tiếp nhận", "intake channel"),
     "first_received_at": ("thời điểm tiếp nhận đầu tiên", "first receipt time"),
@@ -739,7 +799,6 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "password": ("mật khẩu", "password"),
     "confirm_password": ("mật khẩu nhập lại", "repeated password"),
     # the register's filters and merging two records (casework.registry)
-    "group": ("nhóm hoàn cảnh đặc biệt", "special-circumstance group"),
     "age_min": ("tuổi từ", "lowest age"),
     "age_max": ("tuổi đến", "highest age"),
     "support": ("hỗ trợ", "support"),

@@ -19,6 +19,8 @@ SCOPES = {
     "cases:read": "Xem hồ sơ và danh sách trẻ / read cases and children",
     "cases:write": "Thực hiện bước xử lý hồ sơ / fire case events",
     "children:write": "Đăng ký trẻ, sửa thông tin trẻ / register and correct children",
+    "registry:write": "Ghi nhóm hoàn cảnh đặc biệt, hỗ trợ, quyết định đề xuất / write the "
+    "register",
     "tasks:write": "Nhận, từ chối, hoàn thành nhiệm vụ / answer tasks",
     "escalations:read": "Xem việc cần lãnh đạo xử lý / read the escalation queue",
     "escalations:write": "Xử lý việc cần lãnh đạo xử lý / work the escalation queue",

@@ -82,6 +82,9 @@ ATTEMPTS = {
     "child.import": N_("nhập danh sách trẻ em từ tệp"),
     "child.merge": N_("gộp hai hồ sơ của cùng một trẻ"),
     "child.merge_undo": N_("hoàn tác việc gộp hồ sơ trẻ em"),
+    "registry.membership": N_("ghi hoặc kết thúc nhóm hoàn cảnh đặc biệt của trẻ"),
+    "registry.support": N_("ghi hỗ trợ trẻ đã nhận"),
+    "registry.proposal": N_("quyết định đề xuất đưa trẻ vào danh sách"),
     "escalation.list": N_("xem việc cần lãnh đạo xử lý"),
     "escalation.act": N_("xử lý một việc cần lãnh đạo xử lý"),
     "case.assign": N_("giao người phụ trách hồ sơ"),
@@ -110,6 +113,17 @@ OWNER_CHANGES = {
     "assign": N_("Giao hồ sơ %(code)s cho %(user)s phụ trách"),
     "take": N_("Nhận phụ trách hồ sơ %(code)s"),
 }
+# What changed in a child's part of the register (casework.registry); the group is not
+# named: a group such as "l) bị xâm hại tình dục" is itself protected data.
+REGISTER_CHANGES = {
+    "membership_added": N_("Ghi trẻ em số %(id)s vào một nhóm hoàn cảnh đặc biệt"),
+    "at_risk_added": N_("Ghi trẻ em số %(id)s có nguy cơ rơi vào hoàn cảnh đặc biệt"),
+    "membership_ended": N_("Kết thúc một nhóm hoàn cảnh đặc biệt của trẻ em số %(id)s"),
+    "support_added": N_("Ghi hỗ trợ trẻ em số %(id)s đã nhận"),
+    "support_ended": N_("Ghi ngày kết thúc hỗ trợ của trẻ em số %(id)s"),
+    "proposal_confirmed": N_("Xác nhận đề xuất đưa trẻ em số %(id)s vào danh sách"),
+    "proposal_dismissed": N_("Không đưa trẻ em số %(id)s vào danh sách theo đề xuất"),
+}
 CALENDAR_CHANGES = {
     "add": N_("Thêm ngày %(day)s vào lịch làm việc của xã"),
     "remove": N_("Xóa ngày %(day)s khỏi lịch làm việc của xã"),
@@ -132,13 +146,15 @@ VIEWS = {
     "child_form": N_("Mở biểu mẫu sửa thông tin trẻ em số %(id)s trong sổ trẻ em"),
     "child_record": N_("Xem thông tin trẻ em số %(id)s trong sổ trẻ em (API)"),
     "import_job": N_("Xem lần nhập danh sách trẻ em số %(id)s"),
-    "child_register": N_("Xem sổ theo dõi trẻ em có hoàn cảnh đặc biệt: %(count)s trẻ"),
-    "child_register_search": N_(
+    "registry_list": N_("Xem sổ theo dõi trẻ em có hoàn cảnh đặc biệt: %(count)s trẻ"),
+    "registry_list_search": N_(
         "Tìm trong sổ theo dõi trẻ em có hoàn cảnh đặc biệt (từ tìm kiếm không được ghi lại): "
         "%(count)s trẻ"
     ),
     "child_merge": N_("So sánh hai hồ sơ trẻ em số %(id)s để gộp"),
     "child_merges": N_("Xem các hồ sơ đã gộp vào trẻ em số %(id)s"),
+    "child_register": N_("Xem nhóm hoàn cảnh đặc biệt, hỗ trợ và đề xuất của trẻ em số %(id)s"),
+    "registry_proposals": N_("Xem các đề xuất đưa trẻ vào danh sách: %(count)s trẻ"),
     "dashboard": N_("Xem trang của mình"),
     "dashboard_list": N_("Xem trang của mình, danh sách hồ sơ %(codes)s"),
     "stats": N_("Xem số liệu thống kê (chỉ số đếm)"),
@@ -260,8 +276,8 @@ def _did(  # one branch per kind of entry
         key = subject
         if subject in {"case_list", "child_list"} and detail.get("searched"):
             key = subject.replace("_list", "_search")
-        if subject == "child_register" and detail.get("searched"):
-            key = "child_register_search"
+        if subject == "registry_list" and detail.get("searched"):
+            key = "registry_list_search"
         if subject == "dashboard" and detail.get("cases"):
             key = "dashboard_list"
         if subject == "child" and "view" in detail:
@@ -306,6 +322,9 @@ def _did(  # one branch per kind of entry
             "code": subject_id,
             "user": _user(str(detail.get("to_user_id")), people, tr),
         }
+    if action == "update" and subject == "child_register":
+        words = REGISTER_CHANGES.get(str(detail.get("action")), N_("Sửa sổ trẻ em số %(id)s"))
+        return tr(words) % {"id": subject_id}
     if action == "update" and subject == "commune_calendar":
         words = CALENDAR_CHANGES.get(str(detail.get("action")), N_("Sửa lịch làm việc của xã"))
         day = str(detail.get("day") or "")

@@ -42,6 +42,9 @@ class Action(StrEnum):
     child_import = "child.import"
     child_merge = "child.merge"
     child_merge_undo = "child.merge_undo"
+    membership_write = "registry.membership"
+    support_write = "registry.support"
+    proposal_decide = "registry.proposal"
     escalation_list = "escalation.list"
     escalation_act = "escalation.act"
     stats_read = "stats.read"
@@ -124,14 +127,27 @@ RULES: dict[Action, Rule] = {
     ),
     Action.child_merge: Rule(
         FULL_CASE_ROLES,
-        "cases:write",
+        "children:write",
         summary="Merge two records of the same child in the register",
     ),
     Action.child_merge_undo: Rule(
         frozenset({R.supervisor}),
-        "cases:write",
+        "children:write",
         seen_with=Action.child_list,
         summary="Undo a merge of two records (the supervisor)",
+    ),
+    Action.membership_write: Rule(
+        FULL_CASE_ROLES,
+        "registry:write",
+        summary="Add or end a child's special-circumstance group or at-risk mark",
+    ),
+    Action.support_write: Rule(
+        FULL_CASE_ROLES, "registry:write", summary="Record support a child received"
+    ),
+    Action.proposal_decide: Rule(
+        FULL_CASE_ROLES,
+        "registry:write",
+        summary="Confirm or dismiss a case's proposal to the register",
     ),
     Action.escalation_list: Rule(
         FULL_CASE_ROLES, "escalations:read", summary="The commune's escalation queue"

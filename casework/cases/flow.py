@@ -31,6 +31,7 @@ from casework.deadlines.service import NewClock
 from casework.errors import Conflict, FieldError, InvalidInput
 from casework.messages import render
 from casework.messaging import service as messaging_service
+from casework.registry import proposals as registry_proposals
 from casework.tasks import service as task_service
 from casework.tasks.service import ChildPlace
 from workflows.calendar import WorkingCalendar
@@ -148,6 +149,7 @@ def persist(
     if engine.definition.states[step.dest].final:
         deadline_service.cancel_all(session, case_id=case.id, now=now)
     messaging_service.on_step(session, case=case, step=step, now=now, tz=tz)
+    registry_proposals.on_step(session, case=case, step=step, now=now)
 
 
 _CASE = ProtectionCase.__table__

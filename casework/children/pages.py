@@ -21,9 +21,11 @@ from casework.authz.deps import Allowed, ChildAccess, child_for
 from casework.authz.policy import Action
 from casework.children import service as child_service
 from casework.children.views import listed
-from casework.deps import ReadSessionDep
+from casework.deps import ClockDep, ReadSessionDep, SettingsDep
 from casework.pagination import PageParams
 from casework.registry import merge as merge_service
+from casework.registry import service as registry_service
+from casework.timefmt import local_date
 from casework.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -53,6 +55,8 @@ def child_profile(
     request: Request,
     access: Annotated[ChildAccess, child_for(Action.child_list)],
     session: ReadSessionDep,
+    clock: ClockDep,
+    settings: SettingsDep,
 ) -> Response:
     """The child as the national database keeps it, the special-circumstance groups of
     Luật Trẻ em Đ10, the caregivers, and the child's cases with their running clocks."""
@@ -60,6 +64,8 @@ def child_profile(
     if kept != access.id:  # a record merged into another: old links open the record kept
         return RedirectResponse(f"/tre-em/{kept}", status_code=307)
     found = child_service.profile(session, child_id=access.id)
+    today = local_date(clock.now(), settings.tz)
+    register = registry_service.child_register(session, child_id=access.id, today=today)
     write_audit(
         request,
         access.actor,
@@ -78,6 +84,7 @@ def child_profile(
             "profile": found,
             "child": found.child,
             "may_edit": policy.gate(access.actor, Action.child_edit).allowed,
+            "register": register,
         },
         actor=access.actor,
     )

@@ -54,7 +54,7 @@ def listed(
     write_audit(
         request,
         actor,
-        Record(AuditAction.view, "child_register", None, detail=detail),
+        Record(AuditAction.view, "registry_list", None, detail=detail),
         after=session,
     )
     return page

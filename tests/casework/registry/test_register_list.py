@@ -160,9 +160,7 @@ def test_the_register_is_audited_with_ids_never_the_words_searched(
     client, caseworker, register, session
 ):
     client.get(API, params={"q": "vu van dat"}, headers=caseworker)
-    entry = session.exec(
-        select(AuditEntry).where(AuditEntry.subject_type == "child_register")
-    ).one()
+    entry = session.exec(select(AuditEntry).where(AuditEntry.subject_type == "registry_list")).one()
     assert entry.detail == {"children": [register["dat"].id], "searched": True}
     assert "vu van dat" not in str(entry.detail)
 
