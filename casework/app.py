@@ -35,6 +35,8 @@ from casework.escalations.views import router as escalations_router
 from casework.intake.pages import router as intake_pages
 from casework.intake.views import router as intake_router
 from casework.keys import load_keys
+from casework.registry.quality_views import api as registry_quality_router
+from casework.registry.quality_views import pages as registry_quality_pages
 from casework.tasks.pages import router as task_pages
 from casework.tasks.views import router as tasks_router
 from casework.web.guard import RequestGuard
@@ -111,6 +113,7 @@ def create_app(
         children_router,
         audit_router,
         stats_router,
+        registry_quality_router,
     )
     # The pages: a person not logged in is sent to the login page (casework.errors).
     page_routers = (
@@ -123,6 +126,7 @@ def create_app(
         audit_pages,
         admin_pages,
         commune_pages,
+        registry_quality_pages,
     )
     for router in (*api_routers, *page_routers):
         app.include_router(router, dependencies=[Depends(current_actor)])

@@ -10,6 +10,7 @@ from casework.deadlines.models import CaseDeadline, DeadlineTimer
 from casework.escalations.models import Escalation
 from casework.intake.models import IdempotencyRecord, Report, ReportHarmForm
 from casework.registry.models import ChildSupport, RegistryProposal
+from casework.registry.quality_models import DataQualitySnapshot
 from notifications.models import OutboxMessage
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "Child",
     "ChildCircumstance",
     "ChildSupport",
+    "DataQualitySnapshot",
     "RegistryProposal",
     "Commune",
     "IdempotencyRecord",

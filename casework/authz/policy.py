@@ -37,6 +37,8 @@ class Action(StrEnum):
     case_take = "case.take"
     task_act = "task.act"
     child_list = "child.list"
+    data_quality = "registry.data_quality"
+    registry_export = "registry.export"
     escalation_list = "escalation.list"
     escalation_act = "escalation.act"
     stats_read = "stats.read"
@@ -105,6 +107,15 @@ RULES: dict[Action, Rule] = {
         summary="Accept, decline or complete a task of one's own agency",
     ),
     Action.child_list: Rule(FULL_CASE_ROLES, "cases:read", summary="Search the children"),
+    Action.data_quality: Rule(
+        FULL_CASE_ROLES, "cases:read", summary="The records to clean (Đề án 06), per village"
+    ),
+    Action.registry_export: Rule(
+        FULL_CASE_ROLES,
+        None,
+        session_only=True,
+        summary="The register or the data-quality list as Excel (audited, marked MẬT)",
+    ),
     Action.escalation_list: Rule(
         FULL_CASE_ROLES, "escalations:read", summary="The commune's escalation queue"
     ),
