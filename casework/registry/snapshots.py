@@ -25,7 +25,7 @@ from casework.registry.quality_models import DataQualitySnapshot
 
 _S = DataQualitySnapshot.__table__
 _INSERT = {
-    name: insert(_S).on_conflict_do_nothing()
+    name: insert(_S).on_conflict_do_nothing().returning(_S.c.id)
     for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
 
@@ -48,7 +48,7 @@ def take(session: Session, *, commune_id: int, day: date, now: datetime) -> int:
     if not rows:
         return 0
     statement = _INSERT[session.get_bind().dialect.name]
-    return sum(session.execute(statement, [row]).rowcount for row in rows)
+    return len(session.execute(statement, rows).all())
 
 
 def due_communes(session: Session, *, day: date) -> list[int]:
@@ -126,3 +126,20 @@ def chart(found: Trend, *, title: str, series: str) -> str:
     line.x_labels_major = line.x_labels[:: max(1, len(found.days) // 6)]
     line.add(series, [round(100 * day.share, 1) for day in found.days])
     return line.render_data_uri()
+
+
+@dataclass(frozen=True)
+class Board:
+    """The dashboard's part: the trend and its chart (empty until the first snapshot)."""
+
+    trend: Trend
+    chart: str | None
+
+
+def board(session: Session, *, commune_id: int, today: date) -> Board:
+    """The clean-records figure of the last 30 days, for the supervisor's dashboard."""
+    found = trend(session, commune_id=commune_id, today=today)
+    drawn = None
+    if found.days:
+        drawn = chart(found, title="Tỷ lệ hồ sơ trẻ em đạt (%)", series="Hồ sơ đạt")
+    return Board(found, drawn)
