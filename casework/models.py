@@ -1,5 +1,7 @@
 """Every table, imported in one place for Alembic and the test harness."""
 
+# Not a table: keeps child_quality (the data-quality flags) true on every ORM flush.
+import casework.registry.quality_flags  # noqa: E402, F401, I001
 from casework.accounts.models import ApiToken, LoginThrottle, User
 from casework.agencies.models import Agency
 from casework.audit.models import AuditEntry, AuditHead
@@ -10,7 +12,7 @@ from casework.deadlines.models import CaseDeadline, DeadlineTimer
 from casework.escalations.models import Escalation
 from casework.intake.models import IdempotencyRecord, Report, ReportHarmForm
 from casework.registry.models import ChildSupport, RegistryProposal
-from casework.registry.quality_models import DataQualitySnapshot
+from casework.registry.quality_models import ChildQuality, DataQualitySnapshot
 from notifications.models import OutboxMessage
 
 __all__ = [
@@ -30,6 +32,7 @@ __all__ = [
     "Child",
     "ChildCircumstance",
     "ChildSupport",
+    "ChildQuality",
     "DataQualitySnapshot",
     "RegistryProposal",
     "Commune",

@@ -13,7 +13,7 @@ from casework.clock import Clock
 from casework.config import Settings
 from casework.db import UnitOfWork
 from casework.housekeeping.service import purge
-from casework.registry import snapshots
+from casework.registry import quality_flags, snapshots
 from casework.timefmt import local_date
 
 log = logging.getLogger(__name__)
@@ -41,11 +41,14 @@ def housekeeping_job(
 
 
 def snapshot_due(factory: sessionmaker[Session], settings: Settings, clock: Clock) -> int:
-    """Take today's data-quality snapshot of every commune that has none yet (at most once
-    per commune and local day, whatever the number of processes); the rows written."""
+    """Store the data-quality flags of children written around the ORM, then take today's
+    snapshot of every commune that has none yet (at most once per commune and local day,
+    whatever the number of processes); the snapshot rows written."""
     day = local_date(clock.now(), settings.tz)
     with UnitOfWork(factory) as uow:
+        quality_flags.refresh_missing(uow.session)
         due = snapshots.due_communes(uow.session, day=day)
+        uow.commit()
     written = 0
     for commune_id in due:
         with UnitOfWork(factory) as uow:

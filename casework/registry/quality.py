@@ -7,10 +7,12 @@ personal id from a province's birth-registration code that agrees with the recor
 and birth year (``casework.children.personal_id``). Merged-away records are pointers, not
 children: they are never listed or counted.
 
-Every rule is SQL (``CONDITIONS``) so lists, counts and the daily snapshot are decided
-by the database, one pass over a commune's children; each listed row is then worded in
-Python from the same fields (``findings``), with the personal-id rules of
-``personal_id.problems`` — the two must agree, and the tests check each rule both ways.
+Every rule is SQL (``CONDITIONS``), stored per child as a bitmask (``child_quality``,
+kept by ``quality_flags``) so lists and counts over a commune of any size read one integer
+per child: deciding the rules at query time cost seconds at 500,000 children
+(docs/PERFORMANCE.md). Each listed row is then worded in Python from the same fields
+(``findings``), with the personal-id rules of ``personal_id.problems`` — the two must
+agree, and the tests check each rule through the list.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from casework.children.models import Caregiver, Child, Sex
 from casework.communes.models import Village
 from casework.messages import render
 from casework.pagination import Page, PageParams, page_of
+from casework.registry.quality_models import ChildQuality
 
 
 class Problem(StrEnum):
@@ -118,7 +121,21 @@ CONDITIONS: dict[Problem, ColumnElement[bool]] = {
     Problem.missing_ethnicity: _blank(Child.ethnicity),
     Problem.no_caregiver: _no_caregiver,
 }
-ANY_PROBLEM: ColumnElement[bool] = sa.or_(*CONDITIONS.values())
+BITS: dict[Problem, int] = {problem: 1 << index for index, problem in enumerate(Problem)}
+# Every rule at once, as the bitmask ``child_quality.flags`` stores.
+LIVE_FLAGS: ColumnElement[int] = sum(
+    (sa.case((condition, BITS[problem]), else_=0) for problem, condition in CONDITIONS.items()),
+    start=sa.literal(0),
+)
+# The stored flags (``quality_flags`` keeps them): lists and counts join ``child_quality``,
+# so a child written around the ORM shows once the housekeeping tick has given it its row.
+FLAGS: ColumnElement[int] = ChildQuality.flags
+ANY_PROBLEM: ColumnElement[bool] = FLAGS != 0
+
+
+def has(problem: Problem) -> ColumnElement[bool]:
+    """The child's record has ``problem`` (by its stored flags)."""
+    return FLAGS.op("&")(BITS[problem]) != 0
 
 
 def registered(scope: ColumnElement[bool]) -> ColumnElement[bool]:
@@ -180,7 +197,7 @@ class Filters:
     problem: Problem | None = None
 
     def conditions(self) -> list[ColumnElement[bool]]:
-        found = [CONDITIONS[self.problem] if self.problem else ANY_PROBLEM]
+        found = [has(self.problem) if self.problem else ANY_PROBLEM]
         if self.village_id is not None:
             found.append(Child.village_id == self.village_id)
         return found
@@ -200,21 +217,24 @@ class Listing:
     villages: list[tuple[int, str]]  # the commune's villages, to filter by
 
 
-def counts(session: Session, *, scope: ColumnElement[bool]) -> Counts:
-    """Children, clean records and each problem per village: one pass over ``scope``."""
-    columns = [sa.func.count().filter(condition) for condition in CONDITIONS.values()]
-    rows = session.execute(
+def counts(session: Session, *, commune_id: int | None) -> Counts:
+    """Children, clean records and each problem per village of the commune: one pass over
+    its stored flags (``child_quality`` alone, not the children's rows)."""
+    columns = [sa.func.count().filter(has(problem)) for problem in Problem]
+    per_village = (
         sa.select(
-            Child.village_id,
-            Village.name,
-            sa.func.count(),
-            sa.func.count().filter(ANY_PROBLEM),
-            *columns,
+            ChildQuality.village_id,
+            sa.func.count().label("total"),
+            sa.func.count().filter(ANY_PROBLEM).label("to_fix"),
+            *(column.label(f"p{index}") for index, column in enumerate(columns)),
         )
-        .select_from(Child)
-        .outerjoin(Village, Village.id == Child.village_id)
-        .where(registered(scope))
-        .group_by(Child.village_id, Village.name)
+        .where(ChildQuality.commune_id == commune_id, ChildQuality.merged.is_(False))
+        .group_by(ChildQuality.village_id)
+        .subquery()
+    )
+    rows = session.execute(
+        sa.select(per_village.c.village_id, Village.name, *list(per_village.c)[1:])
+        .outerjoin(Village, Village.id == per_village.c.village_id)
         .order_by(sa.nulls_last(Village.name.asc()))
     ).all()
     villages = [
@@ -223,7 +243,7 @@ def counts(session: Session, *, scope: ColumnElement[bool]) -> Counts:
             village=name,
             total=total,
             clean=total - to_fix,
-            by_problem=dict(zip(CONDITIONS, numbers, strict=True)),
+            by_problem=dict(zip(Problem, numbers, strict=True)),
         )
         for village_id, name, total, to_fix, *numbers in rows
     ]
@@ -242,9 +262,10 @@ def _rows_statement(scope: ColumnElement[bool], filters: Filters) -> sa.Select[A
             Child.ethnicity,
             Child.personal_id,
             Village.name,
-            _no_caregiver.label("no_caregiver"),
+            has(Problem.no_caregiver).label("no_caregiver"),
         )
         .select_from(Child)
+        .join(ChildQuality, ChildQuality.child_id == Child.id)
         .outerjoin(Village, Village.id == Child.village_id)
         .where(registered(scope), *filters.conditions())
     )
@@ -261,7 +282,7 @@ def listing(
 ) -> Listing:
     """The counts, one page of the records to fix in the Vietnamese list order, and the
     commune's villages."""
-    found = counts(session, scope=scope)
+    found = counts(session, commune_id=commune_id)
     pool = found.villages
     if filters.village_id is not None:
         pool = [v for v in pool if v.village_id == filters.village_id]

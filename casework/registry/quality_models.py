@@ -34,3 +34,23 @@ class DataQualitySnapshot(SQLModel, table=True):
     total: int
     clean: int
     taken_at: datetime
+
+
+class ChildQuality(SQLModel, table=True):
+    """A child's data-quality problems, stored so lists and counts over a large commune read
+    one integer per child instead of re-deciding every rule (bit ``i``: the ``i``-th
+    ``casework.registry.quality.Problem``; 0: clean). Kept up to date on every ORM flush
+    that touches a child or a caregiver, and for the whole commune by the daily tick (for
+    writers that bypass the ORM); a child without a row is decided live."""
+
+    __tablename__ = "child_quality"
+    __table_args__ = (
+        sa.Index("ix_child_quality_counts", "commune_id", "merged", "village_id", "flags"),
+    )
+
+    child_id: int = Field(foreign_key="child.id", primary_key=True, ondelete="CASCADE")
+    # copies of the child's, so a commune's counts read this table alone
+    commune_id: int
+    village_id: int | None = None
+    merged: bool
+    flags: int

@@ -18,9 +18,8 @@ from pygal.style import Style
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
-from casework.children.models import Child
 from casework.communes.models import Commune, Village
-from casework.registry import quality
+from casework.registry import quality, quality_flags
 from casework.registry.quality_models import DataQualitySnapshot
 
 _S = DataQualitySnapshot.__table__
@@ -31,9 +30,10 @@ _INSERT = {
 
 
 def take(session: Session, *, commune_id: int, day: date, now: datetime) -> int:
-    """Count the commune's clean records per village for ``day``; the rows inserted (0
-    when another process was first). The caller commits."""
-    found = quality.counts(session, scope=Child.commune_id == commune_id)
+    """Recompute the commune's stored flags, then count its clean records per village for
+    ``day``; the rows inserted (0 when another process was first). The caller commits."""
+    quality_flags.refresh_commune(session, commune_id=commune_id)
+    found = quality.counts(session, commune_id=commune_id)
     rows = [
         {
             "commune_id": commune_id,

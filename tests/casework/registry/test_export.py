@@ -15,11 +15,10 @@ import pytest
 import sqlalchemy as sa
 from python_calamine import CalamineWorkbook
 
-from casework.accounts.models import Role, User
+from casework.accounts.models import User
 from casework.audit.models import AuditEntry
 from casework.children.models import ChildCircumstance, CircumstanceGroup
 from casework.registry.models import ChildSupport, SupportKind
-from tests.factories.communes import create_commune
 from tests.factories.records import add_child
 
 REGISTER = "/dang-ky/xuat-excel"
@@ -35,22 +34,6 @@ HEADINGS = [
     "Nơi thường trú (thôn, xã, tỉnh)",
     "Họ tên cha/mẹ/người chăm sóc",
 ]
-
-
-@pytest.fixture
-def commune(session, now):
-    commune = create_commune(session, now=now)
-    session.add(
-        User(
-            commune_id=commune.id,
-            username="td.collaborator",
-            full_name="Cộng tác viên",
-            role=Role.collaborator,
-            created_at=now,
-        )
-    )
-    session.commit()
-    return commune
 
 
 @pytest.fixture

@@ -1,9 +1,11 @@
-"""the daily figure of clean child records per village (Đề án 06 data cleaning): one row
-per commune, village and day, unique even when several processes take it at once
+"""the data-quality list (Đề án 06): each child's stored problem flags with copies of its
+commune, village and merged state (child_quality, filled as children are saved and by the
+housekeeping tick) and the daily figure of clean records per village
+(data_quality_snapshot), unique even when several processes take it at once
 
 Revision ID: fdd639899848
 Revises: 3fe7570ef33a
-Create Date: 2026-12-04 17:45:51.474584
+Create Date: 2026-12-04 18:34:43.794989
 """
 
 from collections.abc import Sequence
@@ -54,8 +56,32 @@ def upgrade() -> None:
             postgresql_where=sa.text("village_id IS NULL"),
         )
 
+    op.create_table(
+        "child_quality",
+        sa.Column("child_id", sa.Integer(), nullable=False),
+        sa.Column("commune_id", sa.Integer(), nullable=False),
+        sa.Column("village_id", sa.Integer(), nullable=True),
+        sa.Column("merged", sa.Boolean(), nullable=False),
+        sa.Column("flags", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["child_id"],
+            ["child.id"],
+            name=op.f("fk_child_quality_child_id_child"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("child_id", name=op.f("pk_child_quality")),
+    )
+    with op.batch_alter_table("child_quality", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_child_quality_counts", ["commune_id", "merged", "village_id", "flags"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("child_quality", schema=None) as batch_op:
+        batch_op.drop_index("ix_child_quality_counts")
+
+    op.drop_table("child_quality")
     with op.batch_alter_table("data_quality_snapshot", schema=None) as batch_op:
         batch_op.drop_index(
             "uq_data_quality_snapshot_no_village",
