@@ -39,6 +39,8 @@ from casework.keys import load_keys
 from casework.registry.imports.pages import UPLOAD_OVERHEAD, UPLOAD_PATH
 from casework.registry.imports.pages import router as import_pages
 from casework.registry.pages import router as registry_pages
+from casework.registry.quality_views import api as registry_quality_router
+from casework.registry.quality_views import pages as registry_quality_pages
 from casework.registry.register_pages import router as register_pages
 from casework.registry.register_views import router as register_router
 from casework.registry.views import router as registry_router
@@ -120,6 +122,7 @@ def create_app(
         audit_router,
         stats_router,
         register_router,
+        registry_quality_router,
     )
     # The pages: a person not logged in is sent to the login page (casework.errors).
     page_routers = (
@@ -136,6 +139,7 @@ def create_app(
         admin_pages,
         commune_pages,
         register_pages,
+        registry_quality_pages,
     )
     for router in (*api_routers, *page_routers):
         app.include_router(router, dependencies=[Depends(current_actor)])

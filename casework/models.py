@@ -1,5 +1,7 @@
 """Every table, imported in one place for Alembic and the test harness."""
 
+# Not a table: keeps child_quality (the data-quality flags) true on every ORM flush.
+import casework.registry.quality_flags  # noqa: E402, F401, I001
 from casework.accounts.models import ApiToken, LoginThrottle, User
 from casework.agencies.models import Agency
 from casework.audit.models import AuditEntry, AuditHead
@@ -11,6 +13,7 @@ from casework.escalations.models import Escalation
 from casework.intake.models import IdempotencyRecord, Report, ReportHarmForm
 from casework.registry.imports.models import ImportJob, ImportMapping
 from casework.registry.models import ChildSupport, RegistryProposal
+from casework.registry.quality_models import ChildQuality, DataQualitySnapshot
 from notifications.models import OutboxMessage
 
 __all__ = [
@@ -32,6 +35,8 @@ __all__ = [
     "Child",
     "ChildCircumstance",
     "ChildSupport",
+    "ChildQuality",
+    "DataQualitySnapshot",
     "RegistryProposal",
     "Commune",
     "IdempotencyRecord",

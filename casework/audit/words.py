@@ -85,6 +85,8 @@ ATTEMPTS = {
     "registry.membership": N_("ghi hoặc kết thúc nhóm hoàn cảnh đặc biệt của trẻ"),
     "registry.support": N_("ghi hỗ trợ trẻ đã nhận"),
     "registry.proposal": N_("quyết định đề xuất đưa trẻ vào danh sách"),
+    "registry.data_quality": N_("xem danh sách rà soát, làm sạch dữ liệu trẻ em"),
+    "registry.export": N_("tải về sổ trẻ em (tệp Excel)"),
     "escalation.list": N_("xem việc cần lãnh đạo xử lý"),
     "escalation.act": N_("xử lý một việc cần lãnh đạo xử lý"),
     "case.assign": N_("giao người phụ trách hồ sơ"),
@@ -155,6 +157,7 @@ VIEWS = {
     "child_merges": N_("Xem các hồ sơ đã gộp vào trẻ em số %(id)s"),
     "child_register": N_("Xem nhóm hoàn cảnh đặc biệt, hỗ trợ và đề xuất của trẻ em số %(id)s"),
     "registry_proposals": N_("Xem các đề xuất đưa trẻ vào danh sách: %(count)s trẻ"),
+    "data_quality": N_("Xem danh sách rà soát, làm sạch dữ liệu trẻ em: %(count)s trẻ"),
     "dashboard": N_("Xem trang của mình"),
     "dashboard_list": N_("Xem trang của mình, danh sách hồ sơ %(codes)s"),
     "stats": N_("Xem số liệu thống kê (chỉ số đếm)"),
@@ -193,6 +196,12 @@ MERGES = {
     "merge_undo": N_(
         "Hoàn tác việc gộp hồ sơ trẻ em số %(other)s vào trẻ em số %(id)s "
         "(trả lại %(count)s bản ghi)"
+    ),
+}
+EXPORTS = {
+    "registry": N_("Tải về sổ trẻ em (tệp Excel, %(rows)s dòng)"),
+    "data_quality": N_(
+        "Tải về danh sách rà soát, làm sạch dữ liệu trẻ em (tệp Excel, %(rows)s dòng)"
     ),
 }
 MAX_CODES = 5
@@ -343,6 +352,8 @@ def _did(  # one branch per kind of entry
         words = IMPORT_WORDS.get(key, IMPORT_WORDS["done"])
         counts = {name: detail.get(name, 0) for name in ("created", "linked", "groups", "skipped")}
         return tr(words) % {"id": subject_id, **counts}
+    if action == "export" and subject in EXPORTS:
+        return tr(EXPORTS[subject]) % {"rows": detail.get("rows", 0)}
     if action == "export":
         return tr(N_("Tải về nhật ký truy cập (tệp CSV)"))
     if action == "login":

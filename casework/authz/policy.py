@@ -45,6 +45,8 @@ class Action(StrEnum):
     membership_write = "registry.membership"
     support_write = "registry.support"
     proposal_decide = "registry.proposal"
+    data_quality = "registry.data_quality"
+    registry_export = "registry.export"
     escalation_list = "escalation.list"
     escalation_act = "escalation.act"
     stats_read = "stats.read"
@@ -148,6 +150,15 @@ RULES: dict[Action, Rule] = {
         FULL_CASE_ROLES,
         "registry:write",
         summary="Confirm or dismiss a case's proposal to the register",
+    ),
+    Action.data_quality: Rule(
+        FULL_CASE_ROLES, "cases:read", summary="The records to clean (Đề án 06), per village"
+    ),
+    Action.registry_export: Rule(
+        FULL_CASE_ROLES,
+        None,
+        session_only=True,
+        summary="The register or the data-quality list as Excel (audited, marked MẬT)",
     ),
     Action.escalation_list: Rule(
         FULL_CASE_ROLES, "escalations:read", summary="The commune's escalation queue"

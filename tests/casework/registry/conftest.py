@@ -1,5 +1,6 @@
 """The register's tests: a caseworker's API headers, a child of the own commune, a new
-report's case, and two records of one child (the usual case for a merge)."""
+report's case, two records of one child (the usual case for a merge), and a commune
+with a collaborator (data quality and export)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from typing import Any
 import pytest
 from sqlmodel import select
 
+from casework.accounts.models import Role, User
 from casework.cases.models import ProtectionCase
 from casework.children.models import Child
 from casework.intake import service as intake_service
 from casework.intake.schemas import IntakeCreate
+from tests.factories.communes import create_commune
 from tests.factories.intakes import intake_payload
 from tests.factories.registry import add_child
 
@@ -64,3 +67,19 @@ def pair(session, world, now):
     )
     session.commit()
     return hoa, again
+
+
+@pytest.fixture
+def commune(session, now):
+    commune = create_commune(session, now=now)
+    session.add(
+        User(
+            commune_id=commune.id,
+            username="td.collaborator",
+            full_name="Cộng tác viên",
+            role=Role.collaborator,
+            created_at=now,
+        )
+    )
+    session.commit()
+    return commune
