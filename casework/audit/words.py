@@ -310,6 +310,12 @@ def _did(  # one branch per kind of entry
                 "code": subject_id
             }
         return tr(N_("Ghi nhận báo cáo vào hồ sơ %(code)s")) % {"code": subject_id}
+    if action == "update" and subject == "child" and detail.get("action") in MERGES:
+        return tr(MERGES[str(detail["action"])]) % {
+            "id": subject_id,
+            "other": detail.get("merged"),
+            "count": sum(len(ids) for ids in dict(detail.get("moved") or {}).values()),
+        }
     if subject == "child" and action in ("create", "update"):
         return _child_change(action, subject_id, detail, lang, tr)
     if action == "event" and subject == "case":
@@ -339,12 +345,6 @@ def _did(  # one branch per kind of entry
         day = str(detail.get("day") or "")
         shown = "/".join(reversed(day.split("-"))) if day else "?"
         return tr(words) % {"day": shown}
-    if action == "update" and subject == "child" and detail.get("action") in MERGES:
-        return tr(MERGES[str(detail["action"])]) % {
-            "id": subject_id,
-            "other": detail.get("merged"),
-            "count": sum(len(ids) for ids in dict(detail.get("moved") or {}).values()),
-        }
     if action == "update" and subject == "agency":
         return tr(N_("Sửa thư điện tử và số điện thoại của cơ quan số %(id)s")) % {"id": subject_id}
     if subject == "import_job" and action in ("create", "update", "export"):

@@ -126,6 +126,7 @@ def find_same_child(
     return session.exec(
         select(Child).where(
             Child.commune_id == commune_id,
+            Child.merged_into_id.is_(None),
             Child.name_key == text.fold(data.full_name),
             Child.date_of_birth == data.date_of_birth,
             Child.village_id == village_id,
@@ -214,6 +215,7 @@ def similar_children(
     ``village_id`` is given."""
     statement = _summary_statement().where(
         Child.commune_id == commune_id,
+        Child.merged_into_id.is_(None),  # a record merged away is a pointer, not a child
         Child.name_key == text.fold(full_name),
         Child.birth_year.between(birth_year - 1, birth_year + 1),
     )
@@ -253,7 +255,7 @@ def search(
 ) -> Page[ChildSummary]:
     """Children within ``scope`` (the policy's condition) whose folded name contains ``q``
     (or whose personal id is ``q``)."""
-    statement = _summary_statement().where(scope)
+    statement = _summary_statement().where(scope, Child.merged_into_id.is_(None))
     if commune_code is not None:
         statement = statement.where(Child.commune_id == commune_id_of(commune_code))
     if q and text.fold(q):

@@ -27,6 +27,7 @@ from casework.cases.models import CaseStatus, ProtectionCase
 from casework.children import service as child_service
 from casework.children.models import Child, DisabilityLevel, PovertyStatus, Sex
 from casework.errors import Conflict, NotFound
+from casework.registry import quality_flags
 from casework.registry.models import ChildMerge
 from casework.registry.register_schemas import MERGE_FIELDS, MergeComparison, MergeIn, MergeSide
 
@@ -35,6 +36,7 @@ NOT_MOVED: dict[tuple[str, str], str] = {
     ("child", "merged_into_id"): "the pointer a merge sets; a record merged earlier stays so",
     ("child_merge", "kept_id"): "the merge's own record of what it did",
     ("child_merge", "merged_id"): "the merge's own record of what it did",
+    ("child_quality", "child_id"): "derived from each record: recomputed for both after",
 }
 # The columns each detail a person chooses carries (the others: the column of its name).
 CARRIED = {
@@ -201,6 +203,7 @@ def merge(
     )
     session.add(record)
     session.flush()
+    quality_flags.refresh(session, [keep.id, other.id])  # caregivers moved around the ORM
     return record
 
 
@@ -240,6 +243,7 @@ def undo(
     record.undone_by_id = actor.user_id
     session.add(record)
     session.flush()
+    quality_flags.refresh(session, [keep.id, other.id])
     return record
 
 

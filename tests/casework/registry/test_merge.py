@@ -37,6 +37,7 @@ def snapshot(session) -> dict[str, Any]:
     """Every row of the children and of every table pointing at a child, as stored."""
     tables = {name for name, _ in merge_service.referencing_columns()} | {"child"}
     tables.discard("child_merge")
+    tables.discard("child_quality")  # derived from the records, recomputed after each change
     found = {}
     for name in sorted(tables):
         table = SQLModel.metadata.tables[name]
@@ -61,8 +62,9 @@ def body(keep: Child, other: Child, **take: int) -> dict[str, Any]:
 def test_every_column_pointing_at_a_child_is_moved_or_named_with_its_reason():
     for column in merge_service.referencing_columns():
         assert column in merge_service.moved_columns() or column in merge_service.NOT_MOVED
-        table = SQLModel.metadata.tables[column[0]]
-        assert [c.name for c in table.primary_key.columns] == ["id"], column  # exact undo
+        if column in merge_service.moved_columns():
+            table = SQLModel.metadata.tables[column[0]]
+            assert [c.name for c in table.primary_key.columns] == ["id"], column  # exact undo
 
 
 def test_a_merge_moves_every_row_pointing_at_the_other_record(
