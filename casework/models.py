@@ -12,6 +12,7 @@ from casework.deadlines.models import CaseDeadline, DeadlineTimer
 from casework.escalations.models import Escalation
 from casework.intake.models import IdempotencyRecord, Report, ReportHarmForm
 from casework.registry.imports.models import ImportJob, ImportMapping
+from casework.processes.models import WorkflowInstance
 from casework.registry.models import ChildSupport, RegistryProposal
 from casework.registry.quality_models import ChildQuality, DataQualitySnapshot
 from notifications.models import OutboxMessage
@@ -46,4 +47,5 @@ __all__ = [
     "Task",
     "User",
     "Village",
+    "WorkflowInstance",
 ]

@@ -74,6 +74,7 @@ def grow(session, world, now, n: int, start: int = 0) -> None:
         session.flush()
         session.add(
             CaseDeadline(
+                instance_id=case.instance_id,
                 case_id=case.id,
                 task_id=task.id,
                 kind="task_due",
