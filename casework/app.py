@@ -35,6 +35,8 @@ from casework.escalations.views import router as escalations_router
 from casework.intake.pages import router as intake_pages
 from casework.intake.views import router as intake_router
 from casework.keys import load_keys
+from casework.registry.review.office import router as review_office_pages
+from casework.registry.review.pages import router as review_pages
 from casework.tasks.pages import router as task_pages
 from casework.tasks.views import router as tasks_router
 from casework.web.guard import RequestGuard
@@ -123,6 +125,8 @@ def create_app(
         audit_pages,
         admin_pages,
         commune_pages,
+        review_pages,
+        review_office_pages,
     )
     for router in (*api_routers, *page_routers):
         app.include_router(router, dependencies=[Depends(current_actor)])

@@ -10,6 +10,7 @@ from casework.deadlines.models import CaseDeadline, DeadlineTimer
 from casework.escalations.models import Escalation
 from casework.intake.models import IdempotencyRecord, Report, ReportHarmForm
 from casework.registry.models import ChildSupport, RegistryProposal
+from casework.registry.review.models import ReviewItem, ReviewQuarter, VillageReview
 from notifications.models import OutboxMessage
 
 __all__ = [
@@ -30,6 +31,9 @@ __all__ = [
     "ChildCircumstance",
     "ChildSupport",
     "RegistryProposal",
+    "ReviewItem",
+    "ReviewQuarter",
+    "VillageReview",
     "Commune",
     "IdempotencyRecord",
     "ProtectionCase",

@@ -24,6 +24,8 @@ from casework.escalations import service as escalation_service
 from casework.escalations.models import Escalation, EscalationReason
 from casework.intake import service as intake_service
 from casework.intake.schemas import IntakeCreate
+from casework.registry.review import service as review_service
+from casework.registry.review.models import VillageReview
 from casework.web import csrf, sessions
 from tests.conftest import TEST_KEYS
 from tests.factories.communes import create_commune
@@ -40,6 +42,7 @@ class Place:
     tasks: dict[AgencyKind, Task]
     escalation: Escalation
     people: dict[str, User]  # "caseworker", "police.officer", "collaborator", …
+    review: VillageReview  # the month's review of the commune's first village
 
 
 @dataclass
@@ -99,7 +102,8 @@ def _place(session, now, tz, *, code, prefix, name) -> Place:
     )
     users = session.exec(select(User).where(User.commune_id == commune.id)).all()
     people = {u.username.split(".", 1)[1]: u for u in users}
-    return Place(commune, case, tasks, escalation, people)
+    review = review_service.open_month(session, commune_id=commune.id, month=now.date(), now=now)[0]
+    return Place(commune, case, tasks, escalation, people, review)
 
 
 @pytest.fixture
