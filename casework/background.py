@@ -14,6 +14,7 @@ from casework.config import Settings
 from casework.deadlines.tasks import timer_job
 from casework.housekeeping.tasks import housekeeping_job
 from casework.messaging import tasks as messaging_tasks
+from casework.registry.review.tasks import review_job
 from notifications.tasks import Relay
 from workflows.ticker import Tick
 
@@ -33,6 +34,8 @@ def jobs(
     relay = None
     if timers:
         ticks.append(Tick(timer_job(factory, settings, clock), settings.tick_seconds, "timers"))
+        reviews = review_job(factory, settings, clock)
+        ticks.append(Tick(reviews, settings.review_tick_seconds, "village reviews"))
     if outbox:
         relay = messaging_tasks.relay(factory, settings, clock)
         ticks.append(Tick(relay.tick, settings.outbox_tick_seconds, "outbox"))

@@ -1,5 +1,17 @@
 """The village review as a workflow instance: where the review meets the engine.
 
+How the month's reviews open: the background tick (``casework.registry.review.tasks``,
+beside the timer and outbox ticks) asks ``communes_due`` which communes have reached the
+first working day of the month on their own calendar (Vietnamese holidays, Tết, the
+commune's days off and make-up days) with a village still without its review, and opens
+them through ``open_month``, which starts each review's instance on the engine. Not a
+recurring clock: a clock armed a month ahead would fix the opening day before the commune
+declares its days off for that month, and the engine's clocks are deadlines with ladders
+(reminders, escalations), which an opening date is not. The sweep is idempotent (one
+review per village and month, a unique constraint; a second process loses the insert and
+finds them open) and catches up: a server down on the first working day opens the month's
+reviews when it comes back, that month.
+
 Every change a person makes to a review is recorded by the review's service and then fired
 as an event on its instance of ``registry_review`` (``submit``, ``close``), in the same
 transaction: the engine moves the state and meets or cancels the review's clock; the
@@ -12,15 +24,34 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from casework.actors import Actor
+from casework.communes import service as commune_service
+from casework.communes.models import Village
 from casework.registry.review import decisions
 from casework.registry.review import service as review_service
 from casework.registry.review.models import VillageReview
 from casework.registry.review.service import Answers
+from casework.timefmt import local_date
 
 DEFINITION = "registry_review"
+
+
+def communes_due(session: Session, *, now: datetime, tz: ZoneInfo) -> list[tuple[int, date]]:
+    """(commune, month) whose reviews should be open by now but are not all open."""
+    today = local_date(now, tz)
+    month = review_service.month_start(today)
+    opened = select(VillageReview.village_id).where(VillageReview.month == month)
+    communes = session.exec(
+        select(Village.commune_id).where(Village.id.not_in(opened)).distinct()
+    ).all()
+    due = []
+    for commune_id in sorted(communes):
+        calendar = commune_service.working_calendar(session, commune_id=commune_id, tz=tz)
+        if today >= review_service.first_working_day(calendar, month):
+            due.append((commune_id, month))
+    return due
 
 
 def open_month(
