@@ -3,7 +3,7 @@ opening twice opens nothing more), its items (the reviewer's answers and propose
 the caseworker's decisions) and the quarter's close with its counts
 
 Revision ID: aba48a9cd16f
-Revises: 3fe7570ef33a
+Revises: c05adaa33c2b
 Create Date: 2026-12-04 17:51:46.919003
 """
 
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "aba48a9cd16f"
-down_revision: str | None = "3fe7570ef33a"
+down_revision: str | None = "c05adaa33c2b"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("commune_id", sa.Integer(), nullable=False),
         sa.Column("village_id", sa.Integer(), nullable=False),
         sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=True),
         sa.Column("opened_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
         sa.Column("submitted_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
         sa.Column("submitted_by_id", sa.Integer(), nullable=True),
@@ -71,6 +72,12 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["village_id"], ["village.id"], name=op.f("fk_village_review_village_id_village")
         ),
+        sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["workflow_instance.id"],
+            name=op.f("fk_village_review_instance_id_workflow_instance"),
+        ),
+        sa.UniqueConstraint("instance_id", name=op.f("uq_village_review_instance_id")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_village_review")),
         sa.UniqueConstraint("village_id", "month", name=op.f("uq_village_review_village_id_month")),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -102,7 +103,10 @@ def _place(session, now, tz, *, code, prefix, name) -> Place:
     )
     users = session.exec(select(User).where(User.commune_id == commune.id)).all()
     people = {u.username.split(".", 1)[1]: u for u in users}
-    review = review_service.open_month(session, commune_id=commune.id, month=now.date(), now=now)[0]
+    # Last month's review (this month's is left for the review's own tests to open).
+    last_month = (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
+    review = review_service.open_month(session, commune_id=commune.id, month=last_month, now=now)
+    review = review[0]
     return Place(commune, case, tasks, escalation, people, review)
 
 

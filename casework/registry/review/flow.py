@@ -29,13 +29,17 @@ from sqlmodel import Session, select
 from casework.actors import Actor
 from casework.communes import service as commune_service
 from casework.communes.models import Village
-from casework.registry.review import decisions
+from casework.deadlines import service as deadline_service
+from casework.deadlines.service import NewClock
+from casework.processes import service as process_service
+from casework.processes.models import WorkflowInstance
+from casework.registry.review import decisions, process
 from casework.registry.review import service as review_service
 from casework.registry.review.models import VillageReview
 from casework.registry.review.service import Answers
 from casework.timefmt import local_date
 
-DEFINITION = "registry_review"
+CLOCK = "village_review"
 
 
 def communes_due(session: Session, *, now: datetime, tz: ZoneInfo) -> list[tuple[int, date]]:
@@ -57,20 +61,71 @@ def communes_due(session: Session, *, now: datetime, tz: ZoneInfo) -> list[tuple
 def open_month(
     session: Session, *, commune_id: int, month: date, now: datetime, tz: ZoneInfo, days: int
 ) -> list[VillageReview]:
-    """Open the month's village reviews that are not open yet, each an instance with its
-    clock of ``days`` working days running from ``now``."""
+    """Open the month's village reviews that are not open yet, each an instance of
+    ``registry_review`` with its clock of ``days`` working days (the commune's calendar)
+    running from ``now``."""
     opened = review_service.open_month(session, commune_id=commune_id, month=month, now=now)
+    if not opened:
+        return opened
+    calendar = commune_service.working_calendar(session, commune_id=commune_id, tz=tz)
+    engine = process.ReviewProcess().engine(process.ReviewProcess().version)
+    spec = engine.definition.deadlines[CLOCK]
+    due_at = engine.due(spec.clock, days, now, calendar)
+    clocks = []
+    for review in opened:
+        instance = process_service.start(
+            session,
+            definition=process.NAME,
+            commune_id=commune_id,
+            subject_kind=process.SUBJECT,
+            subject_id=review.id,
+            subject_key=f"{review.month:%Y-%m}",
+            now=now,
+            tz=tz,
+            calendar=calendar,
+        )
+        review.instance_id = instance.id
+        session.add(review)
+        clocks.append(NewClock(instance.id, None, CLOCK, spec.clock, spec.ladder, now, due_at))
+    session.flush()
+    deadline_service.arm_many(session, engine=engine, clocks=clocks, now=now)
     return opened
 
 
+def _fire(
+    session: Session, *, review: VillageReview, event: str, now: datetime, tz: ZoneInfo
+) -> None:
+    instance = session.get_one(WorkflowInstance, review.instance_id)
+    process_service.fire(
+        session,
+        instance_id=instance.id,
+        event=event,
+        expected_state=instance.state,
+        expected_version=instance.version,
+        now=now,
+        tz=tz,
+    )
+
+
 def submit(
-    session: Session, actor: Actor, *, review: VillageReview, answers: Answers, now: datetime
+    session: Session,
+    actor: Actor,
+    *,
+    review: VillageReview,
+    answers: Answers,
+    now: datetime,
+    tz: ZoneInfo,
 ) -> VillageReview:
-    """The reviewer sends her sheet: her answers are recorded and ``submit`` fired."""
+    """The reviewer sends her sheet: her answers are recorded and ``submit`` fired (its
+    clock is met; late, if it is)."""
     review_service.record_answers(session, actor, review=review, answers=answers, now=now)
+    _fire(session, review=review, event="submit", now=now, tz=tz)
     return review
 
 
-def close(session: Session, actor: Actor, *, review: VillageReview, now: datetime) -> None:
+def close(
+    session: Session, actor: Actor, *, review: VillageReview, now: datetime, tz: ZoneInfo
+) -> None:
     """The caseworker closes a review whose answers are all decided: ``close`` fired."""
     decisions.close(session, actor, review=review, now=now)
+    _fire(session, review=review, event="close", now=now, tz=tz)

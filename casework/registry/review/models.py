@@ -53,6 +53,12 @@ class VillageReview(SQLModel, table=True):
     commune_id: int = Field(foreign_key="commune.id", index=True)
     village_id: int = Field(foreign_key="village.id", index=True)
     month: date = Field(description="The first day of the month reviewed")
+    instance_id: int | None = Field(
+        default=None,
+        foreign_key="workflow_instance.id",
+        unique=True,
+        description="Its run of registry_review: state, clock, ladder, escalations",
+    )
     opened_at: datetime
     submitted_at: datetime | None = None
     submitted_by_id: int | None = Field(default=None, foreign_key="app_user.id")

@@ -166,13 +166,14 @@ def close_review(
     actor: Caseworker,
     factory: SessionFactoryDep,
     clock: ClockDep,
+    settings: SettingsDep,
     review_id: ReviewId,
 ) -> Response:
     """Hoàn thành: every answer decided, the review is closed."""
 
     def work(session: Session) -> None:
         review = decisions.get_in_commune(session, actor, review_id=review_id)
-        flow.close(session, actor, review=review, now=clock.now())
+        flow.close(session, actor, review=review, now=clock.now(), tz=settings.tz)
         record = Record(
             AuditAction.update, "village_review", str(review_id), detail={"action": "close"}
         )

@@ -165,7 +165,9 @@ def submit_review(
 
         def work(session: Session) -> None:
             review = own_review(request, actor, session, review_id)
-            flow.submit(session, actor, review=review, answers=answers, now=clock.now())
+            flow.submit(
+                session, actor, review=review, answers=answers, now=clock.now(), tz=settings.tz
+            )
             detail = {"action": "submit", "new": len(answers.new)}
             record = Record(AuditAction.update, "village_review", str(review_id), detail=detail)
             audit_service.append(session, actor, record, origin=origin_of(request), now=clock.now())

@@ -37,7 +37,11 @@ def place(session, world, now, databases):
 
 def _review(session, village) -> VillageReview:
     session.expire_all()
-    return session.exec(select(VillageReview).where(VillageReview.village_id == village.id)).one()
+    return session.exec(
+        select(VillageReview).where(
+            VillageReview.village_id == village.id, VillageReview.month == MARCH
+        )
+    ).one()
 
 
 def _items(session, review) -> dict[str, ReviewItem]:
@@ -59,7 +63,9 @@ def test_each_village_gets_one_review_a_month_listing_its_children_on_the_regist
     session, world, place, now, databases
 ):
     own = world.own.commune.id
-    reviews = session.exec(select(VillageReview).where(VillageReview.commune_id == own)).all()
+    reviews = session.exec(
+        select(VillageReview).where(VillageReview.commune_id == own, VillageReview.month == MARCH)
+    ).all()
     assert len(reviews) == 3  # every village of the commune, children or not
     again = flow.open_month(
         session, commune_id=own, month=MARCH, now=now, tz=databases.settings.tz, days=5
