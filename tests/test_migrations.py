@@ -104,3 +104,75 @@ def test_the_audit_log_refuses_edits_and_deletes_in_the_database(session, now, b
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), session.begin_nested():
             session.execute(statement)
     assert session.get(AuditEntry, entry.seq).username == "canbo.a"
+
+
+def test_upgrade_gives_every_case_its_workflow_instance_and_points_its_clocks_there(
+    databases, backend
+):
+    from alembic import command
+
+    from casework.migrate import alembic_config
+
+    before = "3fe7570ef33a"  # the schema before workflow instances
+    url = databases.url_for(backend, name="upgrade-instances")
+    config = alembic_config(url=url)
+    command.upgrade(config, before)
+    engine = sa.create_engine(url)
+    now = "2026-03-02 02:00:00"
+    case = (
+        "INSERT INTO protection_case (id, commune_id, code, year, seq, child_id, status, "
+        "is_emergency, workflow_name, workflow_version, opened_at, updated_at, closed_at, "
+        "version) VALUES ({id}, 1, 'XX-2026-0000{id}', 2026, {id}, {id}, '{status}', false, "
+        "'child_protection', 1, '{now}', '{now}', {closed}, 1)"
+    )
+    rows = [
+        "INSERT INTO commune (id, code, name, province, case_prefix, created_at) "
+        f"VALUES (1, 'X', 'Xã X', 'Tỉnh', 'XX', '{now}')",
+        *(
+            "INSERT INTO child (id, commune_id, full_name, name_key, sort_key, birth_year, sex, "
+            "ethnicity, disability_level, poverty_status, created_at, updated_at, version) "
+            f"VALUES ({n}, 1, 'Bé {n}', 'be {n}', 'be {n}', 2016, 'female', 'Kinh', 'none', "
+            f"'none', '{now}', '{now}', 1)"
+            for n in (1, 2)
+        ),
+        case.format(id=1, status="assessing", now=now, closed="NULL"),
+        case.format(id=2, status="closed", now=now, closed=f"'{now}'"),
+        "INSERT INTO case_deadline (id, case_id, kind, clock, ladder, starts_at, due_at, "
+        f"status) VALUES (7, 1, 'initial_assessment', 'hours', 'emergency', '{now}', '{now}', "
+        "'running')",
+        "INSERT INTO deadline_timer (id, deadline_id, step, fires_at, status, attempts) "
+        f"VALUES (1, 7, 'escalate', '{now}', 'fired', 1)",
+        "INSERT INTO escalation (id, case_id, deadline_id, reason, status, created_at) "
+        f"VALUES (1, 1, 7, 'deadline_overdue', 'open', '{now}')",
+    ]
+    try:
+        with engine.begin() as conn:
+            for statement in rows:
+                conn.exec_driver_sql(statement)
+        command.upgrade(config, "head")
+        with engine.connect() as conn:
+            instances = conn.exec_driver_sql(
+                "SELECT p.id, w.definition, w.subject_kind, w.subject_id, w.state,"
+                " w.closed_at IS NOT NULL FROM protection_case p"
+                " JOIN workflow_instance w ON w.id = p.instance_id ORDER BY p.id"
+            ).all()
+            clock = conn.exec_driver_sql(
+                "SELECT d.case_id, p.id FROM case_deadline d"
+                " JOIN protection_case p ON p.instance_id = d.instance_id"
+            ).one()
+            escalation = conn.exec_driver_sql(
+                "SELECT e.case_id, p.id FROM escalation e"
+                " JOIN protection_case p ON p.instance_id = e.instance_id"
+            ).one()
+        assert [tuple(r) for r in instances] == [
+            (1, "child_protection", "case", 1, None, False),
+            (2, "child_protection", "case", 2, None, True),
+        ]
+        assert tuple(clock) == (1, 1)
+        assert tuple(escalation) == (1, 1)
+        command.downgrade(config, before)
+        with engine.connect() as conn:
+            kept = conn.exec_driver_sql("SELECT case_id FROM escalation").scalar_one()
+        assert kept == 1
+    finally:
+        engine.dispose()

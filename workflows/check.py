@@ -90,6 +90,8 @@ def check(
         for rule in effects.arm:
             problems += _chosen_due_problems(event, rule, definition)
     task_rules = definition.tasks
+    if task_rules is None:  # a process without agency tasks (a register review)
+        return problems + _agency_facts(definition, shown_facts, agencies, other_task_kinds)
     for ladder in (
         task_rules.acknowledge_ladder,
         task_rules.due_ladder,
@@ -130,7 +132,7 @@ def _agency_facts(
     section = definition.agency_facts
     routed = [
         (f"task route {number} ({spec.kind})", spec.kind, spec.agency)
-        for number, route in enumerate(definition.tasks.routes, 1)
+        for number, route in enumerate(definition.tasks.routes if definition.tasks else (), 1)
         for spec in route.tasks
     ] + [
         (f"deadline '{kind}' on_due_task", spec.on_due_task.kind, spec.on_due_task.agency)

@@ -217,7 +217,7 @@ class Definition(_Strict):
         default=(), description="Happenings that are not events but arm deadlines"
     )
     arming: dict[str, EventEffects] = {}
-    tasks: TaskRules
+    tasks: TaskRules | None = Field(default=None, description="None: no agency tasks")
     agency_facts: AgencyFacts = AgencyFacts()
 
     @property

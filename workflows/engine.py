@@ -153,7 +153,7 @@ class Engine:
         }
         states = {
             route.on_enter
-            for route in d.tasks.routes
+            for route in (d.tasks.routes if d.tasks else ())
             if any(task.due_working_days is not None for task in route.tasks)
         }
         found |= {t.event for t in d.transitions if t.dest in states}
@@ -317,7 +317,8 @@ class Engine:
         naming it wins), none of a kind the subject already has open."""
         effects: list[Effect] = []
         given = set(ctx.open_tasks)
-        for route in self.definition.tasks.routes:
+        rules = self.definition.tasks
+        for route in rules.routes if rules else ():
             if route.on_enter != state or not holds(route, ctx.facts):
                 continue
             for spec in route.tasks:
@@ -329,6 +330,7 @@ class Engine:
     def _task(self, spec: TaskSpec, ctx: Context, start: str | None) -> CreateTask:
         """A routed task; its clocks start where the definition says (by default when the
         case enters the state; the shipped workflow: at the first receipt)."""
+        assert self.definition.tasks is not None
         starts_at = self._start(start or self.definition.tasks.start, ctx)
         if spec.due_hours is not None:
             clock, due_at = "hours", starts_at + timedelta(hours=spec.due_hours)

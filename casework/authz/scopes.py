@@ -16,6 +16,8 @@ from casework.authz.policy import AGENCY_CASE_ROLES, FULL_CASE_ROLES, TASK_ROLES
 from casework.cases.models import ProtectionCase, Task, TaskStatus
 from casework.children.models import Child
 from casework.communes.models import Commune
+from casework.escalations.models import Escalation
+from casework.processes.models import WorkflowInstance
 
 NOTHING: ColumnElement[bool] = sa.false()
 
@@ -50,6 +52,20 @@ def full_cases(actor: Actor) -> ColumnElement[bool]:
     if actor.commune_id is None or actor.role not in FULL_CASE_ROLES:
         return NOTHING
     return ProtectionCase.commune_id == actor.commune_id
+
+
+def instances(actor: Actor) -> ColumnElement[bool]:
+    """Condition on ``WorkflowInstance``: the instances of processes other than cases that
+    ``actor`` sees (the commune's, for those who see its cases in full)."""
+    if actor.commune_id is None or actor.role not in FULL_CASE_ROLES:
+        return NOTHING
+    return WorkflowInstance.commune_id == actor.commune_id
+
+
+def escalations(actor: Actor) -> ColumnElement[bool]:
+    """Condition on ``Escalation`` (joined to its instance and case): the queue ``actor``
+    sees, every process's in one list."""
+    return sa.or_(full_cases(actor), sa.and_(Escalation.case_id.is_(None), instances(actor)))
 
 
 def visible_children(actor: Actor) -> ColumnElement[bool]:

@@ -79,7 +79,7 @@ def queue_page(
     now = clock.now()
     listing, counts = queue.queue_page(
         session,
-        scope=scopes.full_cases(actor),
+        scope=scopes.escalations(actor),
         filters=queue.QueueFilters(tuple(agency), tuple(reason)),
         params=PageParams(page=page, page_size=PAGE_SIZE),
         now=now,
@@ -87,7 +87,7 @@ def queue_page(
         names=policy.sees_names(actor),
     )
     agencies = agency_service.agencies_of(session, commune_id=actor.commune_id)
-    codes = sorted({row.case_code for row in listing.items})
+    codes = sorted({row.case_code for row in listing.items if row.case_code})
     record = Record(AuditAction.view, "escalation_queue", None, detail={"cases": codes})
     write_audit(request, actor, record, after=session)
     return render(

@@ -9,7 +9,7 @@ see names (the commune's caseworkers and supervisor, whose queue it is), else by
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -19,7 +19,6 @@ from sqlmodel import Session
 from casework import text
 from casework.accounts.models import User
 from casework.agencies.models import Agency
-from casework.cases import workflow
 from casework.cases.models import (
     CaseEvent,
     CaseStatus,
@@ -33,6 +32,8 @@ from casework.communes.models import Village
 from casework.deadlines.models import CaseDeadline, DeadlineStatus
 from casework.escalations.models import Escalation, EscalationReason, EscalationStatus
 from casework.pagination import Page, PageParams, page_of
+from casework.processes.models import WorkflowInstance
+from casework.processes.registry import Described, process_for
 from casework.timefmt import age_on, as_utc
 from notifications.models import OutboxMessage
 from workflows.definition import Label
@@ -45,9 +46,10 @@ RISK_ORDER = sa.case(
     else_=3,
 )
 
-# Most urgent first: emergencies, then the earliest deadline (the most overdue), then risk.
+# Most urgent first: emergencies, then the earliest deadline (the most overdue), then risk;
+# every process's escalations in one list (a row of another process is no emergency).
 URGENCY = (
-    ProtectionCase.is_emergency.desc(),
+    sa.func.coalesce(ProtectionCase.is_emergency, sa.false()).desc(),
     sa.func.coalesce(CaseDeadline.due_at, Escalation.created_at),
     RISK_ORDER,
     Escalation.id,
@@ -58,11 +60,11 @@ _Earlier = aliased(Escalation, name="earlier")
 _LastEvent = aliased(CaseEvent, name="last_event")
 _LastActor = aliased(User, name="last_actor")
 
-# "Lần 2": how many times this case has come to the queue, this one included.
+# "Lần 2": how many times this case (instance) has come to the queue, this one included.
 LEVEL = (
     sa.select(sa.func.count())
     .select_from(_Earlier)
-    .where(_Earlier.case_id == Escalation.case_id, _Earlier.id <= Escalation.id)
+    .where(_Earlier.instance_id == Escalation.instance_id, _Earlier.id <= Escalation.id)
     .correlate(Escalation)
     .scalar_subquery()
 )
@@ -95,19 +97,22 @@ class Undelivered:
 
 @dataclass(frozen=True)
 class QueueRow:
+    """One escalation; about a case (the case's fields) or about another process's instance
+    (``about``: what it is and its page; the case's fields empty)."""
+
     id: int
     reason: EscalationReason
     status: EscalationStatus
     level: int
     created_at: datetime
-    case_code: str
-    case_status: CaseStatus
+    case_code: str | None
+    case_status: CaseStatus | None
     is_emergency: bool
     risk_level: RiskLevel | None
-    updated_at: datetime
+    updated_at: datetime | None
     last_actor: str | None
-    child: str  # the full name, or initials for whoever may not see names
-    child_age: int
+    child: str | None  # the full name, or initials for whoever may not see names
+    child_age: int | None
     village: str | None
     deadline_kind: str | None
     deadline_label: Label | None
@@ -124,6 +129,9 @@ class QueueRow:
     caseworker: str | None
     handler: str | None
     undelivered: Undelivered | None
+    instance_id: int = 0
+    definition: str = ""
+    about: Described | None = None
 
 
 @dataclass(frozen=True)
@@ -136,10 +144,11 @@ class QueueCounts:
 
 
 def _joined(scope: sa.ColumnElement[bool]) -> sa.Select:
-    """Escalations with their case, deadline and task, within ``scope``."""
+    """Escalations with their instance, case (if one), deadline and task, within ``scope``."""
     return (
         sa.select(Escalation.id)
-        .join(ProtectionCase, ProtectionCase.id == Escalation.case_id)
+        .join(WorkflowInstance, WorkflowInstance.id == Escalation.instance_id)
+        .outerjoin(ProtectionCase, ProtectionCase.id == Escalation.case_id)
         .outerjoin(CaseDeadline, CaseDeadline.id == Escalation.deadline_id)
         .outerjoin(Task, Task.id == Escalation.task_id)
         .where(scope)
@@ -148,7 +157,11 @@ def _joined(scope: sa.ColumnElement[bool]) -> sa.Select:
 
 def _base(scope: sa.ColumnElement[bool], filters: QueueFilters) -> sa.Select:
     statement = _joined(scope).where(
-        Escalation.status.in_(WAITING), ProtectionCase.status != CaseStatus.closed
+        Escalation.status.in_(WAITING),
+        sa.or_(
+            ProtectionCase.status != CaseStatus.closed,
+            sa.and_(Escalation.case_id.is_(None), WorkflowInstance.closed_at.is_(None)),
+        ),
     )
     if filters.agency_ids:
         statement = statement.where(Task.agency_id.in_(filters.agency_ids))
@@ -186,8 +199,11 @@ def _rows(statement: sa.Select) -> sa.Select:
             OutboxMessage.channel,
             OutboxMessage.attempts,
             OutboxMessage.last_error,
+            WorkflowInstance.id,
+            WorkflowInstance.definition,
+            WorkflowInstance.definition_version,
         )
-        .join(Child, Child.id == ProtectionCase.child_id)
+        .outerjoin(Child, Child.id == ProtectionCase.child_id)
         .outerjoin(Village, Village.id == Child.village_id)
         .outerjoin(Agency, Agency.id == Task.agency_id)
         .outerjoin(Caseworker, Caseworker.id == ProtectionCase.assigned_caseworker_id)
@@ -197,18 +213,22 @@ def _rows(statement: sa.Select) -> sa.Select:
     )
 
 
-def _deadline_label(name: str, version: int, kind: str | None) -> Label | None:
-    if kind is None:
-        return None
-    spec = workflow.engine_for(name, version).definition.deadlines.get(kind)
+def _deadline_label(name: str, version: int, kind: str) -> Label | None:
+    spec = process_for(name).engine(version).definition.deadlines.get(kind)
     return spec.label if spec else None
 
 
+def _age(code: str | None, born: date | None, birth_year: int | None, today: date) -> int | None:
+    if code is None or birth_year is None:
+        return None
+    return age_on(born, today) if born else today.year - birth_year
+
+
 def _row(found: sa.Row, today: date, now: datetime, names: bool) -> QueueRow:
-    (escalation, level, code, status, emergency, risk, updated, wf_name, wf_version) = found[:9]
+    (escalation, level, code, status, emergency, risk, updated, _name, _version) = found[:9]
     (last_actor, child_name, born, birth_year, village, deadline) = found[9:15]
     (task_title, task_status, task_note, agency_id, agency_name, caseworker, handler) = found[15:22]
-    (kind, channel, attempts, last_error) = found[22:]
+    (kind, channel, attempts, last_error, instance_id, definition, version) = found[22:]
     running = deadline is not None and deadline.status == "running"
     due = as_utc(deadline.due_at) if deadline else None
     return QueueRow(
@@ -218,16 +238,20 @@ def _row(found: sa.Row, today: date, now: datetime, names: bool) -> QueueRow:
         level=level,
         created_at=as_utc(escalation.created_at),
         case_code=code,
-        case_status=CaseStatus(status),
-        is_emergency=emergency,
+        case_status=CaseStatus(status) if status else None,
+        is_emergency=bool(emergency),
         risk_level=RiskLevel(risk) if risk else None,
-        updated_at=as_utc(updated),
+        updated_at=as_utc(updated) if updated else None,
         last_actor=last_actor,
-        child=child_name if names else text.initials(child_name),
-        child_age=age_on(born, today) if born else today.year - birth_year,
+        child=None if child_name is None else child_name if names else text.initials(child_name),
+        child_age=None
+        if code is None
+        else age_on(born, today)
+        if born
+        else today.year - birth_year,
         village=village,
         deadline_kind=deadline.kind if deadline else None,
-        deadline_label=_deadline_label(wf_name, wf_version, deadline.kind if deadline else None),
+        deadline_label=_deadline_label(definition, version, deadline.kind) if deadline else None,
         clock=deadline.clock if deadline else None,
         starts_at=as_utc(deadline.starts_at) if deadline else None,
         due_at=due,
@@ -241,7 +265,24 @@ def _row(found: sa.Row, today: date, now: datetime, names: bool) -> QueueRow:
         caseworker=caseworker,
         handler=handler,
         undelivered=Undelivered(kind, channel, attempts, last_error) if kind else None,
+        instance_id=instance_id,
+        definition=definition,
     )
+
+
+def _described(session: Session, rows: list[QueueRow]) -> list[QueueRow]:
+    """The rows of other processes than cases, each with what its handler says it is."""
+    others: dict[str, list[int]] = {}
+    for row in rows:
+        if row.case_code is None:
+            others.setdefault(row.definition, []).append(row.instance_id)
+    about: dict[int, Described] = {}
+    for definition, ids in others.items():
+        about |= process_for(definition).describe(session, instance_ids=ids)
+    return [
+        replace(row, about=about.get(row.instance_id)) if row.case_code is None else row
+        for row in rows
+    ]
 
 
 def queue_page(
@@ -277,7 +318,7 @@ def queue_page(
     )
     statement = _joined(sa.true()).join(picked, picked.c.id == Escalation.id)
     found = session.execute(_rows(statement)).all()
-    rows = [_row(row, today, now, names) for row in found]
+    rows = _described(session, [_row(row, today, now, names) for row in found])
     return page_of(rows, total=counts.total, params=params), counts
 
 
@@ -293,4 +334,4 @@ def queue_row(
     """One escalation as its queue row (resolved ones too: a page may show what happened)."""
     statement = _joined(scope).where(Escalation.id == escalation_id)
     found = session.execute(_rows(statement)).first()
-    return _row(found, today, now, names) if found else None
+    return _described(session, [_row(found, today, now, names)])[0] if found else None
