@@ -145,15 +145,20 @@ class ReviewProcess:
             review, step = subjects[due.instance_id], due.step
             dedupe = f"deadline:{due.deadline_id}:{step.step}"
             if not due.superseded and step.notify:
-                people = _people(session, review, step.notify)
-                out += messages(
-                    kind=f"review.{step.step}",
-                    people=people,
-                    review=review,
-                    dedupe=dedupe,
-                    due_at=due.due_at,
-                    tz=tz,
+                # The reviewers hear it in their words, the commune's people in theirs.
+                reviewers = _people(
+                    session, review, ("assignee",) if "assignee" in step.notify else ()
                 )
+                office = _people(session, review, [r for r in step.notify if r != "assignee"])
+                for kind, people in ((f"review.{step.step}", reviewers), ("review.late", office)):
+                    out += messages(
+                        kind=kind,
+                        people=people,
+                        review=review,
+                        dedupe=f"{dedupe}:{kind}",
+                        due_at=due.due_at,
+                        tz=tz,
+                    )
             if step.escalate:
                 raised.append(
                     escalation_service.NewEscalation(
