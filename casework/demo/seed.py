@@ -32,6 +32,7 @@ from casework.config import Settings
 from casework.demo import data
 from casework.demo.data import DEMO_USERS, ChildSpec
 from casework.demo.walk import Demo, child_input, fire_due_timers, open_and_walk
+from casework.registry.review import demo as review_demo
 from casework.timefmt import local_date
 
 DEMO_COMMUNE_CODE = "CHAUSON-DEMO"  # not an NSO code: obviously a demo
@@ -85,6 +86,8 @@ def seed_demo(
     for spec in sorted(data.CASES, key=lambda case: -case.hours_ago):
         open_and_walk(demo, spec, children)
     fire_due_timers(demo)
+    days = (settings or Settings(_env_file=None)).review_days
+    review_demo.seed_reviews(session, commune=commune, now=now, tz=tz, days=days)
     session.flush()
     return _result(session, commune, created=True)
 
