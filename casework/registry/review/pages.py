@@ -96,11 +96,11 @@ def _sheet_page(
     with factory() as session:
         review = own_review(request, actor, session, review_id)
         sheet = review_service.sheet(session, review=review)
-    shown = [child.item_id for child in sheet.listed]
+    shown = [child.child_id for child in sheet.listed]
     write_audit(
         request,
         actor,
-        Record(AuditAction.view, "village_review", str(review_id), detail={"items": shown}),
+        Record(AuditAction.view, "village_review", str(review_id), detail={"children": shown}),
     )
     return render(
         request,

@@ -121,6 +121,7 @@ class ListedChild:
     """What a reviewer sees of a child: need-to-know, nothing more."""
 
     item_id: int
+    child_id: int  # for the audit entry; never shown
     full_name: str
     birth_year: int
     groups: tuple[tuple[CircumstanceGroup, bool], ...]  # (group, at risk)
@@ -197,6 +198,7 @@ def sheet(session: Session, *, review: VillageReview) -> ReviewSheet:
             listed.append(
                 ListedChild(
                     item.id,
+                    child.id,
                     child.full_name,
                     child.birth_year,
                     tuple(groups.get(child.id, ())),
