@@ -208,6 +208,10 @@ def _quarters_page(
     year, quarter = _quarter_of(today)
     with factory() as session:
         closed = decisions.quarters(session, commune_id=actor.commune_id)
+        # The quarter just ended comes first while it is not closed: it is closed after it ends.
+        last = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+        if last not in {(q.year, q.quarter) for q in closed}:
+            year, quarter = last
         live = decisions.quarter_counts(
             session, commune_id=actor.commune_id, year=year, quarter=quarter
         )
