@@ -43,6 +43,8 @@ from casework.registry.quality_views import api as registry_quality_router
 from casework.registry.quality_views import pages as registry_quality_pages
 from casework.registry.register_pages import router as register_pages
 from casework.registry.register_views import router as register_router
+from casework.registry.review.office import router as review_office_pages
+from casework.registry.review.pages import router as review_pages
 from casework.registry.views import router as registry_router
 from casework.tasks.pages import router as task_pages
 from casework.tasks.views import router as tasks_router
@@ -140,6 +142,8 @@ def create_app(
         commune_pages,
         register_pages,
         registry_quality_pages,
+        review_pages,
+        review_office_pages,
     )
     for router in (*api_routers, *page_routers):
         app.include_router(router, dependencies=[Depends(current_actor)])

@@ -15,6 +15,7 @@ from casework.deadlines.tasks import timer_job
 from casework.housekeeping.tasks import housekeeping_job
 from casework.messaging import tasks as messaging_tasks
 from casework.registry.imports.tasks import import_job
+from casework.registry.review.tasks import review_job
 from notifications.tasks import Relay
 from workflows.ticker import Tick
 
@@ -37,6 +38,8 @@ def jobs(
         ticks.append(
             Tick(import_job(factory, settings, clock), settings.import_tick_seconds, "imports")
         )
+        reviews = review_job(factory, settings, clock)
+        ticks.append(Tick(reviews, settings.review_tick_seconds, "village reviews"))
     if outbox:
         relay = messaging_tasks.relay(factory, settings, clock)
         ticks.append(Tick(relay.tick, settings.outbox_tick_seconds, "outbox"))

@@ -105,6 +105,15 @@ class Settings(BaseSettings):
         ge=1,
         description="How far past its current due time a supervisor may extend a deadline",
     )
+    review_days: int = Field(
+        default=5,
+        ge=1,
+        le=20,
+        description="Working days a village has for its monthly review of the register",
+    )
+    review_tick_seconds: float = Field(
+        default=300, gt=0, description="How often the month's village reviews are looked for"
+    )
 
     # Notifications: the outbox relay, its channels, quiet hours and the daily digest.
     public_url: str = Field(

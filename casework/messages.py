@@ -518,7 +518,41 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{agency} không nhận được nhiệm vụ này; chọn một cơ quan của xã trong danh sách",
         "{agency} cannot take this task; choose one of the commune's agencies in the list",
     ),
-    # the commune's calendar (casework.communes.service)
+    # the monthly village review (casework.registry.review)
+    "review_answer_missing": (
+        "Chọn tình trạng của trẻ {child}",
+        "Choose how {child} is now",
+    ),
+    "review_change_missing": (
+        "Ghi rõ thay đổi của trẻ {child}",
+        "Say what changed for {child}",
+    ),
+    "review_not_found": ("Không tìm thấy đợt rà soát này", "This review was not found"),
+    "review_not_open": (
+        "Đợt rà soát này đã được gửi; không sửa được nữa",
+        "This review was already sent and can no longer be changed",
+    ),
+    "review_not_submitted": (
+        "Thôn chưa gửi kết quả rà soát",
+        "The village has not sent its review yet",
+    ),
+    "review_item_decided": (
+        "Nội dung này đã được xác nhận trước đó",
+        "This answer was already decided",
+    ),
+    "review_undecided": (
+        "Còn nội dung chưa xác nhận: chọn cập nhật hoặc không cập nhật từng nội dung trước "
+        "khi hoàn thành",
+        "Some answers are not decided yet: apply or reject each before closing the review",
+    ),
+    "quarter_closed": (
+        "Quý {quarter}/{year} đã được tổng hợp",
+        "Quarter {quarter} of {year} is already closed",
+    ),
+    "quarter_waiting": (
+        "Còn đợt rà soát của quý {quarter}/{year} chờ xác nhận; hoàn thành các đợt đó trước",
+        "A review of quarter {quarter} of {year} waits for the caseworker; close it first",
+    ),
     "day_out_of_range": (
         "Ngày phải trong khoảng từ {earliest} đến {latest}",
         "The date must be between {earliest} and {latest}",
@@ -779,6 +813,11 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "agency": ("cơ quan", "agency"),
     "username": ("tên đăng nhập", "username"),
     "full_name": ("họ và tên", "full name"),
+    "birth_year": ("năm sinh", "birth year"),
+    "answer": ("tình trạng của trẻ", "how the child is now"),
+    "end_reason": ("lý do thôi hưởng", "reason the membership ends"),
+    "quarter": ("quý", "quarter"),
+    "year": ("năm", "year"),
     "role": ("vai trò", "role"),
     "email": ("thư điện tử", "e-mail address"),
     "phone": ("số điện thoại", "phone number"),

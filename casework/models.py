@@ -15,6 +15,7 @@ from casework.registry.imports.models import ImportJob, ImportMapping
 from casework.processes.models import WorkflowInstance
 from casework.registry.models import ChildSupport, RegistryProposal
 from casework.registry.quality_models import ChildQuality, DataQualitySnapshot
+from casework.registry.review.models import ReviewItem, ReviewQuarter, VillageReview
 from notifications.models import OutboxMessage
 
 __all__ = [
@@ -39,6 +40,9 @@ __all__ = [
     "ChildQuality",
     "DataQualitySnapshot",
     "RegistryProposal",
+    "ReviewItem",
+    "ReviewQuarter",
+    "VillageReview",
     "Commune",
     "IdempotencyRecord",
     "ProtectionCase",

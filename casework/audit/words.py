@@ -98,6 +98,10 @@ ATTEMPTS = {
     "account.self": N_("đổi thông tin tài khoản của mình"),
     "dashboard.read": N_("xem trang của mình"),
     "admin.manage": N_("quản trị tài khoản và cơ quan"),
+    "review.do": N_("rà soát danh sách trẻ em của thôn"),
+    "review.manage": N_("xác nhận kết quả rà soát của thôn"),
+    "review.quarter_read": N_("xem tổng hợp rà soát theo quý"),
+    "review.quarter_close": N_("tổng hợp rà soát quý"),
 }
 TASK_ANSWERS = {
     "accept": N_("Nhận nhiệm vụ %(task)s"),
@@ -125,6 +129,12 @@ REGISTER_CHANGES = {
     "support_ended": N_("Ghi ngày kết thúc hỗ trợ của trẻ em số %(id)s"),
     "proposal_confirmed": N_("Xác nhận đề xuất đưa trẻ em số %(id)s vào danh sách"),
     "proposal_dismissed": N_("Không đưa trẻ em số %(id)s vào danh sách theo đề xuất"),
+}
+REVIEW_CHANGES = {
+    "submit": N_("Gửi kết quả đợt rà soát thôn số %(id)s"),
+    "applied": N_("Cập nhật sổ trẻ em theo nội dung số %(item)s của đợt rà soát thôn số %(id)s"),
+    "rejected": N_("Không cập nhật nội dung số %(item)s của đợt rà soát thôn số %(id)s"),
+    "close": N_("Hoàn thành đợt rà soát thôn số %(id)s"),
 }
 CALENDAR_CHANGES = {
     "add": N_("Thêm ngày %(day)s vào lịch làm việc của xã"),
@@ -167,6 +177,9 @@ VIEWS = {
     "audit_log": N_("Xem nhật ký truy cập"),
     "user_list": N_("Xem danh sách tài khoản"),
     "user": N_("Xem tài khoản %(user)s"),
+    "village_review": N_("Xem đợt rà soát thôn số %(id)s: %(count)s trẻ"),
+    "village_reviews": N_("Xem danh sách các đợt rà soát thôn"),
+    "review_quarters": N_("Xem tổng hợp rà soát theo quý (chỉ số đếm)"),
 }
 CASE_VIEWS = {
     "full": N_("Xem toàn bộ hồ sơ %(code)s"),
@@ -340,6 +353,11 @@ def _did(  # one branch per kind of entry
     if action == "update" and subject == "child_register":
         words = REGISTER_CHANGES.get(str(detail.get("action")), N_("Sửa sổ trẻ em số %(id)s"))
         return tr(words) % {"id": subject_id}
+    if action == "update" and subject == "village_review":
+        words = REVIEW_CHANGES.get(str(detail.get("action")), N_("Cập nhật đợt rà soát số %(id)s"))
+        return tr(words) % {"id": subject_id, "item": detail.get("item", "?")}
+    if action == "create" and subject == "review_quarter":
+        return tr(N_("Tổng hợp rà soát quý %(quarter)s")) % {"quarter": subject_id}
     if action == "update" and subject == "commune_calendar":
         words = CALENDAR_CHANGES.get(str(detail.get("action")), N_("Sửa lịch làm việc của xã"))
         day = str(detail.get("day") or "")

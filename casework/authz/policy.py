@@ -56,6 +56,10 @@ class Action(StrEnum):
     dashboard = "dashboard.read"
     calendar_manage = "calendar.manage"
     admin = "admin.manage"
+    review_do = "review.do"
+    review_manage = "review.manage"
+    review_quarter_read = "review.quarter_read"
+    review_quarter_close = "review.quarter_close"
 
 
 R = Role
@@ -67,6 +71,9 @@ AGENCY_CASE_ROLES = frozenset({R.agency_officer, R.agency_head})
 # of the culture and social office, whose tasks they answer.
 TASK_ROLES = frozenset({R.agency_officer, R.agency_head, R.caseworker})
 EVERYONE = frozenset(Role)
+# Who does a village's monthly review: the people of the village's board (its head, and
+# the collaborator an administrator puts there); ``review_decision`` narrows to their own.
+REVIEWER_ROLES = frozenset({R.collaborator, R.agency_officer, R.agency_head})
 
 
 @dataclass(frozen=True)
@@ -194,6 +201,31 @@ RULES: dict[Action, Rule] = {
         session_only=True,
         summary="People and agencies of the commune (not case content)",
     ),
+    Action.review_do: Rule(
+        REVIEWER_ROLES,
+        None,
+        session_only=True,
+        summary="Their own village's monthly review: name, birth year and group of each child",
+    ),
+    Action.review_manage: Rule(
+        FULL_CASE_ROLES,
+        None,
+        session_only=True,
+        summary="The commune's village reviews: apply or reject the answers, close a review",
+    ),
+    Action.review_quarter_read: Rule(
+        FULL_CASE_ROLES,
+        None,
+        session_only=True,
+        summary="The quarter's review summaries (counts per village, the caseworker's note)",
+    ),
+    Action.review_quarter_close: Rule(
+        frozenset({R.caseworker}),
+        None,
+        session_only=True,
+        seen_with=Action.review_quarter_read,
+        summary="Close the quarter with its summary",
+    ),
 }
 
 
@@ -314,6 +346,19 @@ def child_visible(actor: Actor, *, commune_id: int) -> bool:
     """A child's record (NĐ56 Đ33): the children register of the commune is for its
     caseworkers and supervisor only; ``scopes.visible_children`` is the same rule as SQL."""
     return actor.role in FULL_CASE_ROLES and actor.commune_id == commune_id
+
+
+def review_decision(
+    actor: Actor, action: Action, *, commune_id: int, village_id: int, own_village: int | None
+) -> Decision:
+    """A village's review: its reviewers (``own_village``: the village of their board) see
+    their village's only; the commune's caseworkers and supervisor see every village's.
+    Anyone else, or another village's, answers as if it did not exist."""
+    if actor.commune_id != commune_id or not gate(actor, action).allowed:
+        return HIDE
+    if action == Action.review_do:
+        return ALLOW if own_village is not None and own_village == village_id else HIDE
+    return ALLOW
 
 
 def escalation_visible(view: CaseView | None) -> bool:

@@ -33,6 +33,7 @@ from casework.demo import data
 from casework.demo.data import DEMO_USERS, ChildSpec
 from casework.demo.walk import Demo, child_input, fire_due_timers, open_and_walk
 from casework.registry.demo import seed_register
+from casework.registry.review import demo as review_demo
 from casework.timefmt import local_date
 
 DEMO_COMMUNE_CODE = "CHAUSON-DEMO"  # not an NSO code: obviously a demo
@@ -87,6 +88,8 @@ def seed_demo(
         open_and_walk(demo, spec, children)
     fire_due_timers(demo)
     seed_register(demo, children)
+    days = (settings or Settings(_env_file=None)).review_days
+    review_demo.seed_reviews(session, commune=commune, now=now, tz=tz, days=days)
     session.flush()
     return _result(session, commune, created=True)
 

@@ -34,7 +34,14 @@ SMS_KINDS: dict[str, SmsKind] = {
     "escalation.new": SmsKind(),
     "case.assigned": SmsKind(),
     "digest.daily": SmsKind(),
+    "review.remind": SmsKind(),
+    "review.overdue": SmsKind(),
+    "review.late": SmsKind(),
+    "review.escalated": SmsKind(),
 }
+# A village review's messages to its reviewers link to their sheet; the others to the
+# commune's page of the review.
+REVIEWER_KINDS = frozenset({"review.remind", "review.overdue"})
 
 # A task's own clocks, named for the deadline each is: to accept the task, to finish it.
 TASK_CLOCKS: dict[str, tuple[str, str]] = {
@@ -99,6 +106,9 @@ def enrich_for(*, public_url: str, tz: ZoneInfo) -> Enrich:
         code = context.get("case_code")
         # A case's page, or for the digest the agency's task list; both ask for a login.
         out: dict[str, Any] = {"link": f"{base}/ho-so/{code}" if code else f"{base}/nhiem-vu"}
+        if context.get("review_id"):
+            page = "ra-soat-thon" if kind in REVIEWER_KINDS else "ra-soat"
+            out["link"] = f"{base}/{page}/{context['review_id']}"
         if context.get("due_at"):
             due = datetime.fromisoformat(str(context["due_at"])).astimezone(tz)
             out["due"], out["due_short"] = when(due, lang)

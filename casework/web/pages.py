@@ -36,6 +36,8 @@ MENU = (
     MenuItem("/leo-thang", N_("Việc cần lãnh đạo xử lý"), Action.escalation_list),
     MenuItem("/tre-em", N_("Trẻ em"), Action.child_list),
     MenuItem("/dang-ky", N_("Sổ theo dõi"), Action.child_list),
+    MenuItem("/ra-soat", N_("Rà soát thôn"), Action.review_manage),
+    MenuItem("/ra-soat-thon", N_("Rà soát thôn"), Action.review_do),
     MenuItem("/lich-lam-viec", N_("Lịch làm việc"), Action.calendar_manage),
     MenuItem("/nhat-ky", N_("Nhật ký truy cập"), Action.audit_read),
     MenuItem("/quan-tri", N_("Quản trị"), Action.admin),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -24,6 +25,8 @@ from casework.escalations import service as escalation_service
 from casework.escalations.models import Escalation, EscalationReason
 from casework.intake import service as intake_service
 from casework.intake.schemas import IntakeCreate
+from casework.registry.review import service as review_service
+from casework.registry.review.models import VillageReview
 from casework.web import csrf, sessions
 from tests.conftest import TEST_KEYS
 from tests.factories.communes import create_commune
@@ -40,6 +43,7 @@ class Place:
     tasks: dict[AgencyKind, Task]
     escalation: Escalation
     people: dict[str, User]  # "caseworker", "police.officer", "collaborator", …
+    review: VillageReview  # the month's review of the commune's first village
 
 
 @dataclass
@@ -99,7 +103,11 @@ def _place(session, now, tz, *, code, prefix, name) -> Place:
     )
     users = session.exec(select(User).where(User.commune_id == commune.id)).all()
     people = {u.username.split(".", 1)[1]: u for u in users}
-    return Place(commune, case, tasks, escalation, people)
+    # Last month's review (this month's is left for the review's own tests to open).
+    last_month = (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
+    review = review_service.open_month(session, commune_id=commune.id, month=last_month, now=now)
+    review = review[0]
+    return Place(commune, case, tasks, escalation, people, review)
 
 
 @pytest.fixture

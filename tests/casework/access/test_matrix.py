@@ -72,6 +72,8 @@ def fill(endpoint: Endpoint, place: Place, user: User, agency: str) -> tuple[str
             value, kind, record = str(place.escalation.id), "escalation", place.escalation
         elif name == "child_id":
             value, kind, record = str(place.case.child_id), "child", place.case
+        elif name == "review_id":  # a village's review of the place's commune
+            value, kind, record = str(place.review.id), "review", place.review
         elif name == "event":
             value = "start_assessment"
         elif name == "job_id":  # an import of the place's commune
@@ -129,6 +131,14 @@ def expected(
         return Outcome.allowed if view else Outcome.hidden
     if kind == "task":
         return policy.task_decision(actor, view=view, task_agency_id=record.agency_id).outcome
+    if kind == "review":  # the world's people belong to no village's board
+        return policy.review_decision(
+            actor,
+            action,
+            commune_id=record.commune_id,
+            village_id=record.village_id,
+            own_village=None,
+        ).outcome
     if kind in ("child", "import_job"):
         visible = policy.child_visible(actor, commune_id=place.case.commune_id)
         return Outcome.allowed if visible else Outcome.hidden

@@ -3,7 +3,8 @@ the reporter or what happened (Luật Trẻ em Đ6, NĐ 56/2017 Đ33).
 
 A case is seeded with every protected value, lived through the workflow until every kind of
 message has been queued for it (emergency, tasks, an owner, a decline, every ladder step, a
-plan whose free-text activity names the child, the queue, a dead message, the digest), read
+plan whose free-text activity names the child, the queue, a dead message, the digest, a
+village review of the child's village late all the way to the queue), read
 by agencies shown the facts their tasks need (what happened, where, the child's state), and
 each message is rendered in every language, as e-mail (subject, text, HTML) and as SMS. A
 protected value must not appear anywhere, not even with its diacritics stripped.
@@ -11,11 +12,18 @@ protected value must not appear anywhere, not even with its diacritics stripped.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+
+import sqlalchemy as sa
 
 from casework import text
+from casework.accounts.models import Role, User
+from casework.agencies.models import Agency
+from casework.children.models import Child, ChildCircumstance
+from casework.communes.models import Village
 from casework.messaging import tasks as messaging_tasks
 from casework.messaging import words
+from casework.registry.review.tasks import review_job
 from tests.casework.messaging.conftest import outbox, set_people
 from tests.factories.communes import SCHOOL
 from tests.factories.events import emergency_measures, mau_02
@@ -102,6 +110,34 @@ def seeded_case(story, agencies) -> str:
     return code
 
 
+def lapsed_review(story, session) -> None:
+    """The child's village reviews her (she is on the register) and is late all the way to
+    the supervisor's queue: every message of the village review is queued too."""
+    child = session.execute(sa.select(Child).where(Child.name_key == text.fold(CHILD))).scalar_one()
+    session.add(ChildCircumstance(child_id=child.id, group="i", since=date(2026, 3, 2)))
+    village = session.get(Village, child.village_id)
+    board = Agency(
+        commune_id=child.commune_id, kind="village", name="Ban điều hành", village_id=village.id
+    )
+    session.add(board)
+    session.flush()
+    session.add(
+        User(
+            commune_id=child.commune_id,
+            agency_id=board.id,
+            username="td.truongthon",
+            full_name="Trưởng thôn",
+            role=Role.agency_head,
+            phone="+84912000127",
+            created_at=story.clock.now(),
+        )
+    )
+    session.commit()
+    review_job(story.factory, story.settings, story.clock)()
+    story.pass_time(days=4)  # half-way: the reminder
+    story.pass_time(days=6)  # overdue, then the queue
+
+
 def folded(value: str) -> str:
     return text.fold(value)
 
@@ -119,6 +155,7 @@ def test_no_message_of_any_kind_names_what_is_protected(story, session, agencies
         shown = story.case(code, as_=reader)  # the facts of its tasks: on a page, never sent
         assert shown["facts"], reader
     morning_digest(story, settings)
+    lapsed_review(story, session)
     while relay().run_once().claimed:
         pass
 
@@ -146,6 +183,7 @@ def test_no_message_of_any_kind_names_what_is_protected(story, session, agencies
 
 def test_every_sms_fits_the_budget_of_its_kind(story, session, agencies, settings):
     seeded_case(story, agencies)
+    lapsed_review(story, session)
     morning_digest(story, settings)
     renderer = messaging_tasks.renderer(settings)
     seen = set()
