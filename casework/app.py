@@ -35,6 +35,7 @@ from casework.escalations.views import router as escalations_router
 from casework.intake.pages import router as intake_pages
 from casework.intake.views import router as intake_router
 from casework.keys import load_keys
+from casework.registry.cleaning.views import router as cleaning_router
 from casework.tasks.pages import router as task_pages
 from casework.tasks.views import router as tasks_router
 from casework.web.guard import RequestGuard
@@ -111,6 +112,7 @@ def create_app(
         children_router,
         audit_router,
         stats_router,
+        cleaning_router,
     )
     # The pages: a person not logged in is sent to the login page (casework.errors).
     page_routers = (

@@ -9,6 +9,7 @@ from casework.communes.models import Commune, CommuneDayOff, Village
 from casework.deadlines.models import CaseDeadline, DeadlineTimer
 from casework.escalations.models import Escalation
 from casework.intake.models import IdempotencyRecord, Report, ReportHarmForm
+from casework.registry.cleaning.models import CleaningLoop
 from casework.registry.models import ChildSupport, RegistryProposal
 from notifications.models import OutboxMessage
 
@@ -29,6 +30,7 @@ __all__ = [
     "Child",
     "ChildCircumstance",
     "ChildSupport",
+    "CleaningLoop",
     "RegistryProposal",
     "Commune",
     "IdempotencyRecord",

@@ -37,6 +37,8 @@ class Action(StrEnum):
     case_take = "case.take"
     task_act = "task.act"
     child_list = "child.list"
+    cleaning_manage = "cleaning.manage"
+    cleaning_task = "cleaning.task"
     escalation_list = "escalation.list"
     escalation_act = "escalation.act"
     stats_read = "stats.read"
@@ -105,6 +107,16 @@ RULES: dict[Action, Rule] = {
         summary="Accept, decline or complete a task of one's own agency",
     ),
     Action.child_list: Rule(FULL_CASE_ROLES, "cases:read", summary="Search the children"),
+    Action.cleaning_manage: Rule(
+        FULL_CASE_ROLES,
+        "cases:write",
+        summary="Đề án 06: start cleaning loops for records with problems, apply what was verified",
+    ),
+    Action.cleaning_task: Rule(
+        AGENCY_CASE_ROLES | {R.collaborator},
+        "tasks:write",
+        summary="Đề án 06: the village's household visit, the police's verification",
+    ),
     Action.escalation_list: Rule(
         FULL_CASE_ROLES, "escalations:read", summary="The commune's escalation queue"
     ),

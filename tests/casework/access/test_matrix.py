@@ -19,6 +19,7 @@ from casework.agencies.models import AgencyKind
 from casework.app import PUBLIC_ROUTES, create_app
 from casework.authz import policy
 from casework.authz.policy import Action, Outcome
+from casework.registry.cleaning import policy as cleaning_policy
 from tests.casework.access.routes import Endpoint, endpoints, unguarded
 from tests.factories.world import Place, World
 
@@ -69,6 +70,9 @@ def fill(endpoint: Endpoint, place: Place, user: User, agency: str) -> tuple[str
             value, kind, record = str(place.escalation.id), "escalation", place.escalation
         elif name == "child_id":
             value, kind, record = str(place.case.child_id), "child", place.case
+        elif name == "loop_id":  # a data-cleaning loop at the police's verification
+            record = place.cleaning_loop  # type: ignore[attr-defined]
+            value, kind = str(record.id), "cleaning"
         elif name == "event":
             value = "start_assessment"
         elif name == "user_id":  # an account of the place's commune (administration)
@@ -105,6 +109,14 @@ def expected(
         return Outcome.allowed if view else Outcome.hidden
     if kind == "task":
         return policy.task_decision(actor, view=view, task_agency_id=record.agency_id).outcome
+    if kind == "cleaning":
+        view = cleaning_policy.loop_view(actor, record)
+        full = view == cleaning_policy.LoopView.full
+        return (
+            Outcome.allowed
+            if view and full == (action == Action.cleaning_manage)
+            else Outcome.hidden
+        )
     if kind == "child":
         visible = policy.child_visible(actor, commune_id=place.case.commune_id)
         return Outcome.allowed if visible else Outcome.hidden
@@ -157,7 +169,7 @@ def test_public_routes_all_exist(client):
     assert known >= PUBLIC_ROUTES
 
 
-def test_authorization_matrix(client: TestClient, world, browser_for, connection):
+def test_authorization_matrix(client: TestClient, world, browser_for, connection, cleaning_loops):
     routes = [e for e in endpoints(client.app) if not e.public]
     people = {
         (role, agency, side): person(place, role, agency)
