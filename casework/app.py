@@ -36,6 +36,8 @@ from casework.intake.pages import router as intake_pages
 from casework.intake.views import router as intake_router
 from casework.keys import load_keys
 from casework.registry.cleaning.views import router as cleaning_router
+from casework.registry.quality_views import api as registry_quality_router
+from casework.registry.quality_views import pages as registry_quality_pages
 from casework.tasks.pages import router as task_pages
 from casework.tasks.views import router as tasks_router
 from casework.web.guard import RequestGuard
@@ -113,6 +115,7 @@ def create_app(
         audit_router,
         stats_router,
         cleaning_router,
+        registry_quality_router,
     )
     # The pages: a person not logged in is sent to the login page (casework.errors).
     page_routers = (
@@ -125,6 +128,7 @@ def create_app(
         audit_pages,
         admin_pages,
         commune_pages,
+        registry_quality_pages,
     )
     for router in (*api_routers, *page_routers):
         app.include_router(router, dependencies=[Depends(current_actor)])

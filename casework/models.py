@@ -11,6 +11,7 @@ from casework.escalations.models import Escalation
 from casework.intake.models import IdempotencyRecord, Report, ReportHarmForm
 from casework.registry.cleaning.models import CleaningLoop
 from casework.registry.models import ChildSupport, RegistryProposal
+from casework.registry.quality_models import DataQualitySnapshot
 from notifications.models import OutboxMessage
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "ChildCircumstance",
     "ChildSupport",
     "CleaningLoop",
+    "DataQualitySnapshot",
     "RegistryProposal",
     "Commune",
     "IdempotencyRecord",

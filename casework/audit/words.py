@@ -76,6 +76,8 @@ ATTEMPTS = {
     "case.event": N_("thực hiện một bước xử lý hồ sơ"),
     "task.act": N_("trả lời nhiệm vụ"),
     "child.list": N_("xem sổ trẻ em"),
+    "registry.data_quality": N_("xem danh sách rà soát, làm sạch dữ liệu trẻ em"),
+    "registry.export": N_("tải về sổ trẻ em (tệp Excel)"),
     "escalation.list": N_("xem việc cần lãnh đạo xử lý"),
     "escalation.act": N_("xử lý một việc cần lãnh đạo xử lý"),
     "case.assign": N_("giao người phụ trách hồ sơ"),
@@ -134,6 +136,7 @@ VIEWS = {
     "child_list": N_("Xem sổ trẻ em: %(count)s trẻ"),
     "child_search": N_("Tìm trong sổ trẻ em (từ tìm kiếm không được ghi lại): %(count)s trẻ"),
     "child": N_("Xem trẻ em số %(id)s trong sổ trẻ em, các hồ sơ %(codes)s"),
+    "data_quality": N_("Xem danh sách rà soát, làm sạch dữ liệu trẻ em: %(count)s trẻ"),
     "dashboard": N_("Xem trang của mình"),
     "dashboard_list": N_("Xem trang của mình, danh sách hồ sơ %(codes)s"),
     "stats": N_("Xem số liệu thống kê (chỉ số đếm)"),
@@ -150,6 +153,12 @@ CASE_VIEWS = {
     "print": N_("Xem bản in của hồ sơ %(code)s"),
     "form": N_("Mở biểu mẫu “%(step)s” của hồ sơ %(code)s"),
     "task_page": N_("Xem nhiệm vụ %(task)s"),
+}
+EXPORTS = {
+    "registry": N_("Tải về sổ trẻ em (tệp Excel, %(rows)s dòng)"),
+    "data_quality": N_(
+        "Tải về danh sách rà soát, làm sạch dữ liệu trẻ em (tệp Excel, %(rows)s dòng)"
+    ),
 }
 MAX_CODES = 5
 
@@ -281,6 +290,8 @@ def _did(  # one branch per kind of entry
         return tr(words) % {"day": shown}
     if action == "update" and subject == "agency":
         return tr(N_("Sửa thư điện tử và số điện thoại của cơ quan số %(id)s")) % {"id": subject_id}
+    if action == "export" and subject in EXPORTS:
+        return tr(EXPORTS[subject]) % {"rows": detail.get("rows", 0)}
     if action == "export":
         return tr(N_("Tải về nhật ký truy cập (tệp CSV)"))
     if action == "login":

@@ -39,6 +39,8 @@ class Action(StrEnum):
     child_list = "child.list"
     cleaning_manage = "cleaning.manage"
     cleaning_task = "cleaning.task"
+    data_quality = "registry.data_quality"
+    registry_export = "registry.export"
     escalation_list = "escalation.list"
     escalation_act = "escalation.act"
     stats_read = "stats.read"
@@ -116,6 +118,15 @@ RULES: dict[Action, Rule] = {
         AGENCY_CASE_ROLES | {R.collaborator},
         "tasks:write",
         summary="Đề án 06: the village's household visit, the police's verification",
+    ),
+    Action.data_quality: Rule(
+        FULL_CASE_ROLES, "cases:read", summary="The records to clean (Đề án 06), per village"
+    ),
+    Action.registry_export: Rule(
+        FULL_CASE_ROLES,
+        None,
+        session_only=True,
+        summary="The register or the data-quality list as Excel (audited, marked MẬT)",
     ),
     Action.escalation_list: Rule(
         FULL_CASE_ROLES, "escalations:read", summary="The commune's escalation queue"

@@ -17,13 +17,16 @@ from fastapi.responses import Response
 from casework.accounts.auth import write_audit
 from casework.audit.models import AuditAction
 from casework.audit.service import Record
+from casework.authz import policy
 from casework.authz.deps import Allowed
 from casework.authz.policy import Action
 from casework.dashboard import service as dashboard_service
 from casework.dashboard.service import Show
 from casework.deps import ClockDep, ReadSessionDep, SettingsDep
 from casework.pagination import PageParams
+from casework.registry import snapshots
 from casework.schemas_common import PageNumber
+from casework.timefmt import local_date
 from casework.web.pages import render
 
 router = APIRouter(include_in_schema=False)
@@ -49,6 +52,10 @@ def dashboard(
         now=clock.now(),
         tz=settings.tz,
     )
+    quality = None
+    if policy.gate(actor, Action.data_quality).allowed and actor.commune_id is not None:
+        today = local_date(clock.now(), settings.tz)
+        quality = snapshots.board(session, commune_id=actor.commune_id, today=today)
     if found.communes is not None:
         record = Record(AuditAction.view, "stats", None)
     else:
@@ -59,6 +66,11 @@ def dashboard(
     return render(
         request,
         "dashboard/dashboard.html",
-        {"board": found, "role": actor.role.value if actor.role else "", "show": show},
+        {
+            "board": found,
+            "role": actor.role.value if actor.role else "",
+            "show": show,
+            "quality": quality,
+        },
         actor=actor,
     )
