@@ -70,11 +70,12 @@ PAST = {
 # Tables copied with the cases, and their columns that point at copied rows.
 COPIED = {
     "child": ("id",),
-    "protection_case": ("id", "child_id"),
+    "workflow_instance": ("id", "subject_id"),
+    "protection_case": ("id", "child_id", "instance_id"),
     "task": ("id", "case_id"),
-    "case_deadline": ("id", "case_id", "task_id"),
+    "case_deadline": ("id", "instance_id", "case_id", "task_id"),
     "case_event": ("id", "case_id"),
-    "escalation": ("id", "case_id", "deadline_id", "task_id"),
+    "escalation": ("id", "instance_id", "case_id", "deadline_id", "task_id"),
 }
 
 

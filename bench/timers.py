@@ -108,10 +108,12 @@ def add_timers(
     conn.execute(
         sa.text(
             "WITH d AS (INSERT INTO case_deadline"
-            " (case_id, kind, clock, ladder, starts_at, due_at, status)"
-            " SELECT (:cases)[1 + g % cardinality(:cases)], :prefix || '_' || g, 'hours',"
+            " (instance_id, case_id, kind, clock, ladder, starts_at, due_at, status)"
+            " SELECT p.instance_id, p.id, :prefix || '_' || s.g, 'hours',"
             " 'standard', now() - interval '2 hours', now() - interval '1 hour', 'running'"
-            " FROM generate_series(CAST(:first AS int), CAST(:last AS int)) AS g RETURNING id)"
+            " FROM (SELECT (:cases)[1 + g % cardinality(:cases)] AS case_id, g"
+            " FROM generate_series(CAST(:first AS int), CAST(:last AS int)) AS g) AS s"
+            " JOIN protection_case p ON p.id = s.case_id RETURNING id)"
             " INSERT INTO deadline_timer (deadline_id, step, fires_at, status, attempts)"
             " SELECT id, step, now(), 'pending', 0 FROM d, unnest(CAST(:steps AS text[])) AS step"
         ),

@@ -220,14 +220,15 @@ class Baseline:
         self.health_id = health_id
         self.recipients = recipients
 
-    def _arm(self, conn, case_id: int, kinds, now: datetime, task_id=None) -> None:  # noqa: ANN001
+    def _arm(self, conn, row, kinds, now: datetime, task_id=None) -> None:  # noqa: ANN001
         deadline, timer = self.t["case_deadline"], self.t["deadline_timer"]
         due = now + timedelta(days=30)
         ids = conn.execute(
             deadline.insert().returning(deadline.c.id, sort_by_parameter_order=True),
             [
                 {
-                    "case_id": case_id,
+                    "instance_id": row.instance_id,
+                    "case_id": row.id,
                     "task_id": task_id,
                     "kind": kind,
                     "clock": "days",
@@ -266,7 +267,7 @@ class Baseline:
         now = datetime.now(UTC)
         with self.engine.begin() as conn:
             row = conn.execute(
-                sa.select(case.c.status, case.c.version)
+                sa.select(case.c.id, case.c.instance_id, case.c.status, case.c.version)
                 .where(case.c.id == case_id)
                 .with_for_update()
             ).one()
@@ -304,7 +305,7 @@ class Baseline:
                     conn.execute(
                         deadline.update()
                         .where(
-                            deadline.c.case_id == case_id,
+                            deadline.c.instance_id == row.instance_id,
                             deadline.c.kind == kind,
                             deadline.c.status == "running",
                             deadline.c.task_id.is_(None),
@@ -321,7 +322,7 @@ class Baseline:
                     .values(status="cancelled")
                 )
             if writes.arm:
-                self._arm(conn, case_id, writes.arm, now)
+                self._arm(conn, row, writes.arm, now)
             if writes.activate:
                 opened = conn.execute(
                     task.update()
@@ -329,7 +330,7 @@ class Baseline:
                     .values(status="open", version=task.c.version + 1)
                     .returning(task.c.id)
                 ).scalar_one()
-                self._arm(conn, case_id, ("task_ack", "task_due"), now, task_id=opened)
+                self._arm(conn, row, ("task_ack", "task_due"), now, task_id=opened)
                 conn.execute(
                     t["outbox_message"].insert(),
                     [

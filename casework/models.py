@@ -9,6 +9,7 @@ from casework.communes.models import Commune, CommuneDayOff, Village
 from casework.deadlines.models import CaseDeadline, DeadlineTimer
 from casework.escalations.models import Escalation
 from casework.intake.models import IdempotencyRecord, Report, ReportHarmForm
+from casework.processes.models import WorkflowInstance
 from casework.registry.cleaning.models import CleaningLoop
 from casework.registry.models import ChildSupport, RegistryProposal
 from casework.registry.quality_models import DataQualitySnapshot
@@ -42,4 +43,5 @@ __all__ = [
     "Task",
     "User",
     "Village",
+    "WorkflowInstance",
 ]

@@ -27,21 +27,14 @@ from casework.cases.models import CaseStatus, ProtectionCase, Task
 from casework.cases.schemas import CaseRead, EventOptionRead, Reason
 from casework.communes import service as commune_service
 from casework.deadlines import service as deadline_service
-from casework.deadlines.service import NewClock
 from casework.errors import Conflict, FieldError, InvalidInput
 from casework.messages import render
 from casework.messaging import service as messaging_service
+from casework.processes import service as instance_service
 from casework.tasks import service as task_service
 from casework.tasks.service import ChildPlace
 from workflows.calendar import WorkingCalendar
-from workflows.effects import (
-    ActivatePlannedTasks,
-    ArmDeadline,
-    CancelDeadline,
-    CreateTask,
-    MeetDeadline,
-    Step,
-)
+from workflows.effects import ActivatePlannedTasks, CreateTask, Step
 from workflows.engine import OPEN_EVENT, Context, Engine, EventOption, TransitionNotAllowed
 from workflows.engine import ChosenDueOutOfRange as DateOutOfRange
 
@@ -103,30 +96,11 @@ def persist(
     """Write the engine's effects set-based: the clocks met or cancelled first, then those
     armed (one met and armed again is a new clock; one still running is left as it is),
     then the routed tasks."""
-    met: list[str] = []
-    cancelled: list[str] = []
-    arming: list[NewClock] = []
-    routed: list[CreateTask] = []
-    activate = False
-    for effect in step.effects:
-        if isinstance(effect, MeetDeadline):
-            met.append(effect.kind)
-        elif isinstance(effect, CancelDeadline):
-            cancelled.append(effect.kind)
-        elif isinstance(effect, ArmDeadline):
-            spec = engine.definition.deadlines[effect.kind]
-            arming.append(
-                NewClock(
-                    case.id, effect.kind, spec.clock, effect.ladder, effect.starts_at, effect.due_at
-                )
-            )
-        elif isinstance(effect, CreateTask):
-            routed.append(effect)
-        elif isinstance(effect, ActivatePlannedTasks):
-            activate = True
-    deadline_service.close(session, case_id=case.id, kinds=met, now=now, met=True)
-    deadline_service.close(session, case_id=case.id, kinds=cancelled, now=now, met=False)
-    deadline_service.arm_many(session, engine=engine, clocks=arming, now=now)
+    routed = [effect for effect in step.effects if isinstance(effect, CreateTask)]
+    activate = any(isinstance(effect, ActivatePlannedTasks) for effect in step.effects)
+    instance_service.persist_clocks(
+        session, engine=engine, step=step, instance_id=case.instance_id, case_id=case.id, now=now
+    )
     if routed or activate:
         directory = Directory.load(session, commune_ids=[case.commune_id])
         if routed:
@@ -146,7 +120,7 @@ def persist(
                 session, engine=engine, case=case, directory=directory, now=now, tz=tz
             )
     if engine.definition.states[step.dest].final:
-        deadline_service.cancel_all(session, case_id=case.id, now=now)
+        instance_service.close(session, instance_id=case.instance_id, now=now)
     messaging_service.on_step(session, case=case, step=step, now=now, tz=tz)
 
 
@@ -210,7 +184,9 @@ def _read(
     if report_id is not None:
         known = known.as_reported_in(report_id)
     history = (
-        deadline_service.history(deadline_service.case_clocks(session, case_id=case.id))
+        deadline_service.history(
+            deadline_service.instance_clocks(session, instance_id=case.instance_id)
+        )
         if engine.needs_history(event)
         else {}
     )

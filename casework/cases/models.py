@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 from casework.base import choice_field, register_labels, sensitive
 from casework.crypto import EncryptedFieldsJSON, EncryptedText
+from casework.processes.models import CASE, WorkflowInstance
 
 
 class CaseStatus(StrEnum):
@@ -109,6 +110,13 @@ class ProtectionCase(SQLModel, table=True):
     )
     workflow_name: str = Field(max_length=64)
     workflow_version: int
+    instance_id: int | None = Field(
+        default=None,
+        foreign_key="workflow_instance.id",
+        unique=True,
+        nullable=False,
+        description="The case's workflow instance (given on insert: see _give_instance)",
+    )
     assigned_caseworker_id: int | None = Field(default=None, foreign_key="app_user.id")
     opened_at: datetime
     updated_at: datetime
@@ -133,6 +141,42 @@ class ProtectionCase(SQLModel, table=True):
     @declared_attr  # type: ignore[misc]
     def __mapper_args__(cls) -> dict[str, object]:  # noqa: N805
         return {"version_id_col": cls.__table__.c.version}
+
+
+_INSTANCE = WorkflowInstance.__table__
+_NEW_INSTANCE = _INSTANCE.insert().returning(_INSTANCE.c.id)
+_INSTANCE_SUBJECT = (
+    _INSTANCE.update()
+    .where(_INSTANCE.c.id == sa.bindparam("b_id"))
+    .values(subject_id=sa.bindparam("subject_id"))
+)
+
+
+@sa.event.listens_for(ProtectionCase, "before_insert")
+def _give_instance(_mapper: object, connection: sa.Connection, case: ProtectionCase) -> None:
+    """Every case is an instance of its workflow: the instance row is written with the case,
+    whichever code opens it (intake, a test, a demo), so no case is ever without one."""
+    if case.instance_id is None:
+        case.instance_id = connection.execute(
+            _NEW_INSTANCE,
+            {
+                "definition": case.workflow_name,
+                "definition_version": case.workflow_version,
+                "state": None,
+                "version": 1,
+                "commune_id": case.commune_id,
+                "subject_kind": CASE,
+                "subject_id": None,
+                "subject_key": "",
+                "created_at": case.opened_at,
+                "closed_at": case.closed_at,
+            },
+        ).scalar_one()
+
+
+@sa.event.listens_for(ProtectionCase, "after_insert")
+def _name_subject(_mapper: object, connection: sa.Connection, case: ProtectionCase) -> None:
+    connection.execute(_INSTANCE_SUBJECT, {"b_id": case.instance_id, "subject_id": case.id})
 
 
 class CaseCounter(SQLModel, table=True):

@@ -40,14 +40,19 @@ register_labels(
 )
 
 
-class CaseDeadline(SQLModel, table=True):
-    """One clock on a case (``task_id`` empty) or on one of its tasks."""
+class Deadline(SQLModel, table=True):
+    """One clock on a workflow instance (``task_id`` empty) or on one of a case's tasks.
+
+    Every clock belongs to an instance (``instance_id``); ``case_id`` is filled for a
+    case's clocks too, because the case's pages, lists and dashboards read them by case.
+    The table keeps its old name (``case_deadline``): renaming it would rewrite the table
+    on SQLite for no gain."""
 
     __tablename__ = "case_deadline"
     __table_args__ = (
         sa.Index(
-            "uq_case_deadline_one_running_per_case",
-            "case_id",
+            "uq_case_deadline_one_running_per_instance",
+            "instance_id",
             "kind",
             unique=True,
             sqlite_where=sa.text("status = 'running' AND task_id IS NULL"),
@@ -64,7 +69,8 @@ class CaseDeadline(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="protection_case.id", index=True)
+    instance_id: int = Field(foreign_key="workflow_instance.id", index=True)
+    case_id: int | None = Field(default=None, foreign_key="protection_case.id", index=True)
     task_id: int | None = Field(default=None, foreign_key="task.id", index=True)
     kind: str = Field(max_length=64, description="e.g. emergency_measures, plan_draft, task_due")
     clock: str = Field(max_length=16, description="hours, days or working_days")
@@ -75,6 +81,10 @@ class CaseDeadline(SQLModel, table=True):
     ladder_step: str | None = Field(default=None, max_length=32, description="Last step reached")
     closed_at: datetime | None = None
     extended_reason: str | None = Field(default=None, sa_type=sa.Text)
+
+
+# The old name, still imported by the case's pages and queries.
+CaseDeadline = Deadline
 
 
 class DeadlineTimer(SQLModel, table=True):

@@ -43,7 +43,10 @@ class Clock:
 
 @dataclass(frozen=True)
 class NewClock:
-    case_id: int
+    """A clock to start on a workflow instance (and, for a case's, its case and task)."""
+
+    instance_id: int
+    case_id: int | None
     kind: str
     clock: str
     ladder: str | None
@@ -53,9 +56,9 @@ class NewClock:
 
 
 _CLOCK_COLUMNS = (_D.c.id, _D.c.kind, _D.c.task_id, _D.c.status, _D.c.due_at, _D.c.ladder_step)
-_CASE_CLOCKS = (
+_INSTANCE_CLOCKS = (
     sa.select(*_CLOCK_COLUMNS)
-    .where(_D.c.case_id == sa.bindparam("case_id"), _D.c.task_id.is_(None))
+    .where(_D.c.instance_id == sa.bindparam("instance_id"), _D.c.task_id.is_(None))
     .order_by(_D.c.id)
 )
 _INSERT_TIMERS = _T.insert()
@@ -67,7 +70,7 @@ _MET_OR_MISSED = sa.case(
 
 
 def _closing(owner: sa.ColumnElement[bool], status: object) -> sa.UpdateBase:
-    """Close the running clocks of some kinds on one case (or one task), returning them."""
+    """Close the running clocks of some kinds on one instance (or one task), returning them."""
     return (
         _D.update()
         .where(
@@ -80,18 +83,18 @@ def _closing(owner: sa.ColumnElement[bool], status: object) -> sa.UpdateBase:
     )
 
 
-_OF_CASE = sa.and_(_D.c.case_id == sa.bindparam("b_case_id"), _D.c.task_id.is_(None))
+_OF_INSTANCE = sa.and_(_D.c.instance_id == sa.bindparam("b_instance_id"), _D.c.task_id.is_(None))
 _OF_TASK = _D.c.task_id == sa.bindparam("b_task_id")
 _CLOSE = {
     # (of a task, met) -> statement
-    (False, True): _closing(_OF_CASE, _MET_OR_MISSED),
-    (False, False): _closing(_OF_CASE, DeadlineStatus.cancelled),
+    (False, True): _closing(_OF_INSTANCE, _MET_OR_MISSED),
+    (False, False): _closing(_OF_INSTANCE, DeadlineStatus.cancelled),
     (True, True): _closing(_OF_TASK, _MET_OR_MISSED),
     (True, False): _closing(_OF_TASK, DeadlineStatus.cancelled),
 }
 _CANCEL_ALL = (
     _D.update()
-    .where(_D.c.case_id == sa.bindparam("b_case_id"), _D.c.status == DeadlineStatus.running)
+    .where(_D.c.instance_id == sa.bindparam("b_instance_id"), _D.c.status == DeadlineStatus.running)
     .values(status=DeadlineStatus.cancelled, closed_at=sa.bindparam("now"))
     .returning(_D.c.id, _D.c.ladder_step)
 )
@@ -113,13 +116,14 @@ _RESOLVE_ESCALATIONS = (
 )
 
 
-def case_clocks(session: Session, *, case_id: int) -> list[Clock]:
-    """Every clock ever armed on the case itself (not its tasks), oldest first."""
-    return [Clock(*row) for row in session.connection().execute(_CASE_CLOCKS, {"case_id": case_id})]
+def instance_clocks(session: Session, *, instance_id: int) -> list[Clock]:
+    """Every clock ever armed on the instance itself (a case's: not its tasks'), oldest first."""
+    rows = session.connection().execute(_INSTANCE_CLOCKS, {"instance_id": instance_id})
+    return [Clock(*row) for row in rows]
 
 
 def history(clocks: Sequence[Clock]) -> dict[str, tuple[int, datetime]]:
-    """Per kind of case clock: how many were armed, and the last one's due time."""
+    """Per kind of clock: how many were armed, and the last one's due time."""
     found: dict[str, tuple[int, datetime]] = {}
     for clock in clocks:
         count, last = found.get(clock.kind, (0, clock.due_at))
@@ -127,12 +131,12 @@ def history(clocks: Sequence[Clock]) -> dict[str, tuple[int, datetime]]:
     return found
 
 
-# Arming skips a kind already running on its case or task: the partial unique indexes
+# Arming skips a kind already running on its instance or task: the partial unique indexes
 # decide. One statement per batch of rows, built once per dialect.
 _INSERT_DEADLINES = {
     name: insert(_D)
     .on_conflict_do_nothing()
-    .returning(_D.c.id, _D.c.case_id, _D.c.task_id, _D.c.kind)
+    .returning(_D.c.id, _D.c.instance_id, _D.c.task_id, _D.c.kind)
     for name, insert in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
 
@@ -143,6 +147,7 @@ def _insert_deadlines(session: Session, clocks: Sequence[NewClock]) -> list[int 
         _INSERT_DEADLINES[session.get_bind().dialect.name],
         [
             {
+                "instance_id": c.instance_id,
                 "case_id": c.case_id,
                 "task_id": c.task_id,
                 "kind": c.kind,
@@ -155,15 +160,15 @@ def _insert_deadlines(session: Session, clocks: Sequence[NewClock]) -> list[int 
             for c in clocks
         ],
     )
-    armed = {(case_id, task_id, kind): id_ for id_, case_id, task_id, kind in rows}
-    return [armed.get((c.case_id, c.task_id, c.kind)) for c in clocks]
+    armed = {(instance_id, task_id, kind): id_ for id_, instance_id, task_id, kind in rows}
+    return [armed.get((c.instance_id, c.task_id, c.kind)) for c in clocks]
 
 
 def arm_many(
     session: Session, *, engine: Engine, clocks: Sequence[NewClock], now: datetime
 ) -> list[int]:
     """Start clocks, each with its ladder of timers, in two statements; a clock of a kind
-    already running on its case (or task) is left as it is. A clock armed late (its start
+    already running on its instance (or task) is left as it is. A clock armed late (its start
     long before ``now``) gets no timers for the steps it missed, only for the step due now
     and those after (``Engine.ladder_from``). Returns the new deadlines' ids."""
     if not clocks:
@@ -201,26 +206,28 @@ def _silence(session: Session, closed: Sequence[sa.Row], now: datetime) -> None:
 def close(
     session: Session,
     *,
-    case_id: int,
     kinds: Sequence[str],
     now: datetime,
     met: bool,
+    instance_id: int | None = None,
     task_id: int | None = None,
 ) -> int:
-    """Stop the running clocks of these kinds on the case (or on one of its tasks): met,
-    on time or late, or cancelled. Returns how many stopped."""
+    """Stop the running clocks of these kinds on the instance (or on one task of a case):
+    met, on time or late, or cancelled. Returns how many stopped."""
     if not kinds:
         return 0
-    owner = {"b_case_id": case_id} if task_id is None else {"b_task_id": task_id}
+    owner = {"b_instance_id": instance_id} if task_id is None else {"b_task_id": task_id}
     params = owner | {"kinds": list(kinds), "now": now}
     closed = session.connection().execute(_CLOSE[task_id is not None, met], params).all()
     _silence(session, closed, now)
     return len(closed)
 
 
-def cancel_all(session: Session, *, case_id: int, now: datetime) -> None:
-    """The case left the workflow (closed, transferred): every clock on it and its tasks stops."""
-    closed = session.connection().execute(_CANCEL_ALL, {"b_case_id": case_id, "now": now}).all()
+def cancel_all(session: Session, *, instance_id: int, now: datetime) -> None:
+    """The instance left its workflow (a case closed or transferred): every clock on it
+    (a case's tasks' too) stops."""
+    params = {"b_instance_id": instance_id, "now": now}
+    closed = session.connection().execute(_CANCEL_ALL, params).all()
     _silence(session, closed, now)
 
 

@@ -103,7 +103,7 @@ def reassign(
         old.outcome_note = reason
         session.add(old)
     deadline_service.close(
-        session, case_id=case.id, task_id=old.id, kinds=task_service.TASK_CLOCKS, now=now, met=False
+        session, task_id=old.id, kinds=task_service.TASK_CLOCKS, now=now, met=False
     )
     new = Task(
         case_id=case.id,

@@ -44,7 +44,8 @@ register_labels(
 
 
 class Escalation(SQLModel, table=True):
-    """Something late or refused that a supervisor must act on."""
+    """Something late or refused that a supervisor must act on, about a workflow instance
+    (``case_id`` also set when the instance is a case: its pages and actions read it)."""
 
     __table_args__ = (
         sa.Index(
@@ -65,7 +66,10 @@ class Escalation(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    case_id: int = Field(foreign_key="protection_case.id", index=True)
+    instance_id: int = Field(foreign_key="workflow_instance.id", index=True)
+    case_id: int | None = Field(
+        default=None, foreign_key="protection_case.id", index=True, description="A case's"
+    )
     deadline_id: int | None = Field(default=None, foreign_key="case_deadline.id")
     task_id: int | None = Field(default=None, foreign_key="task.id")
     message_id: int | None = Field(

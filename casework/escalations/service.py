@@ -37,11 +37,21 @@ class EscalationClosed(Conflict):
 
 @dataclass(frozen=True)
 class NewEscalation:
-    case: CaseRef
+    """Something for the queue, about a case (``case``) or any other workflow instance
+    (``case`` None, ``instance_id`` given)."""
+
+    case: CaseRef | None
     reason: EscalationReason
     deadline_id: int | None = None
     task_id: int | None = None
     message_id: int | None = None  # the undelivered message (reason ``message_failed``)
+    instance_id: int | None = None  # default: the case's
+
+    @property
+    def instance(self) -> int:
+        found = self.instance_id if self.instance_id is not None else self.case.instance_id
+        assert found is not None, "an escalation belongs to an instance"
+        return found
 
 
 _E = Escalation.__table__
@@ -77,13 +87,17 @@ def raise_many(
         if deadline_ids
         else set()
     )
-    failing = [item.case.id for item in items if item.reason == EscalationReason.message_failed]
+    failing = [
+        item.case.id
+        for item in items
+        if item.case is not None and item.reason == EscalationReason.message_failed
+    ]
     failed_cases = (
         set(conn.execute(_OPEN_MESSAGE_FAILURES, {"ids": failing}).scalars()) if failing else set()
     )
     fresh: list[NewEscalation] = []
     for item in items:
-        if item.reason == EscalationReason.message_failed:
+        if item.case is not None and item.reason == EscalationReason.message_failed:
             if item.case.id in failed_cases:
                 continue
             failed_cases.add(item.case.id)
@@ -97,7 +111,8 @@ def raise_many(
             _INSERT,
             [
                 {
-                    "case_id": item.case.id,
+                    "instance_id": item.instance,
+                    "case_id": item.case.id if item.case is not None else None,
                     "deadline_id": item.deadline_id,
                     "task_id": item.task_id,
                     "message_id": item.message_id,
@@ -113,9 +128,12 @@ def raise_many(
             ],
         ).scalars()
     )
+    # The supervisors hear of a case's escalation at once; another process's escalations
+    # are in the same queue (their handler may tell people in its own words).
     news = [
         message
         for escalation_id, item in zip(ids, fresh, strict=True)
+        if item.case is not None
         for message in notices.messages(
             kind="escalation.new",
             people=directory.recipients(case=item.case, task=None, roles=("supervisor",)),

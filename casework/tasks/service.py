@@ -152,11 +152,27 @@ def start_clocks(
         task = item.task
         ack_from = now if item.acknowledge_from is None else item.acknowledge_from
         clocks.append(
-            NewClock(case.id, TASK_ACK, "hours", ack_ladder, ack_from, item.acknowledge_by, task.id)
+            NewClock(
+                case.instance_id,
+                case.id,
+                TASK_ACK,
+                "hours",
+                ack_ladder,
+                ack_from,
+                item.acknowledge_by,
+                task.id,
+            )
         )
         clocks.append(
             NewClock(
-                case.id, TASK_DUE, item.due_clock, due_ladder, task.starts_at, task.due_at, task.id
+                case.instance_id,
+                case.id,
+                TASK_DUE,
+                item.due_clock,
+                due_ladder,
+                task.starts_at,
+                task.due_at,
+                task.id,
             )
         )
     deadline_service.arm_many(session, engine=engine, clocks=clocks, now=now)
@@ -325,9 +341,7 @@ def accept(
     task.acknowledged_at = now
     task.assignee_id = task.assignee_id or actor.user_id
     session.add(task)
-    deadline_service.close(
-        session, case_id=case.id, task_id=task.id, kinds=[TASK_ACK], now=now, met=True
-    )
+    deadline_service.close(session, task_id=task.id, kinds=[TASK_ACK], now=now, met=True)
     _history(session, case, "task_accepted", task, actor, now)
     return task
 
@@ -348,12 +362,8 @@ def decline(
     task.acknowledged_at = task.acknowledged_at or now
     task.outcome_note = reason
     session.add(task)
-    deadline_service.close(
-        session, case_id=case.id, task_id=task.id, kinds=[TASK_ACK], now=now, met=True
-    )
-    deadline_service.close(
-        session, case_id=case.id, task_id=task.id, kinds=[TASK_DUE], now=now, met=False
-    )
+    deadline_service.close(session, task_id=task.id, kinds=[TASK_ACK], now=now, met=True)
+    deadline_service.close(session, task_id=task.id, kinds=[TASK_DUE], now=now, met=False)
     escalation_service.raise_(
         session, case=case, reason=EscalationReason.task_declined, task_id=task.id, now=now, tz=tz
     )
@@ -387,9 +397,7 @@ def complete(
     task.acknowledged_at = task.acknowledged_at or now
     task.outcome_note = outcome
     session.add(task)
-    deadline_service.close(
-        session, case_id=case.id, task_id=task.id, kinds=TASK_CLOCKS, now=now, met=True
-    )
+    deadline_service.close(session, task_id=task.id, kinds=TASK_CLOCKS, now=now, met=True)
     _history(session, case, "task_completed", task, actor, now)
     return task
 

@@ -129,7 +129,7 @@ def test_a_timer_whose_handler_keeps_failing_is_parked_not_retried_forever(
     def broken(*_args, **_kwargs):
         raise RuntimeError("handler bug")
 
-    monkeypatch.setattr("casework.deadlines.runner._step", broken)
+    monkeypatch.setattr("casework.processes.cases._step", broken)
     clock = FixedClock(now + timedelta(hours=7))
     for _attempt in range(3):
         run_due(

@@ -96,10 +96,12 @@ class Database:
         now = utcnow()
         conn.execute(
             sa.text(
-                "INSERT INTO case_deadline (case_id, kind, clock, ladder, starts_at, due_at,"
-                " status) SELECT (:cases)[1 + g % cardinality(:cases)], :prefix || '_' || g,"
+                "INSERT INTO case_deadline (instance_id, case_id, kind, clock, ladder,"
+                " starts_at, due_at, status) SELECT p.instance_id, p.id, :prefix || '_' || s.g,"
                 " 'hours', 'standard', :starts, :due, 'running'"
-                " FROM generate_series(1, :count) AS g"
+                " FROM (SELECT (:cases)[1 + g % cardinality(:cases)] AS case_id, g"
+                " FROM generate_series(1, :count) AS g) AS s"
+                " JOIN protection_case p ON p.id = s.case_id"
             ),
             {
                 "cases": self.case_ids,
