@@ -2,7 +2,7 @@
 household visit, the police verification and the update (one open loop per child)
 
 Revision ID: d342fa3ce942
-Revises: 3fe7570ef33a
+Revises: c05adaa33c2b (workflow instances), fdd639899848 (data-quality snapshots)
 Create Date: 2026-12-04 17:45:39.544866
 """
 
@@ -13,7 +13,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "d342fa3ce942"
-down_revision: str | None = "3fe7570ef33a"
+down_revision: str | tuple[str, ...] | None = ("c05adaa33c2b", "fdd639899848")
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("commune_id", sa.Integer(), nullable=False),
         sa.Column("child_id", sa.Integer(), nullable=False),
+        sa.Column("instance_id", sa.Integer(), nullable=True),
         sa.Column("workflow_name", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
         sa.Column("workflow_version", sa.Integer(), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
@@ -60,6 +61,11 @@ def upgrade() -> None:
             ["commune_id"], ["commune.id"], name=op.f("fk_cleaning_loop_commune_id_commune")
         ),
         sa.ForeignKeyConstraint(
+            ["instance_id"],
+            ["workflow_instance.id"],
+            name=op.f("fk_cleaning_loop_instance_id_workflow_instance"),
+        ),
+        sa.ForeignKeyConstraint(
             ["police_agency_id"],
             ["agency.id"],
             name=op.f("fk_cleaning_loop_police_agency_id_agency"),
@@ -88,6 +94,9 @@ def upgrade() -> None:
     with op.batch_alter_table("cleaning_loop", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_cleaning_loop_child_id"), ["child_id"], unique=False)
         batch_op.create_index(
+            batch_op.f("ix_cleaning_loop_instance_id"), ["instance_id"], unique=False
+        )
+        batch_op.create_index(
             "ix_cleaning_loop_commune_state", ["commune_id", "state"], unique=False
         )
         batch_op.create_index(
@@ -115,6 +124,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_cleaning_loop_village_agency_id"))
         batch_op.drop_index(batch_op.f("ix_cleaning_loop_police_agency_id"))
         batch_op.drop_index("ix_cleaning_loop_commune_state")
+        batch_op.drop_index(batch_op.f("ix_cleaning_loop_instance_id"))
         batch_op.drop_index(batch_op.f("ix_cleaning_loop_child_id"))
 
     op.drop_table("cleaning_loop")

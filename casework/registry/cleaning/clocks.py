@@ -1,8 +1,9 @@
 """The loop on the workflow engine: ``data_cleaning.yaml`` decides each step and its clocks.
 
-The engine is pure (it returns a ``Step``); the clocks it arms, meets and cancels are the
-engine's own deadline, timer and escalation rows, pointed at the loop's workflow instance,
-so the one claim loop, ladder runner and supervisor's queue serve this process too.
+Each loop is a workflow instance (``casework.processes``): its state moves by the
+instance's compare-and-set, and the clocks it arms, meets and cancels are the engine's own
+deadline, timer and escalation rows, so the one claim loop, ladder runner and supervisor's
+queue serve this process too (``casework.registry.cleaning.process`` is its handler).
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from sqlmodel import Session
 
 from casework.cases import workflow
 from casework.communes import service as commune_service
+from casework.processes import service as instances
+from casework.processes.models import WorkflowInstance
 from casework.registry.cleaning.models import CleaningLoop, CleaningState
 from workflows.definition import Definition
-from workflows.effects import Step
-from workflows.engine import Context, Engine
+from workflows.engine import Engine
 
 NAME = "data_cleaning"
+SUBJECT = "cleaning_loop"
 
 
 def definition() -> Definition:
@@ -33,27 +36,36 @@ def engine_for(version: int) -> Engine:
     return Engine(workflow.definitions()[(NAME, version)], {})
 
 
-def _context(session: Session, loop: CleaningLoop, *, now: datetime, tz: ZoneInfo) -> Context:
-    calendar = commune_service.working_calendar(session, commune_id=loop.commune_id, tz=tz)
-    return Context(facts={}, now=now, calendar=calendar, first_received_at=loop.started_at)
-
-
-def _persist(session: Session, loop: CleaningLoop, step: Step, *, now: datetime) -> None:
-    """The step's clocks, as the engine's rows of the loop's instance."""
-    # Wired to the engine's instance service when it lands (branch i12-engine).
-
-
 def opened(session: Session, *, loop: CleaningLoop, now: datetime, tz: ZoneInfo) -> None:
-    """A new loop enters its first step: its clock starts."""
-    engine = engine_for(loop.workflow_version)
-    step = engine.open(_context(session, loop, now=now, tz=tz))
-    _persist(session, loop, step, now=now)
+    """A new loop enters its first step: its instance starts, and the step's clock."""
+    calendar = commune_service.working_calendar(session, commune_id=loop.commune_id, tz=tz)
+    instance = instances.start(
+        session,
+        definition=NAME,
+        commune_id=loop.commune_id,
+        subject_kind=SUBJECT,
+        subject_id=loop.id,
+        now=now,
+        tz=tz,
+        calendar=calendar,
+    )
+    loop.instance_id = instance.id
+    session.flush()
 
 
 def fire(session: Session, *, loop: CleaningLoop, event: str, now: datetime, tz: ZoneInfo) -> None:
     """Move the loop on by ``event``: the step's clock is met, the next one armed."""
-    engine = engine_for(loop.workflow_version)
-    step = engine.fire(loop.state, event, _context(session, loop, now=now, tz=tz))
+    assert loop.instance_id is not None
+    instance = session.get_one(WorkflowInstance, loop.instance_id)
+    step = instances.fire(
+        session,
+        instance_id=loop.instance_id,
+        event=event,
+        expected_state=str(loop.state),
+        expected_version=instance.version,
+        now=now,
+        tz=tz,
+        calendar=commune_service.working_calendar(session, commune_id=loop.commune_id, tz=tz),
+    )
     loop.state = CleaningState(step.dest)
     session.flush()
-    _persist(session, loop, step, now=now)

@@ -55,6 +55,9 @@ class CleaningLoop(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     commune_id: int = Field(foreign_key="commune.id")
     child_id: int = Field(foreign_key="child.id", index=True)
+    instance_id: int | None = Field(
+        default=None, foreign_key="workflow_instance.id", index=True, description="Its clocks"
+    )
     workflow_name: str = Field(max_length=64)
     workflow_version: int
     state: CleaningState = choice_field(CleaningState, default=CleaningState.visit)
