@@ -32,6 +32,7 @@ from casework.config import Settings
 from casework.demo import data
 from casework.demo.data import DEMO_USERS, ChildSpec
 from casework.demo.walk import Demo, child_input, fire_due_timers, open_and_walk
+from casework.registry.cleaning.demo import seed_cleaning
 from casework.timefmt import local_date
 
 DEMO_COMMUNE_CODE = "CHAUSON-DEMO"  # not an NSO code: obviously a demo
@@ -85,6 +86,14 @@ def seed_demo(
     for spec in sorted(data.CASES, key=lambda case: -case.hours_ago):
         open_and_walk(demo, spec, children)
     fire_due_timers(demo)
+    seed_cleaning(
+        session,
+        commune_id=commune.id,
+        caseworker=users["canbo.hoa"],
+        collaborator=users["ctv.nga"],
+        now=now,
+        tz=tz,
+    )
     session.flush()
     return _result(session, commune, created=True)
 
