@@ -36,6 +36,7 @@ from casework.escalations.views import router as escalations_router
 from casework.intake.pages import router as intake_pages
 from casework.intake.views import router as intake_router
 from casework.keys import load_keys
+from casework.registry.cleaning.views import router as cleaning_router
 from casework.registry.imports.pages import UPLOAD_OVERHEAD, UPLOAD_PATH
 from casework.registry.imports.pages import router as import_pages
 from casework.registry.pages import router as registry_pages
@@ -124,6 +125,7 @@ def create_app(
         audit_router,
         stats_router,
         register_router,
+        cleaning_router,
         registry_quality_router,
     )
     # The pages: a person not logged in is sent to the login page (casework.errors).

@@ -154,11 +154,15 @@ def workflow_check(path: Path = typer.Argument(..., exists=True, dir_okay=False)
 
     try:
         definition = load(path)
-        # Only a case must reach an agency whatever the harm; another process (the village
-        # review) routes no tasks.
-        routed = ROUTED_SITUATIONS if definition.name == "child_protection" else ()
+        # The routing and agency-facts rules are the case's; another process (a register
+        # review, the Đề án 06 cleaning loop) routes no reports to agencies.
+        is_case = definition.name == "child_protection"
         problems = check(
-            definition, guards=GUARDS, facts=FACTS, must_route=routed, **AGENCY_FACTS_KNOWN
+            definition,
+            guards=GUARDS,
+            facts=FACTS,
+            must_route=ROUTED_SITUATIONS if is_case else (),
+            **(AGENCY_FACTS_KNOWN if is_case else {}),
         )
     except DefinitionError as exc:
         problems = [str(exc)]

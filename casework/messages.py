@@ -133,6 +133,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "This personal identification number belongs to another child (id {child_id}); check "
         "the number or send child_id",
     ),
+    "cleaning_child_or_village": (
+        "Chọn một trẻ hoặc một thôn để làm sạch dữ liệu",
+        "Choose one child or one village to clean the records of",
+    ),
+    "cleaning_child_unknown": (
+        "Không có trẻ này trong sổ trẻ em của xã",
+        "There is no such child in the commune's register",
+    ),
+    "cleaning_no_village_board": (
+        "Trẻ em số {child_id} chưa có thôn, hoặc thôn chưa có ban điều hành hay cộng tác viên "
+        "trên hệ thống: không có ai để xác minh tại hộ gia đình",
+        "Child {child_id} has no village, or the village has no board or collaborator in "
+        "the system: nobody could visit the household",
+    ),
+    "cleaning_no_police": (
+        "Xã chưa có công an xã trên hệ thống để xác thực số định danh",
+        "The commune has no police post in the system to verify the personal id",
+    ),
+    "cleaning_loop_not_found": (
+        "Không tìm thấy việc làm sạch dữ liệu này",
+        "No such data-cleaning step",
+    ),
+    "cleaning_step_moved_on": (
+        "Việc này đã chuyển sang bước khác ({step}): có người đã làm trước",
+        "This has moved on to another step ({step}): someone answered it first",
+    ),
+    "cleaning_record_changed": (
+        "Hồ sơ trẻ đã được sửa sau khi bạn mở trang (phiên bản {version}): xem lại rồi cập nhật",
+        "The child's record changed after you opened the page (version {version}): look "
+        "again, then update",
+    ),
     "birth_required": (
         "Nhập ngày sinh hoặc năm sinh ước tính của trẻ",
         "Enter the child's date of birth or estimated birth year",

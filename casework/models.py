@@ -13,6 +13,7 @@ from casework.escalations.models import Escalation
 from casework.intake.models import IdempotencyRecord, Report, ReportHarmForm
 from casework.registry.imports.models import ImportJob, ImportMapping
 from casework.processes.models import WorkflowInstance
+from casework.registry.cleaning.models import CleaningLoop
 from casework.registry.models import ChildSupport, RegistryProposal
 from casework.registry.quality_models import ChildQuality, DataQualitySnapshot
 from casework.registry.review.models import ReviewItem, ReviewQuarter, VillageReview
@@ -38,6 +39,7 @@ __all__ = [
     "ChildCircumstance",
     "ChildSupport",
     "ChildQuality",
+    "CleaningLoop",
     "DataQualitySnapshot",
     "RegistryProposal",
     "ReviewItem",

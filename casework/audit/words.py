@@ -102,6 +102,17 @@ ATTEMPTS = {
     "review.manage": N_("xác nhận kết quả rà soát của thôn"),
     "review.quarter_read": N_("xem tổng hợp rà soát theo quý"),
     "review.quarter_close": N_("tổng hợp rà soát quý"),
+    "cleaning.manage": N_("làm sạch dữ liệu trẻ em (Đề án 06)"),
+    "cleaning.task": N_("xác minh dữ liệu trẻ em (Đề án 06)"),
+}
+# The data-cleaning loop (Đề án 06): a child by their number, never by name.
+CLEANING = {
+    "list": N_("Xem danh sách làm sạch dữ liệu: %(count)s trẻ"),
+    "view": N_("Xem việc làm sạch dữ liệu số %(id)s (trẻ em số %(child)s)"),
+    "create": N_("Bắt đầu làm sạch dữ liệu của %(count)s trẻ"),
+    "visit": N_("Ghi kết quả xác minh tại hộ gia đình, việc số %(id)s (trẻ em số %(child)s)"),
+    "verify": N_("Ghi kết quả công an xã xác thực, việc số %(id)s (trẻ em số %(child)s)"),
+    "update": N_("Cập nhật hồ sơ trẻ em số %(child)s theo kết quả xác thực (việc số %(id)s)"),
 }
 TASK_ANSWERS = {
     "accept": N_("Nhận nhiệm vụ %(task)s"),
@@ -282,6 +293,8 @@ def _did(  # one branch per kind of entry
         "case": case,
     }
     user = _user(subject_id, people, tr)
+    if subject == "cleaning_loop":
+        return _cleaning(action, subject_id, detail, tr)
     if action == "view" and subject == "case":
         code = subject_id or ""
         if "form" in detail:
@@ -415,6 +428,18 @@ def _child_change(
     return tr(N_("Sửa thông tin trẻ em số %(id)s: %(fields)s")) % {
         "id": subject_id,
         "fields": named,
+    }
+
+
+def _cleaning(action: str, subject_id: str | None, detail: dict[str, Any], tr: Translate) -> str:
+    key = str(detail.get("action")) if action == "update" else action
+    if action == "view" and subject_id is None:
+        key = "list"
+    listed = detail.get("loops") or []
+    return tr(CLEANING.get(key, CLEANING["view"])) % {
+        "id": subject_id,
+        "child": detail.get("child", "?"),
+        "count": len(listed) if isinstance(listed, list) else 0,
     }
 
 

@@ -45,6 +45,8 @@ class Action(StrEnum):
     membership_write = "registry.membership"
     support_write = "registry.support"
     proposal_decide = "registry.proposal"
+    cleaning_manage = "cleaning.manage"
+    cleaning_task = "cleaning.task"
     data_quality = "registry.data_quality"
     registry_export = "registry.export"
     escalation_list = "escalation.list"
@@ -157,6 +159,16 @@ RULES: dict[Action, Rule] = {
         FULL_CASE_ROLES,
         "registry:write",
         summary="Confirm or dismiss a case's proposal to the register",
+    ),
+    Action.cleaning_manage: Rule(
+        FULL_CASE_ROLES,
+        "cases:write",
+        summary="Đề án 06: start cleaning loops for records with problems, apply what was verified",
+    ),
+    Action.cleaning_task: Rule(
+        AGENCY_CASE_ROLES | {R.collaborator},
+        "tasks:write",
+        summary="Đề án 06: the village's household visit, the police's verification",
     ),
     Action.data_quality: Rule(
         FULL_CASE_ROLES, "cases:read", summary="The records to clean (Đề án 06), per village"

@@ -32,6 +32,7 @@ from casework.config import Settings
 from casework.demo import data
 from casework.demo.data import DEMO_USERS, ChildSpec
 from casework.demo.walk import Demo, child_input, fire_due_timers, open_and_walk
+from casework.registry.cleaning.demo import seed_cleaning
 from casework.registry.demo import seed_register
 from casework.registry.review import demo as review_demo
 from casework.timefmt import local_date
@@ -90,6 +91,14 @@ def seed_demo(
     seed_register(demo, children)
     days = (settings or Settings(_env_file=None)).review_days
     review_demo.seed_reviews(session, commune=commune, now=now, tz=tz, days=days)
+    seed_cleaning(
+        session,
+        commune_id=commune.id,
+        caseworker=users["canbo.hoa"],
+        collaborator=users["ctv.nga"],
+        now=now,
+        tz=tz,
+    )
     session.flush()
     return _result(session, commune, created=True)
 

@@ -2,3 +2,4 @@
 tests that drive one case through the API."""
 
 from tests.casework.workflow.conftest import agencies, commune, people, story  # noqa: F401
+from tests.factories.cleaning import cleaning_loops  # noqa: F401

@@ -21,6 +21,7 @@ from casework.agencies.models import AgencyKind
 from casework.app import PUBLIC_ROUTES, create_app
 from casework.authz import policy
 from casework.authz.policy import Action, Outcome
+from casework.registry.cleaning import policy as cleaning_policy
 from casework.registry.imports.models import ImportJob
 from tests.casework.access.routes import Endpoint, endpoints, unguarded
 from tests.factories.world import Place, World
@@ -74,6 +75,9 @@ def fill(endpoint: Endpoint, place: Place, user: User, agency: str) -> tuple[str
             value, kind, record = str(place.case.child_id), "child", place.case
         elif name == "review_id":  # a village's review of the place's commune
             value, kind, record = str(place.review.id), "review", place.review
+        elif name == "loop_id":  # a data-cleaning loop at the police's verification
+            record = place.cleaning_loop  # type: ignore[attr-defined]
+            value, kind = str(record.id), "cleaning"
         elif name == "event":
             value = "start_assessment"
         elif name == "job_id":  # an import of the place's commune
@@ -139,6 +143,14 @@ def expected(
             village_id=record.village_id,
             own_village=None,
         ).outcome
+    if kind == "cleaning":
+        view = cleaning_policy.loop_view(actor, record)
+        full = view == cleaning_policy.LoopView.full
+        return (
+            Outcome.allowed
+            if view and full == (action == Action.cleaning_manage)
+            else Outcome.hidden
+        )
     if kind in ("child", "import_job"):
         visible = policy.child_visible(actor, commune_id=place.case.commune_id)
         return Outcome.allowed if visible else Outcome.hidden
@@ -191,7 +203,7 @@ def test_public_routes_all_exist(client):
     assert known >= PUBLIC_ROUTES
 
 
-def test_authorization_matrix(client: TestClient, world, browser_for, connection):
+def test_authorization_matrix(client: TestClient, world, browser_for, connection, cleaning_loops):
     routes = [e for e in endpoints(client.app) if not e.public]
     people = {
         (role, agency, side): person(place, role, agency)
