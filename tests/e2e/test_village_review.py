@@ -35,6 +35,8 @@ def test_a_collaborator_reviews_her_village_on_a_phone_then_the_caseworker_confi
     expect(summary).to_contain_text("Chọn tình trạng của trẻ Lăng Thị Yến")
     fits_the_phone(page)
 
+    # the demo's at-risk mark in the same village: still as she was
+    page.get_by_role("group", name="Triệu Thị Dung").get_by_label("Vẫn thuộc nhóm").check()
     child.get_by_label("Có thay đổi").check()
     child.get_by_label("Thay đổi gì?").fill("Gia đình đã thoát nghèo")
     new = page.get_by_role("group", name="Trẻ mới 1")

@@ -66,15 +66,17 @@ def seed_cleaning(
     now: datetime,
     tz: ZoneInfo,
 ) -> list[int]:
-    """Two records with no personal id in the first village with a board, their loops at
-    the police step; the collaborator becomes a member of that board (her village).
-    Returns the loops' ids."""
-    board = session.exec(
-        select(Agency)
-        .where(Agency.commune_id == commune_id, Agency.kind == AgencyKind.village)
-        .where(Agency.village_id.is_not(None), Agency.is_active)
-        .order_by(Agency.id)
-    ).first()
+    """Two records with no personal id in the collaborator's village (her board's; the
+    first village with a board when she has none, and she joins it), their loops at the
+    police step. Returns the loops' ids."""
+    boards = select(Agency).where(
+        Agency.commune_id == commune_id,
+        Agency.kind == AgencyKind.village,
+        Agency.village_id.is_not(None),
+        Agency.is_active,
+    )
+    board = session.exec(boards.where(Agency.id == collaborator.agency_id)).first()
+    board = board or session.exec(boards.order_by(Agency.id)).first()
     if board is None:
         return []
     children = [
