@@ -8,8 +8,8 @@ from sqlmodel import select
 
 from casework.children.models import Child
 from casework.registry import quality
-from casework.registry.quality_models import ChildQuality
 from casework.registry.cleaning.models import CleaningLoop
+from casework.registry.quality_models import ChildQuality
 
 API = "/api/v1/cleaning"
 HOA_ID = "020316000123"  # Lạng Sơn, a girl born in 2016
