@@ -166,3 +166,25 @@ def test_another_villages_board_and_other_roles_get_no_step_page(
     assert outsider.get(f"/dang-ky/lam-sach/{loop.id}").status_code == 404
     collaborator = _as(client, browser_for, world, "collaborator")
     assert collaborator.get(f"/dang-ky/lam-sach/{loop.id}").status_code == 404
+
+
+def test_one_childs_row_starts_her_loop_and_opens_it_and_a_second_start_keeps_it(
+    client, browser_for, session, world, villages
+):
+    caseworker = _as(client, browser_for, world, "caseworker")
+    row = f'name="child_id" value="{villages.lan.id}"'
+    assert row in caseworker.get(QUALITY).text
+    started = caseworker.post("/dang-ky/lam-sach", {"child_id": str(villages.lan.id)})
+    assert started.status_code == 303, started.text
+    loop = _loops(session)["Hà Thị Lan"]
+    assert started.headers["location"] == f"/dang-ky/lam-sach/{loop.id}"
+    page = caseworker.get(started.headers["location"])
+    assert "Chờ thôn xác minh tại hộ gia đình" in page.text
+    assert "Thôn chưa xác minh tại hộ gia đình." in page.text
+    assert "Cập nhật hồ sơ" not in page.text  # nothing verified to apply yet
+    again = caseworker.post("/dang-ky/lam-sach", {"child_id": str(villages.lan.id)})
+    assert again.headers["location"] == f"/dang-ky/lam-sach/{loop.id}"
+    assert len(_loops(session)) == 1
+    nothing = caseworker.post("/dang-ky/lam-sach", {})
+    assert nothing.status_code == 422
+    assert "Chọn một trẻ hoặc một thôn để làm sạch dữ liệu" in nothing.text
