@@ -36,6 +36,7 @@ from casework.escalations.views import router as escalations_router
 from casework.intake.pages import router as intake_pages
 from casework.intake.views import router as intake_router
 from casework.keys import load_keys
+from casework.registry.cleaning.pages import router as cleaning_pages
 from casework.registry.cleaning.views import router as cleaning_router
 from casework.registry.imports.pages import UPLOAD_OVERHEAD, UPLOAD_PATH
 from casework.registry.imports.pages import router as import_pages
@@ -146,6 +147,7 @@ def create_app(
         registry_quality_pages,
         review_pages,
         review_office_pages,
+        cleaning_pages,
     )
     for router in (*api_routers, *page_routers):
         app.include_router(router, dependencies=[Depends(current_actor)])

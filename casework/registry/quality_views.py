@@ -23,7 +23,7 @@ from casework.actors import Actor
 from casework.api_docs import errors
 from casework.audit.models import AuditAction
 from casework.audit.service import Record
-from casework.authz import scopes
+from casework.authz import policy, scopes
 from casework.authz.deps import Allowed
 from casework.authz.policy import Action
 from casework.deps import ClockDep, ReadSessionDep, SettingsDep
@@ -94,7 +94,12 @@ def data_quality_page(
     return render(
         request,
         "registry/data_quality.html",
-        {"found": found, "filters": filters, "problems": list(Problem)},
+        {
+            "found": found,
+            "filters": filters,
+            "problems": list(Problem),
+            "can_clean": policy.gate(actor, Action.cleaning_manage).allowed,
+        },
         actor=actor,
     )
 

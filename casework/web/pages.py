@@ -38,6 +38,8 @@ MENU = (
     MenuItem("/dang-ky", N_("Sổ theo dõi"), Action.child_list),
     MenuItem("/ra-soat", N_("Rà soát thôn"), Action.review_manage),
     MenuItem("/ra-soat-thon", N_("Rà soát thôn"), Action.review_do),
+    MenuItem("/dang-ky/lam-sach", N_("Làm sạch dữ liệu"), Action.cleaning_manage),
+    MenuItem("/viec-lam-sach", N_("Xác minh dữ liệu trẻ em"), Action.cleaning_task),
     MenuItem("/lich-lam-viec", N_("Lịch làm việc"), Action.calendar_manage),
     MenuItem("/nhat-ky", N_("Nhật ký truy cập"), Action.audit_read),
     MenuItem("/quan-tri", N_("Quản trị"), Action.admin),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -10,6 +11,7 @@ from sqlmodel import Session
 from casework.base import Lang, label
 from casework.children.models import Child, Sex
 from casework.communes.models import Village
+from casework.deadlines.models import Deadline, DeadlineStatus
 from casework.registry.cleaning.models import CleaningLoop
 from casework.registry.cleaning.policy import LoopView
 from casework.registry.cleaning.schemas import LoopBrief, LoopRead, VisitRead
@@ -19,6 +21,18 @@ from casework.registry.quality import Problem
 def _problem_labels(problems: Sequence[str], lang: Lang) -> list[str]:
     known = {p.value for p in Problem}
     return [label(Problem(p), lang) if p in known else p for p in problems]
+
+
+def _due(session: Session, instance_ids: list[int]) -> dict[int, datetime]:
+    """The running step clock's due time of each instance (the step's deadline)."""
+    if not instance_ids:
+        return {}
+    rows = session.execute(
+        sa.select(Deadline.instance_id, sa.func.min(Deadline.due_at))
+        .where(Deadline.instance_id.in_(instance_ids), Deadline.status == DeadlineStatus.running)
+        .group_by(Deadline.instance_id)
+    ).all()
+    return {row[0]: row[1] for row in rows}
 
 
 def briefs(
@@ -32,6 +46,7 @@ def briefs(
         .where(Child.id.in_(ids))
     ).all()
     children = {row[0]: row[1:] for row in rows}
+    due = _due(session, [loop.instance_id for loop in loops if loop.instance_id is not None])
     return [
         LoopBrief(
             id=loop.id,
@@ -41,6 +56,7 @@ def briefs(
             village=children[loop.child_id][2],
             problems=list(loop.problems),
             problem_labels=_problem_labels(loop.problems, lang),
+            due_at=due.get(loop.instance_id) if loop.instance_id is not None else None,
         )
         for loop in loops
     ]

@@ -33,6 +33,7 @@ from casework.registry.cleaning.schemas import (
     Verification,
     VisitFindings,
 )
+from casework.registry.quality_models import ChildQuality
 
 
 class LoopNotFound(NotFound):
@@ -137,6 +138,7 @@ def start(
     )
     children = session.exec(
         select(Child)
+        .join(ChildQuality, ChildQuality.child_id == Child.id)
         .where(in_commune, Child.village_id == data.village_id, quality.ANY_PROBLEM, ~has_open_loop)
         .order_by(Child.sort_key, Child.id)
     ).all()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from sqlmodel import Session
@@ -76,7 +78,7 @@ ManageDep = Annotated[LoopAccess, loop_for(Action.cleaning_manage)]
 TaskDep = Annotated[LoopAccess, loop_for(Action.cleaning_task)]
 
 
-def _viewed(request: Request, actor: Actor, session: Session, loops: list[LoopBrief]) -> None:
+def viewed(request: Request, actor: Actor, session: Session, loops: list[LoopBrief]) -> None:
     write_audit(
         request,
         actor,
@@ -129,10 +131,21 @@ def start(
     settings: SettingsDep,
 ) -> list[LoopBrief]:
     """Start the loop for one child, or for every child of a village with problems."""
-    now = clock.now()
+    return start_loops(request, actor, body, factory, clock.now(), settings.tz)
+
+
+def start_loops(
+    request: Request,
+    actor: Actor,
+    body: CleaningStart,
+    factory: SessionFactoryDep,
+    now: datetime,
+    tz: ZoneInfo,
+) -> list[LoopBrief]:
+    """Start the loops ``body`` names and record it in the audit log; one commit."""
 
     def work(session: Session) -> list[LoopBrief]:
-        loops = cleaning_service.start(session, actor, data=body, now=now, tz=settings.tz)
+        loops = cleaning_service.start(session, actor, data=body, now=now, tz=tz)
         audit_service.append(
             session,
             actor,
@@ -161,7 +174,7 @@ def open_loops(
 ) -> list[LoopBrief]:
     """The commune's open loops, oldest first."""
     found = reading.briefs(session, cleaning_service.held(session, condition=managed_by(actor)))
-    _viewed(request, actor, session, found)
+    viewed(request, actor, session, found)
     return found
 
 
@@ -173,11 +186,11 @@ def my_steps(
 ) -> list[LoopBrief]:
     """The visits (a village) or verifications (the police) waiting on the person's agency."""
     found = reading.briefs(session, cleaning_service.held(session, condition=held_by(actor)))
-    _viewed(request, actor, session, found)
+    viewed(request, actor, session, found)
     return found
 
 
-def _one(request: Request, access: LoopAccess, session: Session) -> LoopRead:
+def read_one(request: Request, access: LoopAccess, session: Session) -> LoopRead:
     loop, view = cleaning_service.visible(session, access.actor, loop_id=access.id)
     found = reading.read(session, loop, view)
     write_audit(
@@ -197,13 +210,13 @@ def _one(request: Request, access: LoopAccess, session: Session) -> LoopRead:
 @router.get("/tasks/{loop_id}", response_model=LoopRead, responses=errors(401, 404))
 def step(request: Request, access: TaskDep, session: ReadSessionDep) -> LoopRead:
     """One step as its holder sees it: the fields to find or verify, nothing else."""
-    return _one(request, access, session)
+    return read_one(request, access, session)
 
 
 @router.get("/{loop_id}", response_model=LoopRead, responses=errors(401, 404))
 def loop(request: Request, access: ManageDep, session: ReadSessionDep) -> LoopRead:
     """A loop in full: what each step found, and the record as it stands."""
-    return _one(request, access, session)
+    return read_one(request, access, session)
 
 
 @router.post(

@@ -9,6 +9,7 @@ from sqlmodel import select
 from casework.children.models import Child
 from casework.registry import quality
 from casework.registry.cleaning.models import CleaningLoop
+from casework.registry.quality_models import ChildQuality
 
 API = "/api/v1/cleaning"
 HOA_ID = "020316000123"  # Lạng Sơn, a girl born in 2016
@@ -19,9 +20,9 @@ def to_fix(session, commune_id: int) -> set[int]:
     """The children of the commune the data-quality list names."""
     return set(
         session.execute(
-            sa.select(Child.id).where(
-                quality.registered(Child.commune_id == commune_id), quality.ANY_PROBLEM
-            )
+            sa.select(Child.id)
+            .join(ChildQuality, ChildQuality.child_id == Child.id)
+            .where(quality.registered(Child.commune_id == commune_id), quality.ANY_PROBLEM)
         ).scalars()
     )
 
