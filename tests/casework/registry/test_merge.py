@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import SQLModel, select
 
@@ -18,6 +19,8 @@ from casework.cases.models import CaseStatus, ProtectionCase
 from casework.children.models import Caregiver, Child, CircumstanceGroup
 from casework.registry import merge as merge_service
 from casework.registry.models import ProposalStatus, RegistryProposal, SupportKind
+from casework.registry.review.models import Answer, ReviewItem
+from tests.factories.cleaning import cleaning_loops  # noqa: F401  (a fixture)
 from tests.factories.registry import add_child, add_group, add_support
 
 API = "/api/v1/registry/merges"
@@ -67,10 +70,13 @@ def test_every_column_pointing_at_a_child_is_moved_or_named_with_its_reason():
             assert [c.name for c in table.primary_key.columns] == ["id"], column  # exact undo
 
 
+@pytest.mark.usefixtures("cleaning_loops")
 def test_a_merge_moves_every_row_pointing_at_the_other_record(
     client, world, browser_for, session, pair, now
 ):
     keep, other = add_child(session, world.own.commune, "Trần Thị Lan", now=now), pair[0]
+    assert world.own.cleaning_loop.child_id == other.id  # the fixture's loop is hers
+    session.add(ReviewItem(review_id=world.own.review.id, child_id=other.id, answer=Answer.still))
     membership = add_group(session, other, CircumstanceGroup.i)
     user = world.own.people["caseworker"].id
     add_support(session, other, SupportKind.psychological, by=user, now=now)
