@@ -372,6 +372,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Hồ sơ này không được gộp vào hồ sơ nào (hoặc việc gộp đã được hoàn tác)",
         "This record was not merged into another (or the merge was undone)",
     ),
+    "merge_undo_id_taken": (
+        "Không hoàn tác được: số định danh cá nhân của hồ sơ đã gộp nay thuộc trẻ số "
+        "{child_id}; sửa số định danh của một trong hai trẻ rồi hoàn tác",
+        "Cannot undo: the merged record's personal identification number now belongs to "
+        "child {child_id}; correct one of the two numbers, then undo",
+    ),
     "age_range": (
         "Tuổi từ ({min}) phải nhỏ hơn hoặc bằng tuổi đến ({max})",
         "The lowest age ({min}) must not be above the highest ({max})",

@@ -67,6 +67,10 @@ class NotMerged(Conflict):
     code = "merge_not_merged"
 
 
+class PersonalIdTaken(Conflict):
+    code = "merge_undo_id_taken"
+
+
 def referencing_columns(metadata: sa.MetaData = SQLModel.metadata) -> list[tuple[str, str]]:
     """Every (table, column) with a foreign key to ``child.id``, in table order."""
     return sorted(
@@ -236,7 +240,13 @@ def undo(
             setattr(keep, column, _from_json(column, value))
     keep.updated_at = now
     session.flush()  # frees the personal id the kept record took, if it did
-    other.personal_id = record.merged_before.get("personal_id")  # type: ignore[assignment]
+    old_id = record.merged_before.get("personal_id")
+    holder = session.exec(
+        select(Child.id).where(Child.personal_id == old_id, Child.id != other.id)
+    ).first()
+    if old_id is not None and holder is not None:  # given to a child since: say so, undo nothing
+        raise PersonalIdTaken(child_id=holder)
+    other.personal_id = old_id  # type: ignore[assignment]
     other.merged_into_id = None
     other.updated_at = now
     record.undone_at = now

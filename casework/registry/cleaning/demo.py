@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
 
-from casework.accounts.models import Role, User
-from casework.actors import Actor
+from casework.accounts.auth import actor_of
+from casework.accounts.models import User
 from casework.agencies.models import Agency, AgencyKind
 from casework.children import service as child_service
 from casework.children.schemas import ChildCreate
@@ -37,16 +37,6 @@ RECORDS: tuple[dict[str, Any], ...] = (
         "caregivers": [{"full_name": "Nông Thị Mến", "relation": "mẹ"}],
     },
 )
-
-
-def _actor(user: User) -> Actor:
-    return Actor(
-        user_id=user.id,
-        role=Role(user.role),
-        commune_id=user.commune_id,
-        agency_id=user.agency_id,
-        username=user.username,
-    )
 
 
 def _born(record: dict[str, Any], now: datetime, tz: ZoneInfo) -> dict[str, Any]:
@@ -95,7 +85,7 @@ def seed_cleaning(
     loops = [
         cleaning_service.start(
             session,
-            _actor(caseworker),
+            actor_of(caseworker),
             data=CleaningStart(child_id=child.id),
             now=started_at,
             tz=tz,
@@ -103,10 +93,10 @@ def seed_cleaning(
         for child in children
     ]
     for loop in loops:
-        _, view = cleaning_service.visible(session, _actor(collaborator), loop_id=loop.id)
+        _, view = cleaning_service.visible(session, actor_of(collaborator), loop_id=loop.id)
         cleaning_service.record_visit(
             session,
-            _actor(collaborator),
+            actor_of(collaborator),
             loop=loop,
             view=view,
             data=VisitFindings(birth_certificate="Bản sao giấy khai sinh, UBND xã Châu Sơn"),

@@ -27,6 +27,7 @@ from casework.children import personal_id
 from casework.children.models import Caregiver, Child, ChildCircumstance, CircumstanceGroup, Sex
 from casework.children.service import resolve_village
 from casework.errors import InvalidInput
+from casework.registry import quality_flags
 from casework.registry.imports.mapping import Fields, FieldSpec
 from casework.registry.imports.values import (
     as_text,
@@ -362,6 +363,8 @@ def write(
     ]  # fmt: skip
     for chunk in _chunks(memberships):
         session.execute(_M.insert(), list(chunk))
+    # Core inserts pass the ORM's hook: the data-quality list sees the new children now.
+    quality_flags.refresh(session, [p.existing_id for p in new if p.existing_id is not None])
     return Written(created=len(new), linked=len(planned) - len(new), groups=len(memberships))
 
 

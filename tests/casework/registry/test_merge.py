@@ -245,6 +245,29 @@ def test_a_record_changed_since_it_was_compared_is_not_merged(
     assert "so sánh lại" in response.json()["detail"][0]["msg"]
 
 
+def test_an_undo_whose_personal_id_went_to_another_child_is_refused_and_nothing_moves(
+    client, world, browser_for, session, pair, now
+):
+    hoa, again = pair  # again holds 001316012345; the merge keeps Hoa's (empty) id
+    headers = browser_for(world.own.people["caseworker"])
+    assert client.post(API, json=body(hoa, again), headers=headers).status_code == 201
+    # the number, free after the merge, is given to another child
+    third = add_child(
+        session, world.own.commune, "Lê Thị Hằng", now=now, personal_id="001316012345"
+    )
+    session.commit()
+    session.expire_all()
+    merged = snapshot(session)
+    response = client.post(
+        f"/api/v1/registry/children/{again.id}/unmerge",
+        headers=browser_for(world.own.people["supervisor"]),
+    )
+    assert response.status_code == 409, response.text
+    assert f"nay thuộc trẻ số {third.id}" in response.text
+    session.expire_all()
+    assert snapshot(session) == merged
+
+
 def test_a_record_already_merged_cannot_be_merged_again(
     client, world, browser_for, session, pair, now
 ):

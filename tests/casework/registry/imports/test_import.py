@@ -14,6 +14,7 @@ from sqlmodel import select
 from casework.audit.models import AuditEntry
 from casework.children.models import Caregiver, Child, ChildCircumstance
 from casework.registry.imports.models import ImportMapping, ImportStatus
+from casework.registry.quality_models import ChildQuality
 from tests.factories.spreadsheets import HEADINGS, xlsx
 
 GOOD = [
@@ -112,6 +113,14 @@ def test_valid_rows_only_imports_the_good_rows_with_their_groups_and_caregiver(
     mother = session.exec(select(Caregiver).where(Caregiver.child_id == mai.id)).one()
     assert (mother.full_name, mother.relation, mother.phone) == ("Lò Thị Hoa", "mẹ", "+84912345678")
     assert children_named(session, "Triệu Thị Dung", "Nông Văn Em", "Mã Thị Gấm") == []
+
+
+def test_imported_children_are_on_the_data_quality_list_at_once(imported, session):
+    job = imported(xlsx(GOOD + BAD), mode="valid_only")
+    assert job.status == ImportStatus.done, job.problem
+    created = [children_named(session, name)[0] for name in ("Lò Thị Mai", "Hoàng Văn Bình")]
+    flags = {child.id: session.get(ChildQuality, child.id) for child in created}
+    assert all(row is not None for row in flags.values()), "written around the ORM, not flagged"
 
 
 def test_the_same_file_again_is_refused_and_changes_nothing(imported, upload, session):
