@@ -154,15 +154,16 @@ def workflow_check(path: Path = typer.Argument(..., exists=True, dir_okay=False)
 
     try:
         definition = load(path)
-        # The routing and agency-facts rules are the case's; another process (a register
-        # review, the Đề án 06 cleaning loop) routes no reports to agencies.
-        is_case = definition.name == "child_protection"
+        # The routing and agency-facts rules bind a definition that routes reports to
+        # agencies by harm; a process without routes (a register review, the Đề án 06
+        # loop) has none to check.
+        routes = bool(definition.tasks and definition.tasks.routes)
         problems = check(
             definition,
             guards=GUARDS,
             facts=FACTS,
-            must_route=ROUTED_SITUATIONS if is_case else (),
-            **(AGENCY_FACTS_KNOWN if is_case else {}),
+            must_route=ROUTED_SITUATIONS if routes else (),
+            **(AGENCY_FACTS_KNOWN if routes else {}),
         )
     except DefinitionError as exc:
         problems = [str(exc)]
