@@ -20,9 +20,13 @@ def clean(value: str) -> str:
 
 def fold(value: str) -> str:
     """Lower-case, diacritic-free key for search and duplicate detection."""
-    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _SPACES.sub(" ", stripped).strip().lower()
+    return " ".join(word for word in map(_fold_word, value.split()) if word)
+
+
+@functools.lru_cache(maxsize=65_536)  # names reuse their words: an import folds 50,000
+def _fold_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
 
 
 def initials(full_name: str) -> str:

@@ -45,8 +45,15 @@ def _upsert(connection: sa.Connection, where: sa.ColumnElement[bool]) -> None:
 
 
 def refresh(session: Session, child_ids: Collection[int]) -> None:
-    """Recompute the flags of these children (after a write that bypassed the ORM)."""
+    """Recompute the flags of these children (after a write that bypassed the ORM).
+
+    Ids that are (nearly) a run, as an import's are, go as one range: recomputing the
+    few other children inside it is harmless, and one statement beats thousands of
+    bound ids."""
     ids = sorted(set(child_ids))
+    if len(ids) > 1000 and ids[-1] - ids[0] < 2 * len(ids):
+        _upsert(session.connection(), Child.id.between(ids[0], ids[-1]))
+        return
     for start in range(0, len(ids), 1000):
         _upsert(session.connection(), Child.id.in_(ids[start : start + 1000]))
 

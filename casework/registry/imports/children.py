@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 import sqlalchemy as sa
@@ -24,10 +24,9 @@ from sqlmodel import Session
 from casework import text
 from casework.base import label
 from casework.children import personal_id
-from casework.children.models import Caregiver, Child, ChildCircumstance, CircumstanceGroup, Sex
+from casework.children.models import Child, ChildCircumstance, CircumstanceGroup, Sex
 from casework.children.service import resolve_village
 from casework.errors import InvalidInput
-from casework.registry import quality_flags
 from casework.registry.imports.mapping import Fields, FieldSpec
 from casework.registry.imports.values import (
     as_text,
@@ -112,6 +111,51 @@ class ChildRow(BaseModel):
         return self.birth_year
 
 
+_SEX = {sex.value: sex for sex in Sex}
+_GROUP = {group.value: group for group in CircumstanceGroup}
+
+
+@dataclass(slots=True)
+class ValidRow:
+    """A row that passed every check: what matching and writing need, and what the dry
+    run keeps for the import (``dumped``: a JSON list, read back without validating)."""
+
+    full_name: str
+    born: date | None
+    year: int
+    sex: Sex
+    ethnicity: str
+    personal_id: str | None
+    groups: tuple[CircumstanceGroup, ...]
+    father: str | None
+    mother: str | None
+    caregiver: str | None
+    phone: str | None
+    address: str | None
+
+    @classmethod
+    def of(cls, data: ChildRow) -> ValidRow:
+        """A row ``_rules`` passed (so it has a birth year)."""
+        year = data.year
+        assert year is not None
+        return cls(data.full_name, data.born, year, data.sex, data.ethnicity,
+                   data.personal_id, tuple(data.groups), data.father, data.mother,
+                   data.caregiver, data.phone, data.address)  # fmt: skip
+
+    def dumped(self) -> list[Any]:
+        born = self.born.isoformat() if self.born is not None else None
+        groups = [group.value for group in self.groups]
+        return [self.full_name, born, self.year, self.sex.value, self.ethnicity,
+                self.personal_id, groups, self.father, self.mother, self.caregiver,
+                self.phone, self.address]  # fmt: skip
+
+    @classmethod
+    def loaded(cls, values: list[Any]) -> ValidRow:
+        name, born, year, sex, ethnicity, pid, groups, *people = values
+        return cls(name, date.fromisoformat(born) if born else None, year, _SEX[sex],
+                   ethnicity, pid, tuple(_GROUP[g] for g in groups), *people)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Problem:
     """A row's problem (or, ``note``, what happened to it), for the report."""
@@ -123,10 +167,10 @@ class Problem:
     note: bool = False
 
 
-@dataclass
+@dataclass(slots=True)
 class Planned:
     row: int
-    data: ChildRow
+    data: ValidRow
     village_id: int | None
     name_key: str
     existing_id: int | None = None
@@ -138,7 +182,7 @@ class Checked:
     planned: list[Planned] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     bad_rows: set[int] = field(default_factory=set)
-    valid: list[tuple[int, ChildRow, int | None]] = field(default_factory=list)
+    valid: list[tuple[int, ValidRow, int | None]] = field(default_factory=list)
 
     def refuse(
         self, row: int, name: str | None, code: str, params: dict[str, Any] | None = None
@@ -239,7 +283,8 @@ def validate(
             continue
         _rules(row, data, today, checked)
         if len(checked.problems) == before:
-            checked.valid.append((row, data, found if isinstance(found, int) else None))
+            village_id = found if isinstance(found, int) else None
+            checked.valid.append((row, ValidRow.of(data), village_id))
     progress(len(rows))
     return checked
 
@@ -269,7 +314,6 @@ def match(session: Session, checked: Checked, *, commune_id: int) -> None:
     seen: dict[object, int] = {}
     for row, data, village_id in valid:
         name_key, year = text.fold(data.full_name), data.year
-        assert year is not None
         keys: list[object] = [(name_key, year, village_id)]
         if data.personal_id:
             keys.insert(0, data.personal_id)
@@ -324,71 +368,18 @@ def _current_groups(session: Session, checked: Checked) -> None:
         )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Written:
-    created: int
-    linked: int
-    groups: int
-
-
-def write(
-    session: Session,
-    planned: Sequence[Planned],
-    *,
-    commune_id: int,
-    user_id: int,
-    today: date,
-    now: datetime,
-    evidence: str,
-) -> Written:
-    """The planned rows written in bulk (Core inserts, a few statements per 500 rows)."""
-    new = [p for p in planned if p.existing_id is None]
-    for chunk in _chunks(new):
-        ids = session.execute(
-            _C.insert().returning(_C.c.id, sort_by_parameter_order=True),
-            [_child_values(p, commune_id=commune_id, now=now) for p in chunk],
-        ).scalars().all()  # fmt: skip
-        for p, child_id in zip(chunk, ids, strict=True):
-            p.existing_id = child_id
-        caregivers = [c for p in chunk for c in _caregivers(p)]
-        if caregivers:
-            session.execute(Caregiver.__table__.insert(), caregivers)
-    memberships = [
-        {"child_id": p.existing_id, "group": g.value, "subgroup": None, "at_risk": False,
-         "since": today, "until": None, "evidence": evidence, "decided_by_id": user_id,
-         "source_case_id": None, "ended_reason": None, "end_evidence": None,
-         "ended_by_id": None, "recorded_at": now}
-        for p in planned
-        for g in p.new_groups
-    ]  # fmt: skip
-    for chunk in _chunks(memberships):
-        session.execute(_M.insert(), list(chunk))
-    # Core inserts pass the ORM's hook: the data-quality list sees the new children now.
-    quality_flags.refresh(session, [p.existing_id for p in new if p.existing_id is not None])
-    return Written(created=len(new), linked=len(planned) - len(new), groups=len(memberships))
-
-
-def _child_values(p: Planned, *, commune_id: int, now: datetime) -> dict[str, Any]:
-    data = p.data
+def dump(checked: Checked) -> dict[str, Any]:
+    """What ``validate`` found (before ``match``), as JSON for the import to ``load``."""
     return {
-        "commune_id": commune_id, "full_name": data.full_name,
-        "name_key": p.name_key, "sort_key": text.sort_key(data.full_name),
-        "personal_id": data.personal_id, "date_of_birth": data.born, "birth_year": data.year,
-        "sex": data.sex.value, "ethnicity": data.ethnicity, "village_id": p.village_id,
-        "address": data.address, "school_name": None, "grade": None,
-        "disability_level": "none", "poverty_status": "none", "merged_into_id": None,
-        "created_at": now, "updated_at": now, "version": 1,
-    }  # fmt: skip
+        "valid": [[row, village, data.dumped()] for row, data, village in checked.valid],
+        "problems": [[p.row, p.field, p.code, p.params] for p in checked.problems],
+    }
 
 
-def _caregivers(p: Planned) -> list[dict[str, Any]]:
-    """The caregiver (or mother, or father) first: the phone is theirs."""
-    people = [(p.data.caregiver, "người chăm sóc"), (p.data.mother, "mẹ"), (p.data.father, "bố")]
-    found = []
-    for name, relation in people:
-        if name:
-            phone = p.data.phone if not found else None
-            found.append(
-                {"child_id": p.existing_id, "full_name": name, "relation": relation, "phone": phone}
-            )
-    return found
+def load(kept: dict[str, Any]) -> Checked:
+    """``dump``'s rows back, without validating them again: the dry run did."""
+    checked = Checked()
+    for row, name, code, params in kept["problems"]:
+        checked.refuse(row, name, code, params)
+    checked.valid = [(row, ValidRow.loaded(data), village) for row, village, data in kept["valid"]]
+    return checked

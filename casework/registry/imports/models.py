@@ -2,8 +2,10 @@
 
 ``ImportJob`` is one upload: its file (kept only until the job ends: it holds children's
 data), what was read from it, the mapping of its columns, the progress of the worker that
-checks or imports it, and the per-row report. ``ImportMapping`` remembers, per commune, how
-a set of column headings was mapped, so the commune's usual list maps itself next time.
+checks or imports it, and the per-row report. ``ImportChecked`` holds what its dry run
+found valid, so the import writes those rows without reading and checking the file again.
+``ImportMapping`` remembers, per commune, how a set of column headings was mapped, so the
+commune's usual list maps itself next time.
 """
 
 from __future__ import annotations
@@ -110,6 +112,21 @@ class ImportJob(SQLModel, table=True):
     claimed_by: str | None = Field(default=None, max_length=120)
     lease_until: datetime | None = None
     version: int = Field(default=1)
+
+
+class ImportChecked(SQLModel, table=True):
+    """The dry run's valid rows and problems, before matching, for the import to write.
+
+    A table of its own so the job's page, which polls the job, never loads it; deleted
+    with the file when the job ends (children's data).
+    """
+
+    __tablename__ = "import_checked"
+
+    job_id: int = Field(foreign_key="import_job.id", primary_key=True)
+    rows: dict[str, object] = sensitive(
+        default_factory=dict, sa_type=sa.JSON, description="The target's own form (``dump``)"
+    )
 
 
 class ImportMapping(SQLModel, table=True):

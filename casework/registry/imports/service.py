@@ -4,7 +4,9 @@ each row (the dry run) → import all or nothing, or the valid rows only.
 The request only stores the file and a job row; a worker of the ticker (``tasks.py``)
 claims the job (``FOR UPDATE SKIP LOCKED`` and a lease, as the timers do, so any number
 of processes share the work) and runs its next phase, writing its progress as it goes.
-The file is deleted when the job ends: it holds children's data. A file whose import
+The dry run keeps the rows it found valid (``ImportChecked``): the import matches and
+writes them without reading the file again. File and rows are deleted when the job ends:
+they hold children's data. A file whose import
 ended in "done" for the commune is refused the second time (its SHA-256 is kept), and
 every row's effect is idempotent anyway (a matched child is linked, not added).
 """
@@ -20,12 +22,13 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from casework.registry.imports import children
+from casework.registry.imports import children, children_writes
 from casework.registry.imports.mapping import Fields
 from casework.registry.imports.models import (
     ENDED,
     RUNNING,
     WAITING,
+    ImportChecked,
     ImportJob,
     ImportMode,
     ImportStatus,
@@ -37,7 +40,8 @@ from casework.registry.imports.reader import FileProblem, kind_of
 class Target:
     """What the rows of a file become: its fields, and the three steps of a check
     (``prepare`` reads what validation needs, ``validate`` is pure, ``match`` reads the
-    register) and the ``write`` of an import."""
+    register), the ``write`` of an import, and ``dump``/``load`` of what ``validate``
+    found, kept between the dry run and the import (JSON)."""
 
     name: str
     fields: Fields
@@ -45,6 +49,8 @@ class Target:
     validate: Callable[..., Any]
     match: Callable[..., None]
     write: Callable[..., Any]
+    dump: Callable[[Any], dict[str, Any]]
+    load: Callable[[dict[str, Any]], Any]
 
 
 TARGETS = {
@@ -54,7 +60,9 @@ TARGETS = {
         children.villages,
         children.validate,
         children.match,
-        children.write,
+        children_writes.write,
+        children.dump,
+        children.load,
     )
 }
 
@@ -159,16 +167,33 @@ def remap(
 def discard(session: Session, *, job: ImportJob, now: datetime) -> None:
     if job.status in ENDED or job.status in RUNNING:
         raise NotNow()
-    end(job, ImportStatus.discarded, now)
+    end(session, job, ImportStatus.discarded, now)
     session.add(job)
     session.flush()
 
 
-def end(job: ImportJob, status: ImportStatus, now: datetime) -> None:
-    """The job is over: its file goes (children's data is kept only as long as needed)."""
+def end(session: Session, job: ImportJob, status: ImportStatus, now: datetime) -> None:
+    """The job is over: its file and checked rows go (children's data is kept only as
+    long as needed)."""
     job.status, job.file_data = status, None
     job.finished_at = job.updated_at = now
     job.claimed_by = job.lease_until = None
+    session.execute(sa.delete(ImportChecked).where(ImportChecked.job_id == job.id))
+
+
+def keep_checked(session: Session, *, job_id: int, rows: dict[str, Any]) -> None:
+    """What the dry run found, kept for the import (replacing an earlier dry run's)."""
+    kept = session.get(ImportChecked, job_id)
+    if kept is None:
+        session.add(ImportChecked(job_id=job_id, rows=rows))
+    else:
+        kept.rows = rows
+        session.add(kept)
+
+
+def checked_of(session: Session, *, job_id: int) -> dict[str, Any] | None:
+    kept = session.get(ImportChecked, job_id)
+    return None if kept is None else kept.rows
 
 
 def expire(session: Session, *, now: datetime, after: timedelta) -> int:
@@ -180,7 +205,7 @@ def expire(session: Session, *, now: datetime, after: timedelta) -> int:
         )
     ).all()
     for job in stale:
-        end(job, ImportStatus.discarded, now)
+        end(session, job, ImportStatus.discarded, now)
         session.add(job)
     session.flush()
     return len(stale)

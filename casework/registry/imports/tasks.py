@@ -2,8 +2,10 @@
 one job, run its next phase (the dry run, or the import), record the outcome.
 
 Progress is written in short transactions of its own while rows are checked, so the page
-that polls sees it; the import's writes are one transaction with the job's outcome and
-its audit entry (counts only, never a name): all of it or nothing.
+that polls sees it. The dry run keeps the rows it checked with the job; the import loads
+them and only matches them again (the register may have changed), so it neither reads nor
+validates the file a second time. The import's writes are one transaction with the job's
+outcome and its audit entry (counts only, never a name): all of it or nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from casework import bulk
 from casework.accounts.auth import actor_of
 from casework.accounts.models import User
 from casework.audit import service as audit_service
@@ -36,8 +39,12 @@ WORKER_ORIGIN = Origin(ip=None, user_agent="casework-worker")
 PROGRESS_EVERY = timedelta(seconds=1)
 
 
-def _update(factory: sessionmaker[Session], job_id: int, **values: Any) -> None:
+def _update(
+    factory: sessionmaker[Session], job_id: int, kept: dict[str, Any] | None = None, **values: Any
+) -> None:
     with UnitOfWork(factory) as uow:
+        if kept is not None:
+            service.keep_checked(uow.session, job_id=job_id, rows=kept)
         job = uow.session.get_one(ImportJob, job_id)
         for name, value in values.items():
             setattr(job, name, value)
@@ -51,7 +58,7 @@ def _fail(
     with UnitOfWork(factory) as uow:
         job = uow.session.get_one(ImportJob, job_id)
         job.problem, job.problem_params = code, {k: str(v) for k, v in params.items()}
-        service.end(job, ImportStatus.failed, now)
+        service.end(uow.session, job, ImportStatus.failed, now)
         uow.session.add(job)
         uow.commit()
 
@@ -66,7 +73,8 @@ def run_one(
     if job_id is None:
         return False
     try:
-        _run(factory, job_id, clock=clock, tz=tz, lease=lease)
+        with bulk.collector_paused():
+            _run(factory, job_id, clock=clock, tz=tz, lease=lease)
     except Exception:
         # Never the exception's text in the job: it could quote a row (children's data).
         log.exception("import job %s failed", job_id)
@@ -81,6 +89,14 @@ def _run(
         job = session.get_one(ImportJob, job_id)
         session.expunge(job)
     target = service.TARGETS[job.target]
+    today = service.today_of(clock.now(), tz)
+    if job.status == ImportStatus.importing:
+        with factory() as session:
+            kept = service.checked_of(session, job_id=job_id)
+        if kept is not None:  # the dry run's rows: only the matching is done again
+            checked = target.load(kept)
+            _import(factory, job, checked, rows_count=job.total_rows, clock=clock, today=today)
+            return
     if job.file_data is None:
         _fail(factory, job_id, clock.now(), "import_unexpected")
         return
@@ -106,15 +122,16 @@ def _run(
     rows = service.rows_of(table.rows, mapping)
     with factory() as session:
         prepared = target.prepare(session, [raw for _, raw in rows], commune_id=job.commune_id)
-    today = service.today_of(clock.now(), tz)
     checked = target.validate(
         rows, villages=prepared, today=today, progress=_progress(factory, job_id, clock, lease)
     )
     if job.status == ImportStatus.checking:
+        kept = target.dump(checked)
         with factory() as session:
             target.match(session, checked, commune_id=job.commune_id)
-        _update(factory, job_id, status=ImportStatus.checked, claimed_by=None, lease_until=None,
-                updated_at=clock.now(), **_counts(checked, len(rows)))  # fmt: skip
+        counts = _counts(checked, len(rows))
+        _update(factory, job_id, kept, status=ImportStatus.checked, claimed_by=None,
+                lease_until=None, updated_at=clock.now(), **counts)  # fmt: skip
         return
     _import(factory, job, checked, rows_count=len(rows), clock=clock, today=today)
 
@@ -182,7 +199,7 @@ def _import(
             for name, value in _counts(checked, rows_count).items():
                 setattr(stored, name, value)
             if job.mode == ImportMode.all_or_nothing and checked.bad_rows:
-                service.end(stored, ImportStatus.not_imported, now)
+                service.end(session, stored, ImportStatus.not_imported, now)
                 session.add(stored)
                 uow.commit()
                 return
@@ -197,7 +214,7 @@ def _import(
             )
             stored.created_children, stored.linked_children = written.created, written.linked
             stored.added_groups = written.groups
-            service.end(stored, ImportStatus.done, now)
+            service.end(session, stored, ImportStatus.done, now)
             session.add(stored)
             user = session.get_one(User, job.created_by_id)
             detail = {

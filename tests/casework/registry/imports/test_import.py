@@ -13,7 +13,7 @@ from sqlmodel import select
 
 from casework.audit.models import AuditEntry
 from casework.children.models import Caregiver, Child, ChildCircumstance
-from casework.registry.imports.models import ImportMapping, ImportStatus
+from casework.registry.imports.models import ImportChecked, ImportMapping, ImportStatus
 from casework.registry.quality_models import ChildQuality
 from tests.factories.spreadsheets import HEADINGS, xlsx
 
@@ -277,3 +277,66 @@ def test_csv_in_utf8_with_a_bom_and_semicolons_is_read_like_a_workbook(imported,
     assert job.created_children == 1
     assert children_named(session, "Đinh Thị Lan")[0].date_of_birth == date(2016, 6, 1)
     assert HEADINGS[1] == job.headings[1]
+
+
+def _dry_run_then_import(client, caseworker, upload, work, job_of, data, between):  # type: ignore[no-untyped-def]
+    job = job_of(upload(data))
+    work()
+    between(job)
+    answer = client.post(f"/tre-em/nhap/{job.id}/nhap", data={"mode": "valid_only"},
+                         headers=caseworker, follow_redirects=False)  # fmt: skip
+    assert answer.status_code == 303
+    work()
+    return job_of(_same(job))
+
+
+def test_the_import_writes_the_rows_the_dry_run_checked_without_reading_the_file_again(
+    client, caseworker, upload, work, job_of, session
+):
+    def spoil_the_file(job):  # type: ignore[no-untyped-def]
+        job.file_data = b"not a workbook any more"
+        session.add(job)
+        session.commit()
+
+    job = _dry_run_then_import(client, caseworker, upload, work, job_of, xlsx(GOOD + BAD),
+                               spoil_the_file)  # fmt: skip
+    assert job.status == ImportStatus.done, job.problem
+    assert (job.created_children, job.error_rows) == (3, 3)
+    mai = children_named(session, "Lò Thị Mai")[0]
+    assert (mai.date_of_birth, mai.birth_year, mai.personal_id) == (
+        date(2016, 5, 14), 2016, "020316000123")  # fmt: skip
+    assert session.get(ImportChecked, job.id) is None, "the checked rows outlived the job"
+
+
+def test_a_child_registered_between_the_dry_run_and_the_import_is_linked_not_doubled(
+    client, caseworker, upload, work, job_of, session, world
+):
+    def register_mai(job):  # type: ignore[no-untyped-def]
+        assert session.get(ImportChecked, job.id) is not None
+        now = job.created_at
+        mai = Child(commune_id=world.own.commune.id, full_name="Lò Thị Mai",
+                    name_key="lo thi mai", personal_id="020316000123", birth_year=2016,
+                    sex="female", ethnicity="Tày", created_at=now, updated_at=now)  # fmt: skip
+        session.add(mai)
+        session.commit()
+
+    job = _dry_run_then_import(client, caseworker, upload, work, job_of, xlsx(GOOD), register_mai)
+    assert job.status == ImportStatus.done, job.problem
+    assert (job.created_children, job.linked_children) == (2, 1)
+    assert len(children_named(session, "Lò Thị Mai")) == 1
+
+
+def test_imported_children_keep_the_times_and_dates_as_the_register_stores_them(
+    imported, session, clock
+):
+    job = imported(xlsx(GOOD))
+    assert job.status == ImportStatus.done, job.problem
+    mai = children_named(session, "Lò Thị Mai")[0]
+    assert mai.created_at == clock.now()
+    assert mai.created_at.utcoffset() is not None
+    membership = session.exec(
+        select(ChildCircumstance).where(ChildCircumstance.child_id == mai.id)
+    ).first()
+    assert membership is not None
+    assert membership.recorded_at == clock.now()
+    assert (membership.at_risk, membership.until) == (False, None)
