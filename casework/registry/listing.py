@@ -25,8 +25,10 @@ from casework.registry.register_schemas import (
     GroupTag,
     RegisterFilter,
     RegisterRow,
+    ReviewFilter,
     SupportFilter,
 )
+from casework.registry.review.models import Answer, ReviewItem, VillageReview
 
 
 def years_ago(today: date, years: int) -> date:
@@ -67,6 +69,29 @@ def _current_support(today: date) -> sa.Select[tuple[int]]:
     )
 
 
+_CHANGES = (Answer.changed, Answer.moved, Answer.not_found)
+
+
+def _review_state(state: ReviewFilter, today: date) -> sa.ColumnElement[bool]:
+    """Answered in this month's review of the village, not (while in a group or at risk),
+    or reported changed and waiting for the caseworker's decision (any month)."""
+    item = sa.select(ReviewItem.id).where(ReviewItem.child_id == Child.id)
+    if state == ReviewFilter.awaiting:
+        waiting = item.where(ReviewItem.answer.in_(_CHANGES), ReviewItem.decision.is_(None))
+        return waiting.exists()
+    answered = (
+        item.join(VillageReview, VillageReview.id == ReviewItem.review_id)
+        .where(VillageReview.month == today.replace(day=1), ReviewItem.answer.is_not(None))
+        .exists()
+    )
+    if state == ReviewFilter.reviewed:
+        return answered
+    listed = sa.select(ChildCircumstance.id).where(
+        ChildCircumstance.child_id == Child.id, ChildCircumstance.until.is_(None)
+    )
+    return sa.and_(listed.exists(), ~answered)
+
+
 def conditions(chosen: RegisterFilter, *, today: date) -> list[sa.ColumnElement[bool]]:
     """The filters as conditions on ``Child``."""
     found: list[sa.ColumnElement[bool]] = [Child.merged_into_id.is_(None)]
@@ -93,8 +118,8 @@ def conditions(chosen: RegisterFilter, *, today: date) -> list[sa.ColumnElement[
         found.append(_current_support(today).exists())
     elif chosen.support is not None:
         found.append(_current_support(today).where(ChildSupport.kind == chosen.support).exists())
-    # The review state (last confirmed by the monthly review) joins here once the review
-    # exists (issue 12, part 2): nothing records a confirmation yet, so nothing filters on it.
+    if chosen.review is not None:
+        found.append(_review_state(chosen.review, today))
     key = text.fold(chosen.q or "")
     if key:
         found.append(

@@ -30,7 +30,12 @@ from casework.pagination import PageParams
 from casework.registry import listing
 from casework.registry import merge as merge_service
 from casework.registry.models import ChildMerge, SupportKind
-from casework.registry.register_schemas import MergeIn, RegisterFilter, SupportFilter
+from casework.registry.register_schemas import (
+    MergeIn,
+    RegisterFilter,
+    ReviewFilter,
+    SupportFilter,
+)
 from casework.registry.register_views import listed, merged, unmerged
 from casework.schemas_common import Id
 from casework.web.forms import FormErrors, nest
@@ -98,6 +103,7 @@ def register_page(
             "villages": villages,
             "groups": list(CircumstanceGroup),
             "supports": [*SupportFilter, *SupportKind],
+            "reviews": list(ReviewFilter),
         },
         actor=actor,
     )

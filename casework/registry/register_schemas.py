@@ -26,20 +26,33 @@ class SupportFilter(StrEnum):
     none = "none"
 
 
+class ReviewFilter(StrEnum):
+    """Where a child stands in this month's village review (``registry.review``)."""
+
+    reviewed = "reviewed"
+    not_reviewed = "not_reviewed"
+    awaiting = "awaiting"
+
+
 register_labels(
     {
         SupportFilter.any: ("Đang được hỗ trợ", "Receiving support"),
         SupportFilter.none: ("Chưa được hỗ trợ", "Receiving no support"),
+        ReviewFilter.reviewed: ("Đã rà soát tháng này", "Reviewed this month"),
+        ReviewFilter.not_reviewed: (
+            "Chưa rà soát tháng này (đang thuộc nhóm hoặc có nguy cơ)",
+            "Not yet reviewed this month (in a group or at risk)",
+        ),
+        ReviewFilter.awaiting: (
+            "Thôn báo có thay đổi, chờ cán bộ xác nhận",
+            "Change reported by the village, awaiting the caseworker",
+        ),
     }
 )
 
 
 class RegisterFilter(BaseModel):
-    """The register's filters (query parameters of the page and the API), all optional.
-
-    The monthly review (issue 12, part 2) will add a filter on the review state (last
-    confirmed, not yet reviewed this month); it is not offered before the review exists.
-    """
+    """The register's filters (query parameters of the page and the API), all optional."""
 
     model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
 
@@ -62,6 +75,11 @@ class RegisterFilter(BaseModel):
     )
     support: SupportFilter | SupportKind | None = Field(
         default=None, description="any, none, or a kind of support going on today"
+    )
+    review: ReviewFilter | None = Field(
+        default=None,
+        description="Rà soát tháng này: reviewed, not_reviewed (in a group or at risk), "
+        "awaiting (a change the village reported waits for the caseworker)",
     )
 
     @model_validator(mode="after")

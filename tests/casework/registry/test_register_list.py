@@ -12,6 +12,7 @@ from sqlmodel import select
 from casework.audit.models import AuditEntry
 from casework.children.models import Child, CircumstanceGroup
 from casework.registry.models import SupportKind
+from casework.registry.review.models import Answer, ReviewItem, VillageReview
 from tests.casework.children.test_pages import counting
 from tests.factories.registry import add_child, add_group, add_support
 
@@ -103,6 +104,40 @@ def test_the_support_filter_counts_support_going_on_today(client, caseworker, re
     assert names(client, caseworker, support="health_insurance") == []  # ended in 2025
     assert "Vũ Văn Đạt" not in names(client, caseworker, support="none")
     assert "Hà Thị Bình" in names(client, caseworker, support="none")
+
+
+def test_the_review_filter_follows_this_month_s_village_review(
+    client, caseworker, register, session, world, now
+):
+    dat, an, binh = register["dat"], register["an"], register["binh"]
+    reviews = {}
+    for month in (date(2026, 2, 1), date(2026, 3, 1)):  # the month's review, opened or not
+        found = session.exec(
+            select(VillageReview).where(
+                VillageReview.village_id == dat.village_id, VillageReview.month == month
+            )
+        ).first()
+        reviews[month] = found or VillageReview(
+            commune_id=world.own.commune.id, village_id=dat.village_id, month=month, opened_at=now
+        )
+        session.add(reviews[month])
+    session.flush()
+    march, february = reviews[date(2026, 3, 1)].id, reviews[date(2026, 2, 1)].id
+    session.add_all([
+        ReviewItem(review_id=march, child_id=dat.id, answer=Answer.still),
+        ReviewItem(review_id=march, child_id=an.id, answer=None),  # listed, not answered yet
+        ReviewItem(review_id=february, child_id=an.id, answer=Answer.still),  # last month
+        ReviewItem(review_id=february, child_id=binh.id, answer=Answer.moved),  # undecided
+    ])  # fmt: skip
+    session.commit()
+    assert names(client, caseworker, review="reviewed") == ["Vũ Văn Đạt"]
+    waiting = names(client, caseworker, review="not_reviewed")
+    assert "Nguyễn Văn An" in waiting  # at risk, answered in February only
+    assert not {"Vũ Văn Đạt", "Lò Văn Ân", "Hà Thị Bình"} & set(waiting)  # done; no group
+    assert names(client, caseworker, review="awaiting") == ["Hà Thị Bình"]
+    page = client.get("/dang-ky", params={"review": "awaiting"}, headers=caseworker).text
+    assert '<option value="awaiting" selected>' in page
+    assert "Thôn báo có thay đổi, chờ cán bộ xác nhận" in page
 
 
 def test_filters_combine(client, caseworker, register):
