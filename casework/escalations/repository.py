@@ -155,14 +155,15 @@ def _joined(scope: sa.ColumnElement[bool]) -> sa.Select:
     )
 
 
+# Its subject still open: a case not closed, or another process's instance not closed.
+LIVE_SUBJECT = sa.or_(
+    ProtectionCase.status != CaseStatus.closed,
+    sa.and_(Escalation.case_id.is_(None), WorkflowInstance.closed_at.is_(None)),
+)
+
+
 def _base(scope: sa.ColumnElement[bool], filters: QueueFilters) -> sa.Select:
-    statement = _joined(scope).where(
-        Escalation.status.in_(WAITING),
-        sa.or_(
-            ProtectionCase.status != CaseStatus.closed,
-            sa.and_(Escalation.case_id.is_(None), WorkflowInstance.closed_at.is_(None)),
-        ),
-    )
+    statement = _joined(scope).where(Escalation.status.in_(WAITING), LIVE_SUBJECT)
     if filters.agency_ids:
         statement = statement.where(Task.agency_id.in_(filters.agency_ids))
     if filters.reasons:

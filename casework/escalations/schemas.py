@@ -23,15 +23,29 @@ class UndeliveredRead(BaseModel):
     last_error: str | None
 
 
+class AboutRead(BaseModel):
+    """What an escalation of another process than a case is about, and where it is worked."""
+
+    title: str = Field(description="e.g. Thôn Đồng Tâm — tháng 03/2026")
+    url: str = Field(description="The page where it is worked, e.g. /ra-soat/12")
+
+
 class EscalationRead(BaseModel):
     id: int
-    case_code: str
+    process: str = Field(
+        description="Quy trình / the workflow definition: child_protection (a case), "
+        "registry_review (a village's monthly review), data_cleaning (Đề án 06) …"
+    )
+    case_code: str | None = Field(description="The case's code (null for another process)")
+    about: AboutRead | None = Field(
+        default=None, description="For another process than a case: what it is, where"
+    )
     reason: EscalationReason
     reason_label: str
     status: EscalationStatus
     is_emergency: bool
     risk_level: RiskLevel | None
-    case_status: CaseStatus
+    case_status: CaseStatus | None
     deadline_kind: str | None
     due_at: datetime | None
     overdue_hours: float | None = Field(description="Giờ đã quá hạn (âm: còn lại)")

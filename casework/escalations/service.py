@@ -16,14 +16,9 @@ from casework.agencies.directory import CaseRef, Directory
 from casework.authz import policy
 from casework.base import label
 from casework.cases import service as case_service
-from casework.cases.models import CaseStatus, ProtectionCase, Task, TaskStatus
-from casework.communes.models import commune_id_of
-from casework.deadlines.models import CaseDeadline
+from casework.cases.models import ProtectionCase
 from casework.errors import CaseworkError, Conflict, NotFound
 from casework.escalations.models import Escalation, EscalationReason, EscalationStatus
-from casework.escalations.schemas import EscalationRead, UndeliveredRead
-from casework.timefmt import to_local
-from notifications.models import OutboxMessage
 from notifications.outbox import enqueue_many
 
 
@@ -251,75 +246,3 @@ def _history(
         actor_id=actor.user_id,
         payload={"escalation_id": escalation.id, **payload},
     )
-
-
-def queue(
-    session: Session,
-    *,
-    commune_code: str | None,
-    include_acknowledged: bool,
-    now: datetime,
-    tz: ZoneInfo,
-    scope: sa.ColumnElement[bool] | None = None,
-) -> list[EscalationRead]:
-    """Most urgent first: emergencies, then the most overdue, then by risk. ``scope``: the
-    cases the reader sees in full (the policy's condition)."""
-    statuses = [EscalationStatus.open]
-    if include_acknowledged:
-        statuses.append(EscalationStatus.acknowledged)
-    statement = (
-        sa.select(Escalation, ProtectionCase, CaseDeadline, Task, OutboxMessage)
-        .join(ProtectionCase, ProtectionCase.id == Escalation.case_id)
-        .outerjoin(CaseDeadline, CaseDeadline.id == Escalation.deadline_id)
-        .outerjoin(Task, Task.id == Escalation.task_id)
-        .outerjoin(OutboxMessage, OutboxMessage.id == Escalation.message_id)
-        .where(Escalation.status.in_(statuses), ProtectionCase.status != CaseStatus.closed)
-    )
-    if commune_code is not None:
-        statement = statement.where(ProtectionCase.commune_id == commune_id_of(commune_code))
-    if scope is not None:
-        statement = statement.where(scope)
-    rows = session.execute(statement).all()
-    risk_rank = {"high": 0, "medium": 1, "low": 2}
-
-    def urgency(row: sa.Row) -> tuple:
-        escalation, case, deadline, _task, _message = row
-        due = deadline.due_at if deadline is not None else escalation.created_at
-        return (not case.is_emergency, due, risk_rank.get(case.risk_level or "", 3), escalation.id)
-
-    return [
-        EscalationRead(
-            id=escalation.id,
-            case_code=case.code,
-            reason=escalation.reason,
-            reason_label=label(EscalationReason(escalation.reason)),
-            status=escalation.status,
-            is_emergency=case.is_emergency,
-            risk_level=case.risk_level,
-            case_status=case.status,
-            deadline_kind=deadline.kind if deadline else None,
-            due_at=to_local(deadline.due_at, tz) if deadline else None,
-            overdue_hours=round((now - deadline.due_at).total_seconds() / 3600, 1)
-            if deadline
-            else None,
-            task_id=task.id if task else None,
-            task_title=task.title if task else None,
-            agency_id=task.agency_id if task else None,
-            decline_reason=task.outcome_note
-            if task is not None and task.status == TaskStatus.declined
-            else None,
-            created_at=to_local(escalation.created_at, tz),
-            acknowledged_by_id=escalation.acknowledged_by_id,
-            message=UndeliveredRead(
-                id=message.id,
-                kind=message.kind,
-                channel=message.channel,
-                recipient=message.recipient,
-                attempts=message.attempts,
-                last_error=message.last_error,
-            )
-            if message is not None
-            else None,
-        )
-        for escalation, case, deadline, task, message in sorted(rows, key=urgency)
-    ]

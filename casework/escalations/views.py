@@ -19,7 +19,7 @@ from casework.authz.policy import Action
 from casework.cases.models import ProtectionCase
 from casework.db import run_in_transaction
 from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
-from casework.escalations import actions
+from casework.escalations import actions, listing
 from casework.escalations import service as escalation_service
 from casework.escalations.models import Escalation
 from casework.escalations.schemas import EscalationRead, Extend, Reassign, Resent, Settle
@@ -43,26 +43,22 @@ def queue(
         bool, Query(description="Cả việc đang xử lý / include those being handled")
     ] = True,
 ) -> list[EscalationRead]:
-    """Việc cần lãnh đạo xử lý: emergencies first, then the most overdue, then by risk."""
-    rows = escalation_service.queue(
+    """Việc cần lãnh đạo xử lý, every process's: emergencies first, then the most overdue,
+    then by risk. A row of another process than a case (a late village review, a record
+    waiting for the police) has no case code; ``about`` says what it is and where."""
+    rows = listing.queue(
         session,
         commune_code=commune,
         include_acknowledged=include_acknowledged,
         now=clock.now(),
         tz=settings.tz,
-        scope=scopes.full_cases(actor),
+        scope=scopes.escalations(actor),
     )
-    write_audit(
-        request,
-        actor,
-        Record(
-            AuditAction.view,
-            "escalation_queue",
-            None,
-            detail={"cases": sorted({row.case_code for row in rows})},
-        ),
-        after=session,
-    )
+    cases = sorted({row.case_code for row in rows if row.case_code})
+    others = sorted(row.id for row in rows if row.case_code is None)
+    detail = {"cases": cases, "escalations_of_other_processes": others}
+    record = Record(AuditAction.view, "escalation_queue", None, detail=detail)
+    write_audit(request, actor, record, after=session)
     return rows
 
 

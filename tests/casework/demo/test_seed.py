@@ -23,7 +23,7 @@ from casework.children.personal_id import PersonalId
 from casework.communes.models import Commune, Village
 from casework.deadlines.models import CaseDeadline, DeadlineStatus, DeadlineTimer, TimerStatus
 from casework.demo.seed import DEMO_COMMUNE_CODE, DEMO_USERS, seed_demo
-from casework.escalations import service as escalation_service
+from casework.escalations import listing as escalation_listing
 from casework.escalations.models import Escalation, EscalationReason, EscalationStatus
 from casework.intake.models import HarmForm, Report, ReportHarmForm
 from casework.phones import to_e164
@@ -438,7 +438,7 @@ def test_demo_clocks_were_mostly_met_and_none_is_left_due(session, demo, now):
 def test_demo_escalation_queue_is_short_and_real(session, demo, now):
     escalations = _all(session, Escalation)
     assert all(e.status == EscalationStatus.open for e in escalations)
-    queue = escalation_service.queue(
+    queue = escalation_listing.queue(
         session, commune_code=DEMO_COMMUNE_CODE, include_acknowledged=True, now=now, tz=TZ
     )
     assert 2 <= len(queue) <= 8

@@ -127,6 +127,16 @@ def test_a_late_review_reminds_is_overdue_then_reaches_the_queue_once(
     assert page.status_code == 200
     assert "Thôn Đồng Tâm — tháng 03/2026" in page.text
     assert f"/ra-soat/{review.id}" in page.text
+    listed = story.client.get("/api/v1/escalations", headers=story.auth("supervisor"))
+    assert listed.status_code == 200
+    row = next(r for r in listed.json() if r["process"] == "registry_review")
+    assert (row["case_code"], row["case_status"], row["reason"]) == (
+        None, None, "deadline_overdue")  # fmt: skip
+    assert row["about"] == {
+        "title": "Thôn Đồng Tâm — tháng 03/2026",
+        "url": f"/ra-soat/{review.id}",
+    }
+    assert row["overdue_hours"] > 24
 
 
 def test_a_review_sent_in_time_stops_its_clock(
