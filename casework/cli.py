@@ -10,6 +10,7 @@ import typer
 
 from casework.admin import cli as admin_cli
 from casework.clock import SystemClock
+from casework.communes import cli as commune_cli
 from casework.config import Settings, get_settings
 
 app = typer.Typer(
@@ -186,6 +187,7 @@ def workflow_diagram(
 
 
 admin_cli.register(app)
+commune_cli.register(app)
 
 
 if __name__ == "__main__":

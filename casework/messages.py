@@ -13,6 +13,30 @@ from typing import Any
 from casework.base import Lang
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # setting up a commune from the official list (casework commune …)
+    "official_unit_unknown": (
+        "Mã {code} không có trong danh mục xã, phường, đặc khu (từ 01/07/2025): ghi mã "
+        "5 chữ số của Cục Thống kê, ví dụ 06040 là xã Thất Khê",
+        "{code} is not on the official list of communes, wards and special zones (since "
+        "1 July 2025): give the statistics office's 5-digit code, e.g. 06040",
+    ),
+    "official_province_unknown": (
+        "Mã tỉnh {code} không có trong danh mục 34 tỉnh, thành phố: ghi 2 chữ số, ví dụ 20 "
+        "là Lạng Sơn",
+        "{code} is not one of the 34 provinces' codes: give 2 digits, e.g. 20 (Lạng Sơn)",
+    ),
+    "commune_already_added": (
+        "{name} (mã {code}) đã có trong hệ thống",
+        "{name} ({code}) is already set up",
+    ),
+    "case_prefix_format": (
+        "Tiền tố mã hồ sơ gồm 2 đến 8 chữ cái in hoa hoặc chữ số, bắt đầu bằng chữ, ví dụ TK",
+        "A case-code prefix is 2 to 8 capital letters or digits, starting with a letter",
+    ),
+    "case_prefix_taken": (
+        "Tiền tố mã hồ sơ {prefix} đã là của xã khác: chọn tiền tố khác",
+        "The case-code prefix {prefix} is another commune's: choose another",
+    ),
     # structure (pydantic error types)
     "missing": ("Nhập {label}", "Enter {label}"),
     "child_required": (

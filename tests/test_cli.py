@@ -296,3 +296,30 @@ def test_production_settings_without_keys_stop_with_a_clear_message(databases):
     message = run("serve", url=url, expect=2, CASEWORK_ENV="production")
     assert "CASEWORK_SECRET_KEY and CASEWORK_DATA_KEYS" in message
     assert "Traceback" not in message
+
+
+def test_commune_commands_set_up_a_commune_from_the_official_list(databases, backend):
+    url = databases.url_for(backend, name="communes")
+    run("migrate", url=url)
+    assert "20  Lạng Sơn" in run("commune", "official", url=url)
+    assert "06040  Xã Thất Khê" in run("commune", "official", "--province", "20", url=url)
+    added = run("commune", "add", "06040", url=url)
+    assert "✓ Xã Thất Khê, Lạng Sơn (mã 06040, hồ sơ TK-…)" in added
+    again = run("commune", "add", "6040", url=url, expect=1)
+    assert "Xã Thất Khê (mã 06040) đã có trong hệ thống" in again
+    assert "Mã 12345 không có trong danh mục" in run("commune", "add", "12345", url=url, expect=1)
+    assert "chain intact" in run("audit", "verify", url=url)
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            agencies = conn.exec_driver_sql(
+                "SELECT count(*) FROM agency JOIN commune ON commune.id = agency.commune_id "
+                "WHERE commune.code = '06040'"
+            ).scalar_one()
+            audited = conn.exec_driver_sql(
+                "SELECT count(*) FROM audit_entry WHERE subject_type = 'commune'"
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert agencies == 12
+    assert audited == 1

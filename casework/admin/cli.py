@@ -26,7 +26,7 @@ keys_app = typer.Typer(help="Encryption keys of narrative fields.", no_args_is_h
 
 
 @contextmanager
-def _session() -> Iterator[Session]:
+def cli_session() -> Iterator[Session]:
     """A committed-on-success unit of work on the configured database, keys installed."""
     from casework import crypto
     from casework.db import UnitOfWork, make_engine, make_sessionmaker
@@ -53,7 +53,14 @@ def _session() -> Iterator[Session]:
         engine.dispose()
 
 
-def _audit(session: Session, change: str, subject: tuple[str, str], **detail: object) -> None:
+def cli_audit(
+    session: Session,
+    change: str,
+    subject: tuple[str, str],
+    action: str = "account",
+    **detail: object,
+) -> None:
+    """An audit entry for a change made from the command line (who: the OS user)."""
     import getpass
 
     from casework.audit import service as audit_service
@@ -68,7 +75,7 @@ def _audit(session: Session, change: str, subject: tuple[str, str], **detail: ob
         session,
         None,
         Record(
-            AuditAction.account,
+            AuditAction(action),
             *subject,
             username=f"cli:{who}"[:64],
             detail={"change": change, **detail},
@@ -98,7 +105,7 @@ def user_create(
     from casework.accounts import service as account_service
 
     password = _password(password_stdin)
-    with _session() as session:
+    with cli_session() as session:
         user = account_service.create_user(
             session,
             settings=get_settings(),
@@ -111,7 +118,7 @@ def user_create(
             agency_id=agency_id,
             email=email,
         )
-        _audit(session, "user_created", ("user", str(user.id)), role=role.value)
+        cli_audit(session, "user_created", ("user", str(user.id)), role=role.value)
     typer.echo(f"✓ Created {user.username} ({role.value}).")
 
 
@@ -120,10 +127,10 @@ def user_disable(username: str = typer.Argument(...)) -> None:
     """Disable an account: it cannot log in, its sessions end and its tokens are revoked."""
     from casework.accounts import service as account_service
 
-    with _session() as session:
+    with cli_session() as session:
         user = account_service.require_user(session, username=username)
         revoked = account_service.disable(session, user=user, now=SystemClock().now())
-        _audit(session, "user_disabled", ("user", str(user.id)), tokens_revoked=revoked)
+        cli_audit(session, "user_disabled", ("user", str(user.id)), tokens_revoked=revoked)
     typer.echo(f"✓ {username} disabled; {revoked} token(s) revoked.")
 
 
@@ -136,7 +143,7 @@ def user_reset_password(
     from casework.accounts import service as account_service
 
     password = _password(password_stdin)
-    with _session() as session:
+    with cli_session() as session:
         user = account_service.require_user(session, username=username)
         account_service.set_password(
             session,
@@ -145,7 +152,7 @@ def user_reset_password(
             password=password,
             now=SystemClock().now(),
         )
-        _audit(session, "password_reset", ("user", str(user.id)))
+        cli_audit(session, "password_reset", ("user", str(user.id)))
     typer.echo(f"✓ New password set for {username}; their sessions ended.")
 
 
@@ -178,7 +185,7 @@ def token_create(
     from casework.accounts import tokens
 
     now = SystemClock().now()
-    with _session() as session:
+    with cli_session() as session:
         account = account_service.require_user(session, username=user)
         token, raw = tokens.create(
             session,
@@ -188,7 +195,7 @@ def token_create(
             expires_at=parse_expiry(expires, now=now),
             now=now,
         )
-        _audit(
+        cli_audit(
             session,
             "token_created",
             ("token", str(token.id)),
@@ -207,9 +214,9 @@ def token_revoke(token_id: int = typer.Argument(...)) -> None:
     """Revoke a token at once."""
     from casework.accounts import tokens
 
-    with _session() as session:
+    with cli_session() as session:
         tokens.revoke(session, token_id=token_id, now=SystemClock().now())
-        _audit(session, "token_revoked", ("token", str(token_id)))
+        cli_audit(session, "token_revoked", ("token", str(token_id)))
     typer.echo(f"✓ Token {token_id} revoked.")
 
 
@@ -219,7 +226,7 @@ def token_list(user: str = typer.Option(None, help="Only this account's")) -> No
     from casework.accounts import service as account_service
     from casework.accounts import tokens
 
-    with _session() as session:
+    with cli_session() as session:
         owner = account_service.require_user(session, username=user) if user else None
         for token, account in tokens.listed(session, user=owner):
             state = "revoked" if token.revoked_at else f"expires {token.expires_at:%Y-%m-%d}"
@@ -235,7 +242,7 @@ def audit_verify() -> None:
     """Check the hash chain: any edited, inserted or deleted entry is reported (exit 1)."""
     from casework.audit import service as audit_service
 
-    with _session() as session:
+    with cli_session() as session:
         result = audit_service.verify(session)
     for problem in result.problems:
         typer.echo(f"✗ {problem}", err=True)
@@ -264,7 +271,7 @@ def keys_reencrypt() -> None:
     import casework.models  # noqa: F401
     from casework import crypto
 
-    with _session() as session:
+    with cli_session() as session:
         count = crypto.reencrypt(session.connection(), SQLModel.metadata)
     typer.echo(f"✓ {count} value(s) re-encrypted with key {crypto.keyring().current_id}.")
 
