@@ -25,6 +25,7 @@ from casework.children.edit_pages import router as child_form_pages
 from casework.children.pages import router as children_pages
 from casework.children.views import router as children_router
 from casework.clock import Clock, SystemClock
+from casework.communes.admin_pages import router as village_admin_pages
 from casework.communes.pages import router as commune_pages
 from casework.communes.views import router as stats_router
 from casework.config import Settings, get_settings
@@ -142,6 +143,7 @@ def create_app(
         registry_pages,
         audit_pages,
         admin_pages,
+        village_admin_pages,
         commune_pages,
         register_pages,
         registry_quality_pages,

@@ -29,6 +29,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name} (mã {code}) đã có trong hệ thống",
         "{name} ({code}) is already set up",
     ),
+    "village_exists": (
+        "Xã đã có {existing}: tên này trùng khi bỏ dấu, bỏ chữ thôn, bản. Kiểm tra lại tên",
+        "The commune already has {existing}: this name is the same without accents or the "
+        "word thôn/bản. Check the name",
+    ),
     "case_prefix_format": (
         "Tiền tố mã hồ sơ gồm 2 đến 8 chữ cái in hoa hoặc chữ số, bắt đầu bằng chữ, ví dụ TK",
         "A case-code prefix is 2 to 8 capital letters or digits, starting with a letter",

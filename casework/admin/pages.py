@@ -58,7 +58,7 @@ DONE = {
 }
 
 
-def _change(
+def audited_change(
     request: Request,
     factory: SessionFactoryDep,
     clock: ClockDep,
@@ -74,7 +74,7 @@ def _change(
     run_in_transaction(factory, unit)
 
 
-def _tried(
+def attempted(
     request: Request, sent: Submission[M], attempt: Callable[[M], None], *, fallback: str
 ) -> tuple[FormErrors, int]:
     """Run ``attempt`` if the form passed; the errors to show and their status if not."""
@@ -157,9 +157,9 @@ def create_user(
             detail = {"change": "user_created", "role": data.role.value}
             return Record(AuditAction.account, "user", str(user.id), detail=detail)
 
-        _change(request, factory, clock, actor, work)
+        audited_change(request, factory, clock, actor, work)
 
-    errors, status_code = _tried(request, sent, attempt, fallback="username")
+    errors, status_code = attempted(request, sent, attempt, fallback="username")
     if not errors:
         return redirect("/quan-tri/nguoi-dung?done=created")
     typed = {k: v for k, v in sent.typed.items() if not k.endswith("password")}
@@ -212,7 +212,7 @@ def disable_user(
         return Record(AuditAction.account, "user", str(access.id), detail=detail)
 
     try:
-        _change(request, factory, clock, access.actor, work)
+        audited_change(request, factory, clock, access.actor, work)
     except CaseworkError as exc:
         errors = FormErrors.from_exception(exc, lang_of(request))
         with factory() as session:
@@ -242,9 +242,9 @@ def reset_password(
                 AuditAction.account, "user", str(access.id), detail={"change": "password_reset"}
             )
 
-        _change(request, factory, clock, access.actor, work)
+        audited_change(request, factory, clock, access.actor, work)
 
-    errors, status_code = _tried(request, sent, attempt, fallback="new_password")
+    errors, status_code = attempted(request, sent, attempt, fallback="new_password")
     if not errors:
         return redirect(f"/quan-tri/nguoi-dung/{access.id}?done=password")
     with factory() as session:
@@ -307,9 +307,9 @@ def save_agency(
                 AuditAction.update, "agency", str(access.id), detail={"change": "contact"}
             )
 
-        _change(request, factory, clock, access.actor, work)
+        audited_change(request, factory, clock, access.actor, work)
 
-    errors, status_code = _tried(request, sent, attempt, fallback="email")
+    errors, status_code = attempted(request, sent, attempt, fallback="email")
     if not errors:
         return redirect("/quan-tri/co-quan?done=contact")
     with factory() as session:

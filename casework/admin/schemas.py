@@ -75,3 +75,11 @@ class AgencyContact(BaseModel):
 
     email: OptionalEmail = None
     phone: OptionalPhone = None
+
+
+class VillageIn(BaseModel):
+    """A village the administrator adds: its name as the commune writes it."""
+
+    model_config = STRICT
+
+    village: Name

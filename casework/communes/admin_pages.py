@@ -1,0 +1,81 @@
+"""Quản trị › Thôn, bản: the commune's villages, and a form to add one (with its head's
+board), for the commune's administrator; the same service a province's set-up will use
+(``communes.villages``), each addition audited in its own transaction."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from casework.actors import Actor
+from casework.admin.pages import AdminDep, attempted, audited_change
+from casework.admin.schemas import VillageIn
+from casework.audit.models import AuditAction
+from casework.audit.service import Record
+from casework.communes import villages
+from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
+from casework.web.forms import FormErrors
+from casework.web.i18n import N_, lang_of
+from casework.web.pages import redirect, render
+from casework.web.submit import FormItems, validate
+
+router = APIRouter(include_in_schema=False)
+DONE = {"added": N_("Đã thêm thôn và ban điều hành thôn.")}
+
+
+def _page(
+    request: Request,
+    actor: Actor,
+    session: Session,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    assert actor.commune_id is not None
+    context = {
+        "villages": villages.villages_of(session, commune_id=actor.commune_id),
+        "typed": typed or {},
+        "errors": errors or FormErrors(),
+        "notice": notice,
+    }
+    return render(request, "admin/villages.html", context, actor=actor, status_code=status_code)
+
+
+@router.get("/quan-tri/thon")
+def village_list(
+    request: Request, actor: AdminDep, session: ReadSessionDep, done: str | None = None
+) -> Response:
+    """The commune's villages, their boards and how many children live in each."""
+    return _page(request, actor, session, notice=DONE.get(done or ""))
+
+
+@router.post("/quan-tri/thon")
+def add_village(
+    request: Request,
+    actor: AdminDep,
+    form: FormItems,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    """Add a village and its head's board; a name the commune has already is refused."""
+    sent = validate(VillageIn, form, tz=settings.tz, lang=lang_of(request))
+
+    def attempt(data: VillageIn) -> None:
+        def work(session: Session) -> Record:
+            assert actor.commune_id is not None
+            added = villages.add_village(session, commune_id=actor.commune_id, name=data.village)
+            return Record(AuditAction.create, "village", str(added.id))
+
+        audited_change(request, factory, clock, actor, work)
+
+    errors, status_code = attempted(request, sent, attempt, fallback="village")
+    if not errors:
+        return redirect("/quan-tri/thon?done=added")
+    with factory() as session:
+        return _page(
+            request, actor, session, typed=sent.typed, errors=errors, status_code=status_code
+        )

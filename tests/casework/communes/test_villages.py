@@ -1,0 +1,67 @@
+"""Quản trị › Thôn, bản: the administrator adds the commune's villages, each with its
+head's board; a name the commune already has, without accents or the kind word, is
+refused in Vietnamese with what was typed kept; others may not see the page."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from casework.agencies.models import Agency, AgencyKind
+from casework.audit.models import AuditEntry
+from casework.communes import villages
+from casework.communes.models import Village
+from tests.factories.browsing import browser
+
+
+def admin_of(client, world, browser_for):
+    return browser(client, browser_for, world.own.people["admin"])
+
+
+def test_a_village_is_added_with_its_heads_board(client, world, browser_for, session):
+    admin = admin_of(client, world, browser_for)
+    answer = admin.post("/quan-tri/thon", {"village": "  Bản  Khuổi Hẩu "})
+    assert answer.status_code == 303, answer.text
+    page = admin.get(answer.headers["location"]).text
+    assert "Đã thêm thôn và ban điều hành thôn." in page
+    assert "Ban điều hành Bản Khuổi Hẩu" in page
+    village = session.exec(select(Village).where(Village.name == "Bản Khuổi Hẩu")).one()
+    assert (village.commune_id, village.name_key) == (world.own.commune.id, "ban khuoi hau")
+    board = session.exec(select(Agency).where(Agency.village_id == village.id)).one()
+    assert (board.kind, board.commune_id) == (AgencyKind.village, world.own.commune.id)
+    audited = session.exec(
+        select(AuditEntry).where(AuditEntry.subject_type == "village")
+    ).all()  # fmt: skip
+    assert [entry.subject_id for entry in audited] == [str(village.id)]
+
+
+def test_a_name_the_commune_has_already_is_refused_keeping_what_was_typed(
+    client, world, browser_for, session
+):
+    existing = session.exec(
+        select(Village).where(Village.commune_id == world.own.commune.id)
+    ).first()
+    assert existing is not None
+    admin = admin_of(client, world, browser_for)
+    before = len(session.exec(select(Village)).all())
+    for typed in (existing.name_key.upper(), f"Bản {existing.name.split(' ', 1)[1]}"):
+        answer = admin.post("/quan-tri/thon", {"village": typed})
+        assert answer.status_code == 422, typed
+        assert f"Xã đã có {existing.name}: tên này trùng khi bỏ dấu" in answer.text
+        assert f'value="{typed}"' in answer.text
+    empty = admin.post("/quan-tri/thon", {"village": "   "})
+    assert empty.status_code == 422
+    assert "Nhập thôn" in empty.text
+    session.expire_all()
+    assert len(session.exec(select(Village)).all()) == before
+
+
+def test_only_the_communes_administrator_sees_its_villages(client, world, browser_for, session):
+    villages.add_village(session, commune_id=world.other.commune.id, name="Thôn Bên Kia")
+    session.commit()
+    own = session.exec(select(Village.name).where(Village.commune_id == world.own.commune.id))
+    page = admin_of(client, world, browser_for).get("/quan-tri/thon").text
+    assert all(name in page for name in own.all())
+    assert "Thôn Bên Kia" not in page
+    caseworker = browser(client, browser_for, world.own.people["caseworker"])
+    assert caseworker.get("/quan-tri/thon").status_code == 404
+    assert caseworker.post("/quan-tri/thon", {"village": "Thôn Mới"}).status_code == 404
