@@ -13,6 +13,8 @@ from sqlmodel import Session
 
 import casework.models  # noqa: F401  (every table, so foreign keys resolve at flush)
 from casework import background, crypto
+from casework.accounts.activation_views import PUBLIC as ACTIVATION_PUBLIC
+from casework.accounts.activation_views import router as activation_router
 from casework.accounts.auth import current_actor
 from casework.accounts.views import PUBLIC as ACCOUNT_PUBLIC
 from casework.accounts.views import router as accounts_router
@@ -155,6 +157,7 @@ def create_app(
         app.include_router(router, dependencies=[Depends(current_actor)])
     app.include_router(web_router)
     app.include_router(accounts_router)
+    app.include_router(activation_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Innermost first: the last added is the outermost.
     app.add_middleware(UnexpectedErrors)
@@ -179,6 +182,7 @@ def create_app(
 PUBLIC_ROUTES = (
     WEB_PUBLIC
     | ACCOUNT_PUBLIC
+    | ACTIVATION_PUBLIC
     | {
         ("GET", "/openapi.json"),
         ("GET", "/docs"),

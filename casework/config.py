@@ -62,6 +62,9 @@ class Settings(BaseSettings):
         default="auto", description="auto: Secure cookies when the request came over HTTPS"
     )
     password_min_length: int = Field(default=10, ge=8)
+    activation_hours: int = Field(
+        default=72, ge=1, le=24 * 14, description="How long an account's activation link works"
+    )
     argon2_time_cost: int = Field(default=3, ge=1)
     argon2_memory_kib: int = Field(default=65536, ge=8)
     argon2_parallelism: int = Field(default=4, ge=1)

@@ -29,6 +29,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{name} (mã {code}) đã có trong hệ thống",
         "{name} ({code}) is already set up",
     ),
+    "activation_address_required": (
+        "Nhập thư điện tử hoặc số điện thoại: đường dẫn kích hoạt tài khoản được gửi tới đó",
+        "Enter an e-mail or a phone: the account's activation link is sent there",
+    ),
+    "activation_unknown": (
+        "Đường dẫn kích hoạt không đúng: mở lại đường dẫn trong tin nhắn, hoặc nhờ quản trị "
+        "viên của xã gửi đường dẫn mới",
+        "This activation link is not right: open the link in the message again, or ask the "
+        "commune's administrator for a new one",
+    ),
+    "activation_used": (
+        "Đường dẫn này đã được dùng để đặt mật khẩu: đăng nhập bằng tên đăng nhập và mật "
+        "khẩu của bạn",
+        "This link has already been used to set a password: log in with your username and password",
+    ),
+    "activation_replaced": (
+        "Đã có đường dẫn kích hoạt mới hơn: dùng đường dẫn trong tin nhắn mới nhất",
+        "A newer activation link was sent: use the one in the latest message",
+    ),
+    "activation_expired": (
+        "Đường dẫn kích hoạt đã hết hạn: nhờ quản trị viên của xã gửi đường dẫn mới",
+        "This activation link has expired: ask the commune's administrator for a new one",
+    ),
     "village_exists": (
         "Xã đã có {existing}: tên này trùng khi bỏ dấu, bỏ chữ thôn, bản. Kiểm tra lại tên",
         "The commune already has {existing}: this name is the same without accents or the "

@@ -120,3 +120,20 @@ class EndedSession(SQLModel, table=True):
     user_id: int = Field(foreign_key="app_user.id", index=True)
     ended_at: datetime
     expires_at: datetime = Field(index=True, description="After this the cookie is dead anyway")
+
+
+class AccountActivation(SQLModel, table=True):
+    """A one-time link that lets a new person set their own password (nobody types an
+    initial password for them). Only the token's SHA-256 is kept; the link goes out by
+    e-mail or SMS, sealed in the outbox with the data keys until it is sent."""
+
+    __tablename__ = "account_activation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True, description="SHA-256 of the token")
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    revoked_at: datetime | None = Field(default=None, description="A newer link replaced it")
+    created_by_id: int | None = Field(default=None, foreign_key="app_user.id")

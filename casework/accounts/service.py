@@ -51,12 +51,14 @@ def create_user(
     username: str,
     full_name: str,
     role: Role,
-    password: str,
+    password: str | None,
     now: datetime,
     agency_id: int | None = None,
     email: str | None = None,
+    phone: str | None = None,
 ) -> User:
-    """A new active account in a commune; agency officers and heads need their agency."""
+    """A new active account in a commune; agency officers and heads need their agency.
+    Without ``password`` it cannot log in until its person activates it (``activation``)."""
     username = username.strip().lower()
     commune = session.exec(select(Commune).where(Commune.code == commune_code)).first()
     if commune is None:
@@ -69,7 +71,8 @@ def create_user(
         if agency is None or agency.commune_id != commune.id:
             params = {"agency_id": agency_id}
             raise InvalidInput([FieldError(("agency",), "agency_not_found", params)])
-    passwords.check_policy(settings, password, username=username, field="password")
+    if password is not None:
+        passwords.check_policy(settings, password, username=username, field="password")
     user = User(
         commune_id=commune.id,
         agency_id=agency_id,
@@ -77,9 +80,10 @@ def create_user(
         full_name=full_name,
         role=role,
         email=email,
+        phone=phone,
         created_at=now,
-        password_hash=passwords.hash_password(settings, password),
-        password_changed_at=now,
+        password_hash=passwords.hash_password(settings, password) if password else None,
+        password_changed_at=now if password else None,
     )
     session.add(user)
     session.flush()

@@ -57,7 +57,8 @@ def _page(request: Request, template: str, status_code: int = 200, **context: An
     )
 
 
-def _errors(exc: InvalidInput) -> list[tuple[str, str]]:
+def error_pairs(exc: InvalidInput) -> list[tuple[str, str]]:
+    """(field, message) per error, for the account pages' forms."""
     return [
         (
             str(error.loc[-1]) if error.loc else "",
@@ -334,7 +335,7 @@ def change_password(
             request,
             "accounts/password.html",
             status_code=422,
-            errors=_errors(exc),
+            errors=error_pairs(exc),
             user=actor,
             min_length=settings.password_min_length,
         )

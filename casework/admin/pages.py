@@ -51,7 +51,10 @@ CHOICES = {
     "kind_of": {kind.value: kind for kind in AgencyKind},
 }
 DONE = {
-    "created": N_("Đã tạo tài khoản. Báo cho người dùng tên đăng nhập và mật khẩu qua kênh riêng."),
+    "created": N_(
+        "Đã tạo tài khoản và gửi đường dẫn kích hoạt tới thư điện tử, số điện thoại của người "
+        "dùng. Người dùng tự đặt mật khẩu; không ai khác biết mật khẩu đó."
+    ),
     "disabled": N_("Đã khóa tài khoản: không đăng nhập được nữa, các phiên và token đã kết thúc."),
     "password": N_("Đã đặt mật khẩu mới. Các phiên đăng nhập của người này đã kết thúc."),
     "contact": N_("Đã lưu thông tin liên hệ của cơ quan."),
@@ -125,7 +128,7 @@ def _new_user_page(
         "agencies": agency_service.agencies_of(session, commune_id=actor.commune_id),
         "typed": typed or {},
         "errors": errors or FormErrors(),
-        "min_length": request.app.state.settings.password_min_length,
+        "activation_hours": request.app.state.settings.activation_hours,
     }
     return render(request, "admin/new_user.html", context, actor=actor, status_code=status_code)
 
@@ -162,10 +165,9 @@ def create_user(
     errors, status_code = attempted(request, sent, attempt, fallback="username")
     if not errors:
         return redirect("/quan-tri/nguoi-dung?done=created")
-    typed = {k: v for k, v in sent.typed.items() if not k.endswith("password")}
     with factory() as session:
         return _new_user_page(
-            request, actor, session, typed=typed, errors=errors, status_code=status_code
+            request, actor, session, typed=sent.typed, errors=errors, status_code=status_code
         )
 
 

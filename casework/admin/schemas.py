@@ -49,7 +49,12 @@ class _Passwords(BaseModel):
         return value
 
 
-class UserCreate(_Passwords):
+class UserCreate(BaseModel):
+    """A new account: nobody types its password; its person gets an activation link at
+    the e-mail or phone given here and sets their own."""
+
+    model_config = STRICT
+
     username: Username = Field(description="Tên đăng nhập, e.g. canbo.hoa")
     full_name: Name
     role: Role
@@ -57,6 +62,14 @@ class UserCreate(_Passwords):
         default=None, validate_default=True, description="Agency officers and heads"
     )
     email: OptionalEmail = None
+    phone: OptionalPhone = Field(default=None, validate_default=True)
+
+    @field_validator("phone")
+    @classmethod
+    def _somewhere_to_send_the_link(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None and "email" in info.data and info.data["email"] is None:
+            raise PydanticCustomError("activation_address_required", "an e-mail or a phone")
+        return value
 
     @field_validator("agency_id")
     @classmethod

@@ -13,6 +13,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from casework.accounts import activation
 from casework.accounts import service as account_service
 from casework.accounts.models import ApiToken, User
 from casework.actors import Actor
@@ -77,20 +78,24 @@ def person(session: Session, *, user_id: int) -> Person:
 def create_user(
     session: Session, admin: Actor, *, data: UserCreate, settings: Settings, now: datetime
 ) -> User:
-    """A new account in the administrator's own commune (the CLI's ``user create``)."""
+    """A new account in the administrator's own commune, without a password: its person
+    gets an activation link by e-mail or SMS and sets their own (``activation``)."""
     commune_code = session.exec(select(Commune.code).where(Commune.id == admin.commune_id)).one()
-    return account_service.create_user(
+    user = account_service.create_user(
         session,
         settings=settings,
         commune_code=commune_code,
         username=data.username,
         full_name=data.full_name,
         role=data.role,
-        password=data.new_password,
+        password=None,
         now=now,
         agency_id=data.agency_id,
         email=data.email,
+        phone=data.phone,
     )
+    activation.issue(session, user=user, settings=settings, now=now, by=admin.user_id)
+    return user
 
 
 def disable(session: Session, admin: Actor, *, user_id: int, now: datetime) -> int:

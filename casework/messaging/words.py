@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from casework.accounts import activation
 from casework.base import Lang, label
 from casework.cases import workflow
 from casework.escalations.models import EscalationReason
@@ -38,6 +39,7 @@ SMS_KINDS: dict[str, SmsKind] = {
     "review.overdue": SmsKind(),
     "review.late": SmsKind(),
     "review.escalated": SmsKind(),
+    "account.activate": SmsKind(max_segments=2),  # the link is long
 }
 # A village review's messages to its reviewers link to their sheet; the others to the
 # commune's page of the review.
@@ -109,6 +111,10 @@ def enrich_for(*, public_url: str, tz: ZoneInfo) -> Enrich:
         if context.get("review_id"):
             page = "ra-soat-thon" if kind in REVIEWER_KINDS else "ra-soat"
             out["link"] = f"{base}/{page}/{context['review_id']}"
+        if context.get("activation"):  # sealed in the outbox, opened only to send it
+            out["link"] = f"{base}/kich-hoat/{activation.token_of(str(context['activation']))}"
+            ends = datetime.fromisoformat(str(context["expires_at"])).astimezone(tz)
+            out["expires"], out["expires_short"] = when(ends, lang)
         if context.get("due_at"):
             due = datetime.fromisoformat(str(context["due_at"])).astimezone(tz)
             out["due"], out["due_short"] = when(due, lang)

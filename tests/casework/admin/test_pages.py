@@ -15,8 +15,7 @@ NEW = {
     "username": "CanBo.Moi",
     "full_name": "Nguyễn Văn Mới",
     "role": "agency_officer",
-    "new_password": "rung-tre-xanh-2026",
-    "confirm_password": "rung-tre-xanh-2026",
+    "email": "canbo.moi@example.org",
 }
 
 
@@ -44,21 +43,19 @@ def test_create_an_agency_officer(client, world, browser_for, session, databases
         police,
         world.own.commune.id,
     )
-    assert passwords.verify(databases.settings, NEW["new_password"], user.password_hash)[0]
+    assert user.password_hash is None  # its person sets it from the activation link
     [entry] = session.exec(select(AuditEntry).where(AuditEntry.subject_id == str(user.id))).all()
     assert entry.username == "td.admin"
     assert entry.detail == {"change": "user_created", "role": "agency_officer"}
 
 
-def test_a_refused_account_says_why_and_keeps_all_but_the_passwords(client, world, browser_for):
+def test_a_refused_account_says_why_and_keeps_what_was_typed(client, world, browser_for):
     admin = admin_of(client, world, browser_for)
     no_agency = admin.post("/quan-tri/nguoi-dung/moi", NEW)
     assert no_agency.status_code == 422
     assert '<a href="#agency_id">Chọn cơ quan của cán bộ đầu mối' in no_agency.text
     assert 'value="CanBo.Moi"' in no_agency.text
-    assert "rung-tre-xanh-2026" not in no_agency.text
-    mismatch = admin.post("/quan-tri/nguoi-dung/moi", {**NEW, "confirm_password": "khac-han-roi"})
-    assert "Hai lần nhập mật khẩu mới không giống nhau" in mismatch.text
+    assert 'value="canbo.moi@example.org"' in no_agency.text
     no_role = admin.post("/quan-tri/nguoi-dung/moi", {**NEW, "role": ""})
     assert '<a href="#role">Chọn vai trò' in no_role.text
     taken = admin.post(

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 
 from casework import text
+from casework.accounts import activation
 from casework.accounts.models import Role, User
 from casework.agencies.models import Agency
 from casework.children.models import Child, ChildCircumstance
@@ -138,6 +139,18 @@ def lapsed_review(story, session) -> None:
     story.pass_time(days=6)  # overdue, then the queue
 
 
+def new_account(story, session) -> None:
+    """An account created without a password: its activation link goes out."""
+    commune = session.exec(sa.select(Village.commune_id).limit(1)).scalar_one()
+    user = User(commune_id=commune, username="td.moi", full_name="Lục Văn Mới",
+                role=Role.caseworker, email="moi@example.org", phone="+84912000128",
+                created_at=story.clock.now())  # fmt: skip
+    session.add(user)
+    session.flush()
+    activation.issue(session, user=user, settings=story.settings, now=story.clock.now(), by=None)
+    session.commit()
+
+
 def folded(value: str) -> str:
     return text.fold(value)
 
@@ -156,6 +169,7 @@ def test_no_message_of_any_kind_names_what_is_protected(story, session, agencies
         assert shown["facts"], reader
     morning_digest(story, settings)
     lapsed_review(story, session)
+    new_account(story, session)
     while relay().run_once().claimed:
         pass
 
@@ -185,6 +199,7 @@ def test_every_sms_fits_the_budget_of_its_kind(story, session, agencies, setting
     seeded_case(story, agencies)
     lapsed_review(story, session)
     morning_digest(story, settings)
+    new_account(story, session)
     renderer = messaging_tasks.renderer(settings)
     seen = set()
     for message in outbox(session):

@@ -1,0 +1,127 @@
+"""Nobody types a new person's password: the administrator creates the account, its person
+gets a one-time link by e-mail and SMS (the token sealed in the outbox, only its hash
+stored), sets their own password and is logged in; a link works once, until it expires,
+and a newer link replaces it, each told apart in Vietnamese."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlmodel import select
+
+from casework.accounts import activation
+from casework.accounts.models import AccountActivation, User
+from casework.messaging.words import enrich_for
+from notifications.models import OutboxMessage
+from tests.factories.browsing import browser
+
+NEW = {"username": "CanBo.Moi", "full_name": "Nguyễn Văn Mới", "role": "caseworker",
+       "email": "canbo.moi@example.org", "phone": "0912 345 679"}  # fmt: skip
+
+
+def csrf_of(page_text: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page_text)
+    assert found is not None
+    return found[1]
+
+
+def created(client, world, browser_for, session, **changes):  # type: ignore[no-untyped-def]
+    admin = browser(client, browser_for, world.own.people["admin"])
+    answer = admin.post("/quan-tri/nguoi-dung/moi", {**NEW, **changes})
+    assert answer.status_code == 303, answer.text
+    session.expire_all()
+    return session.exec(select(User).where(User.username == "canbo.moi")).one()
+
+
+def link_of(session, user, databases) -> str:  # type: ignore[no-untyped-def]
+    sent = session.exec(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.kind == "account.activate", OutboxMessage.recipient == f"user:{user.id}"
+        )
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert sent is not None
+    values = enrich_for(public_url="https://casework.example", tz=databases.settings.tz)
+    return values(sent.kind, sent.language, sent.context)["link"]
+
+
+def set_password(client, path: str, password: str, again: str | None = None):  # type: ignore[no-untyped-def]
+    token = csrf_of(client.get("/dang-nhap").text)  # the browser session's token
+    return client.post(path, data={"new_password": password, "confirm_password": again or password,
+                                   "csrf_token": token}, follow_redirects=False)  # fmt: skip
+
+
+def test_a_new_account_gets_a_link_by_email_and_sms_never_a_password(
+    client, world, browser_for, session, databases
+):
+    user = created(client, world, browser_for, session)
+    assert user.password_hash is None
+    assert user.phone == "+84912345679"
+    sent = session.exec(
+        select(OutboxMessage).where(OutboxMessage.recipient == f"user:{user.id}")
+    ).all()
+    assert {(m.kind, m.channel) for m in sent} == {("account.activate", "email"),
+                                                   ("account.activate", "sms")}  # fmt: skip
+    link = link_of(session, user, databases)
+    token = link.rsplit("/", 1)[1]
+    assert link == f"https://casework.example/kich-hoat/{token}"
+    assert all(token not in str(m.context) for m in sent), "the token is sealed in the outbox"
+    stored = session.exec(select(AccountActivation).where(AccountActivation.user_id == user.id))
+    assert all(token not in row.token_hash for row in stored)
+
+
+def test_the_person_sets_their_own_password_and_is_logged_in(
+    client, world, browser_for, session, databases
+):
+    user = created(client, world, browser_for, session)
+    path = link_of(session, user, databases).removeprefix("https://casework.example")
+    page = client.get(path)
+    assert page.status_code == 200
+    assert "canbo.moi" in page.text
+    short = set_password(client, path, "ngan")
+    assert short.status_code == 422
+    assert "ít nhất 10 ký tự" in short.text
+    differ = set_password(client, path, "rung-tre-xanh-2026", "rung-tre-xanh-2027")
+    assert differ.status_code == 422
+    done = set_password(client, path, "rung-tre-xanh-2026")
+    assert done.status_code == 303
+    assert done.headers["location"] == "/"
+    assert client.get("/trang-cua-toi", follow_redirects=False).status_code == 200
+    client.cookies.clear()
+    again = client.get(path)
+    assert again.status_code == 410
+    assert "Đường dẫn này đã được dùng để đặt mật khẩu" in again.text
+    session.expire_all()
+    assert session.get_one(User, user.id).password_hash is not None
+
+
+def test_a_link_expires_a_newer_one_replaces_it_and_a_wrong_one_is_named(
+    client, world, browser_for, session, databases, clock
+):
+    user = created(client, world, browser_for, session)
+    first = link_of(session, user, databases).removeprefix("https://casework.example")
+    activation.issue(session, user=user, settings=databases.settings, now=clock.now(), by=None)
+    session.commit()
+    second = link_of(session, user, databases).removeprefix("https://casework.example")
+    assert first != second
+    assert "Đã có đường dẫn kích hoạt mới hơn" in client.get(first).text
+    assert "Đường dẫn kích hoạt không đúng" in client.get("/kich-hoat/khong-phai-ma").text
+    clock.set(clock.now() + timedelta(hours=databases.settings.activation_hours, seconds=1))
+    late = client.get(second)
+    assert late.status_code == 410
+    assert "Đường dẫn kích hoạt đã hết hạn" in late.text
+    assert set_password(client, second, "rung-tre-xanh-2026").status_code == 410
+    session.expire_all()
+    assert session.get_one(User, user.id).password_hash is None
+
+
+def test_an_account_needs_an_email_or_a_phone_to_send_its_link(client, world, browser_for, session):
+    admin = browser(client, browser_for, world.own.people["admin"])
+    answer = admin.post("/quan-tri/nguoi-dung/moi", {**NEW, "email": "", "phone": ""})
+    assert answer.status_code == 422
+    assert "Nhập thư điện tử hoặc số điện thoại: đường dẫn kích hoạt" in answer.text
+    count = session.execute(sa.select(sa.func.count()).select_from(AccountActivation)).scalar()
+    assert count == 0
