@@ -58,6 +58,7 @@ DONE = {
     "disabled": N_("Đã khóa tài khoản: không đăng nhập được nữa, các phiên và token đã kết thúc."),
     "password": N_("Đã đặt mật khẩu mới. Các phiên đăng nhập của người này đã kết thúc."),
     "contact": N_("Đã lưu thông tin liên hệ của cơ quan."),
+    "activation": N_("Đã gửi đường dẫn kích hoạt mới; đường dẫn cũ không dùng được nữa."),
 }
 
 
@@ -220,6 +221,32 @@ def disable_user(
         with factory() as session:
             return _user_page(request, access, session, errors=errors, status_code=exc.status_code)
     return redirect(f"/quan-tri/nguoi-dung/{access.id}?done=disabled")
+
+
+@router.post("/quan-tri/nguoi-dung/{user_id}/kich-hoat")
+def resend_activation(
+    request: Request,
+    access: UserDep,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    """Send a new activation link (the old one expired or went astray)."""
+
+    def work(session: Session) -> Record:
+        admin_service.resend_activation(
+            session, access.actor, user_id=access.id, settings=settings, now=clock.now()
+        )
+        detail = {"change": "activation_sent"}
+        return Record(AuditAction.account, "user", str(access.id), detail=detail)
+
+    try:
+        audited_change(request, factory, clock, access.actor, work)
+    except CaseworkError as exc:
+        errors = FormErrors.from_exception(exc, lang_of(request))
+        with factory() as session:
+            return _user_page(request, access, session, errors=errors, status_code=exc.status_code)
+    return redirect(f"/quan-tri/nguoi-dung/{access.id}?done=activation")
 
 
 @router.post("/quan-tri/nguoi-dung/{user_id}/mat-khau")

@@ -30,6 +30,10 @@ class CannotDisableSelf(Conflict):
     code = "cannot_disable_self"
 
 
+class AlreadyActivated(Conflict):
+    code = "already_activated"
+
+
 @dataclass(frozen=True)
 class Person:
     user: User
@@ -96,6 +100,17 @@ def create_user(
     )
     activation.issue(session, user=user, settings=settings, now=now, by=admin.user_id)
     return user
+
+
+def resend_activation(
+    session: Session, admin: Actor, *, user_id: int, settings: Settings, now: datetime
+) -> None:
+    """A new activation link for someone whose link expired or went astray; the older
+    links stop working. Only for an active account that has no password yet."""
+    user = session.get_one(User, user_id)
+    if user.password_hash is not None or not user.is_active:
+        raise AlreadyActivated()
+    activation.issue(session, user=user, settings=settings, now=now, by=admin.user_id)
 
 
 def disable(session: Session, admin: Actor, *, user_id: int, now: datetime) -> int:

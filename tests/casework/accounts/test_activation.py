@@ -125,3 +125,24 @@ def test_an_account_needs_an_email_or_a_phone_to_send_its_link(client, world, br
     assert "Nhập thư điện tử hoặc số điện thoại: đường dẫn kích hoạt" in answer.text
     count = session.execute(sa.select(sa.func.count()).select_from(AccountActivation)).scalar()
     assert count == 0
+
+
+def test_the_administrator_sends_a_new_link_when_the_first_went_astray(
+    client, world, browser_for, session, databases
+):
+    user = created(client, world, browser_for, session)
+    first = link_of(session, user, databases).removeprefix("https://casework.example")
+    admin = browser(client, browser_for, world.own.people["admin"])
+    assert "Chưa kích hoạt" in admin.get("/quan-tri/nguoi-dung").text
+    assert "Gửi lại đường dẫn kích hoạt" in admin.get(f"/quan-tri/nguoi-dung/{user.id}").text
+    sent = admin.post(f"/quan-tri/nguoi-dung/{user.id}/kich-hoat")
+    assert sent.status_code == 303
+    assert "Đã gửi đường dẫn kích hoạt mới" in admin.get(sent.headers["location"]).text
+    session.expire_all()
+    second = link_of(session, user, databases).removeprefix("https://casework.example")
+    assert "Đã có đường dẫn kích hoạt mới hơn" in client.get(first).text
+    assert set_password(client, second, "rung-tre-xanh-2026").status_code == 303
+    client.cookies.clear()
+    again = admin.post(f"/quan-tri/nguoi-dung/{user.id}/kich-hoat")
+    assert again.status_code == 409
+    assert "Tài khoản này đã được kích hoạt hoặc đã bị khóa" in again.text
