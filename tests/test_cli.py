@@ -323,3 +323,27 @@ def test_commune_commands_set_up_a_commune_from_the_official_list(databases, bac
         engine.dispose()
     assert agencies == 12
     assert audited == 1
+
+
+def test_init_sets_up_a_real_commune_and_its_administrator_without_a_password(databases, backend):
+    url = databases.url_for(backend, name="init")
+    admin = ("--admin-username", "quantri.tk", "--admin-name", "Lý Văn Sơn")
+    done = run("init", "--commune", "06040", *admin, "--admin-email", "qt@thatkhe.example",
+               url=url)  # fmt: skip
+    assert "✓ Xã Thất Khê, Lạng Sơn: quản trị viên quantri.tk sẽ nhận đường dẫn kích hoạt" in done
+    again = run("init", "--commune", "06040", *admin, "--admin-phone", "0912345678", url=url,
+                expect=1)  # fmt: skip
+    assert "quantri.tk" in again
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            users = conn.exec_driver_sql(
+                "SELECT username, role, password_hash FROM app_user"
+            ).all()  # fmt: skip
+            sent = conn.exec_driver_sql("SELECT kind, channel FROM outbox_message").all()
+            children = conn.exec_driver_sql("SELECT count(*) FROM child").scalar_one()
+    finally:
+        engine.dispose()
+    assert [tuple(u) for u in users] == [("quantri.tk", "admin", None)]
+    assert [tuple(m) for m in sent] == [("account.activate", "email")]
+    assert children == 0  # no demo data

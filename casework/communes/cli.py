@@ -65,5 +65,57 @@ def add_province(
     typer.echo(f"✓ {len(added)} xã, phường đã được thêm.")
 
 
+def init(
+    commune: str = typer.Option(..., help="Mã xã, phường (5 chữ số) của danh mục, e.g. 06040"),
+    admin_username: str = typer.Option(..., help="Tên đăng nhập quản trị viên, e.g. quantri.tk"),
+    admin_name: str = typer.Option(..., help="Họ và tên quản trị viên"),
+    admin_email: str = typer.Option(None, help="Thư điện tử: the activation link goes there"),
+    admin_phone: str = typer.Option(None, help="Số di động: the link goes there by SMS"),
+    prefix: str = typer.Option(None, help="Tiền tố mã hồ sơ (default: initials)"),
+) -> None:
+    """A real installation, without the demo: the schema, the commune from the official
+    list with its agencies, and its first administrator, who gets an activation link
+    (nobody types their password). Run ``casework serve`` or ``casework worker`` after it
+    to send the link; the administrator then adds villages and people."""
+    from sqlmodel import select
+
+    from casework.accounts import activation
+    from casework.accounts.models import Role
+    from casework.accounts.service import create_user
+    from casework.communes import setup
+    from casework.communes.models import Commune
+    from casework.config import get_settings
+    from casework.errors import FieldError, InvalidInput
+    from casework.migrate import upgrade
+    from casework.phones import InvalidPhone, to_e164
+
+    settings = get_settings()
+    if not admin_email and not admin_phone:
+        raise typer.BadParameter("--admin-email or --admin-phone: the activation link goes there")
+    upgrade(url=settings.database_url)
+    now = SystemClock().now()
+    with cli_session() as session:
+        found = session.exec(
+            select(Commune).where(Commune.code == commune.strip().zfill(5))
+        ).first()
+        if found is None:
+            found = setup.add_commune(session, code=commune, case_prefix=prefix, now=now)
+            cli_audit(session, "commune_added", ("commune", str(found.id)), "create",
+                      code=found.code)  # fmt: skip
+        try:
+            phone = to_e164(admin_phone) if admin_phone else None
+        except InvalidPhone:
+            raise InvalidInput([FieldError(("phone",), "phone_invalid")]) from None
+        user = create_user(session, settings=settings, commune_code=found.code,
+                           username=admin_username, full_name=admin_name, role=Role.admin,
+                           password=None, now=now, email=admin_email, phone=phone)  # fmt: skip
+        activation.issue(session, user=user, settings=settings, now=now, by=None)
+        cli_audit(session, "user_created", ("user", str(user.id)), role=Role.admin.value)
+    where = " và ".join(filter(None, [admin_email, admin_phone]))
+    typer.echo(f"✓ {found.name}, {found.province}: quản trị viên {user.username} sẽ nhận "
+               f"đường dẫn kích hoạt qua {where} khi casework serve hoặc worker chạy.")  # fmt: skip
+
+
 def register(app: typer.Typer) -> None:
     app.add_typer(commune_app, name="commune")
+    app.command("init")(init)
