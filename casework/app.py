@@ -21,6 +21,7 @@ from casework.accounts.views import router as accounts_router
 from casework.admin.pages import router as admin_pages
 from casework.audit.pages import router as audit_pages
 from casework.audit.views import router as audit_router
+from casework.cases.handover_pages import router as handover_pages
 from casework.cases.pages import router as case_pages
 from casework.cases.views import router as cases_router
 from casework.children.edit_pages import router as child_form_pages
@@ -146,6 +147,7 @@ def create_app(
         audit_pages,
         admin_pages,
         village_admin_pages,
+        handover_pages,
         commune_pages,
         register_pages,
         registry_quality_pages,

@@ -52,6 +52,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Đường dẫn kích hoạt đã hết hạn: nhờ quản trị viên của xã gửi đường dẫn mới",
         "This activation link has expired: ask the commune's administrator for a new one",
     ),
+    "handover_person_unknown": (
+        "Chọn người bàn giao trong danh sách người của xã",
+        "Choose the person handing over from the commune's people",
+    ),
+    "handover_colleague_unfit": (
+        "Chọn người nhận bàn giao: một người khác của xã, tài khoản đang dùng",
+        "Choose who takes over: another person of the commune with an active account",
+    ),
+    "handover_not_an_owner": (
+        "{name} không phụ trách hồ sơ được: chọn người làm công tác bảo vệ trẻ em hoặc lãnh đạo "
+        "UBND xã",
+        "{name} cannot own cases: choose a caseworker or the commune's leadership",
+    ),
     "village_exists": (
         "Xã đã có {existing}: tên này trùng khi bỏ dấu, bỏ chữ thôn, bản. Kiểm tra lại tên",
         "The commune already has {existing}: this name is the same without accents or the "
@@ -866,6 +879,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "tasks.cost_vnd": ("kinh phí", "cost"),
     "conference_minutes": ("biên bản họp liên ngành", "case-conference minutes"),
     "reason": ("lý do", "reason"),
+    "leaver_id": ("người bàn giao", "who hands over"),
+    "colleague_id": ("người nhận bàn giao", "who takes over"),
     "stable": ("trẻ không còn nguy cơ và đã ổn định", "the child is no longer at risk and stable"),
     "score": ("kết quả rà soát", "review score"),
     "to": ("nơi chuyển đến", "destination"),

@@ -108,7 +108,9 @@ def assign(
         raise InvalidInput(
             [FieldError(("caseworker_id",), "owner_unchanged", {"name": person.full_name})]
         )
-    _change(session, actor, case=case, to=person, event=ASSIGNED, reason=reason, now=now, tz=tz)
+    change_owner(
+        session, actor, case=case, to=person, event=ASSIGNED, reason=reason, now=now, tz=tz
+    )
 
 
 def take(
@@ -126,10 +128,10 @@ def take(
     if case.assigned_caseworker_id is not None:
         raise AlreadyOwned(name=owner_name(session, case=case) or "")
     person = session.get_one(User, actor.user_id)
-    _change(session, actor, case=case, to=person, event=TAKEN, reason=None, now=now, tz=None)
+    change_owner(session, actor, case=case, to=person, event=TAKEN, reason=None, now=now, tz=None)
 
 
-def _change(
+def change_owner(
     session: Session,
     actor: Actor,
     *,

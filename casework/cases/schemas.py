@@ -14,7 +14,7 @@ from casework.children.schemas import STRICT, ChildRead
 from casework.deadlines.schemas import DeadlineRead
 from casework.intake.models import Channel, HarmForm, PerpetratorRelation, Setting
 from casework.messaging.schemas import MessageRead
-from casework.schemas_common import OptionalNarrative
+from casework.schemas_common import Narrative, OptionalNarrative
 
 # Ids and versions fit the database's integer (a larger one is refused as input, not a 500).
 DB_INT = 2**31 - 1
@@ -213,6 +213,16 @@ class CaseSummary(BaseModel):
         default=None, description="Người phụ trách (none: chưa ai nhận) / owner"
     )
     assigned_caseworker_name: str | None = None
+
+
+class HandOver(BaseModel):
+    """The supervisor hands everything someone holds to a colleague (they are leaving)."""
+
+    model_config = STRICT
+
+    leaver_id: int = Field(ge=1, le=DB_INT, description="Người bàn giao / who hands over")
+    colleague_id: int = Field(ge=1, le=DB_INT, description="Người nhận / who takes over")
+    reason: Narrative = Field(description="Lý do bàn giao / why (nghỉ việc, chuyển công tác…)")
 
 
 class AssignCase(BaseModel):

@@ -279,6 +279,7 @@ HISTORY: Mapping[str, str] = {
     "messages_settled": N_("Lãnh đạo ghi nhận đã báo cho cơ quan bằng cách khác"),
     "case_assigned": N_("Giao người phụ trách hồ sơ"),
     "case_taken": N_("Nhận phụ trách hồ sơ"),
+    "task_handed_over": N_("Nhiệm vụ được bàn giao khi người nhận nghỉ hoặc chuyển công tác"),
 }
 LADDER_STEPS: Mapping[str, str] = {
     "remind": N_("Nhắc hạn"),

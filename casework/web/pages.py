@@ -41,6 +41,7 @@ MENU = (
     MenuItem("/dang-ky/lam-sach", N_("Làm sạch dữ liệu"), Action.cleaning_manage),
     MenuItem("/viec-lam-sach", N_("Xác minh dữ liệu trẻ em"), Action.cleaning_task),
     MenuItem("/lich-lam-viec", N_("Lịch làm việc"), Action.calendar_manage),
+    MenuItem("/ban-giao", N_("Bàn giao công việc"), Action.case_assign),
     MenuItem("/nhat-ky", N_("Nhật ký truy cập"), Action.audit_read),
     MenuItem("/quan-tri", N_("Quản trị"), Action.admin),
 )
