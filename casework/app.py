@@ -19,6 +19,7 @@ from casework.accounts.auth import current_actor
 from casework.accounts.views import PUBLIC as ACCOUNT_PUBLIC
 from casework.accounts.views import router as accounts_router
 from casework.admin.pages import router as admin_pages
+from casework.agencies.admin_pages import router as agency_admin_pages
 from casework.audit.pages import router as audit_pages
 from casework.audit.views import router as audit_router
 from casework.cases.handover_pages import router as handover_pages
@@ -145,6 +146,7 @@ def create_app(
         children_pages,
         registry_pages,
         audit_pages,
+        agency_admin_pages,  # before admin_pages: /quan-tri/co-quan/truong-hoc is no agency
         admin_pages,
         village_admin_pages,
         handover_pages,

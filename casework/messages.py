@@ -65,6 +65,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "UBND xã",
         "{name} cannot own cases: choose a caseworker or the commune's leadership",
     ),
+    "school_exists": (
+        "Xã đã có {existing}: tên này trùng khi bỏ dấu. Kiểm tra lại tên",
+        "The commune already has {existing}: this name is the same without accents",
+    ),
+    "agency_has_tasks": (
+        "Cơ quan còn {count} nhiệm vụ chưa xong: giao lại các nhiệm vụ đó trước khi ngừng "
+        "hoạt động",
+        "The agency still has {count} tasks to do: hand them on before retiring it",
+    ),
     "village_exists": (
         "Xã đã có {existing}: tên này trùng khi bỏ dấu, bỏ chữ thôn, bản. Kiểm tra lại tên",
         "The commune already has {existing}: this name is the same without accents or the "
@@ -880,6 +889,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "conference_minutes": ("biên bản họp liên ngành", "case-conference minutes"),
     "reason": ("lý do", "reason"),
     "leaver_id": ("người bàn giao", "who hands over"),
+    "school": ("tên trường", "the school's name"),
     "colleague_id": ("người nhận bàn giao", "who takes over"),
     "stable": ("trẻ không còn nguy cơ và đã ổn định", "the child is no longer at risk and stable"),
     "score": ("kết quả rà soát", "review score"),

@@ -59,6 +59,13 @@ DONE = {
     "password": N_("Đã đặt mật khẩu mới. Các phiên đăng nhập của người này đã kết thúc."),
     "contact": N_("Đã lưu thông tin liên hệ của cơ quan."),
     "activation": N_("Đã gửi đường dẫn kích hoạt mới; đường dẫn cũ không dùng được nữa."),
+    "school": N_(
+        "Đã thêm trường học. Nhập thư điện tử, số điện thoại của trường để nhận nhiệm vụ."
+    ),
+    "retired": N_(
+        "Cơ quan đã ngừng hoạt động: không nhận nhiệm vụ mới; các nhiệm vụ cũ vẫn được giữ."
+    ),
+    "reactivated": N_("Cơ quan hoạt động trở lại và nhận nhiệm vụ mới."),
 }
 
 
@@ -280,14 +287,29 @@ def reset_password(
         return _user_page(request, access, session, errors=errors, status_code=status_code)
 
 
+def agencies_page(
+    request: Request,
+    actor: Actor,
+    session: Session,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+    notice: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    """The agencies' list with its school form (``agencies.admin_pages`` posts to it)."""
+    found = agency_service.agencies_of(session, commune_id=actor.commune_id)
+    context = {"agencies": found, "notice": notice, "typed": typed or {},
+               "errors": errors or FormErrors(), **CHOICES}  # fmt: skip
+    return render(request, "admin/agencies.html", context, actor=actor, status_code=status_code)
+
+
 @router.get("/quan-tri/co-quan")
 def agencies(
     request: Request, actor: AdminDep, session: ReadSessionDep, done: str | None = None
 ) -> Response:
-    """The commune's agencies with their contacts."""
-    found = agency_service.agencies_of(session, commune_id=actor.commune_id)
-    context = {"agencies": found, "notice": DONE.get(done or ""), **CHOICES}
-    return render(request, "admin/agencies.html", context, actor=actor)
+    """The commune's agencies with their contacts; add a school, retire an agency."""
+    return agencies_page(request, actor, session, notice=DONE.get(done or ""))
 
 
 def _agency_page(

@@ -96,3 +96,11 @@ class VillageIn(BaseModel):
     model_config = STRICT
 
     village: Name
+
+
+class SchoolIn(BaseModel):
+    """A school the administrator adds: its name, e.g. Trường Tiểu học Thất Khê."""
+
+    model_config = STRICT
+
+    school: Name
