@@ -15,13 +15,17 @@ from casework.audit.models import AuditAction
 from casework.audit.service import Record
 from casework.communes import villages
 from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
+from casework.schemas_common import Id
 from casework.web.forms import FormErrors
 from casework.web.i18n import N_, lang_of
 from casework.web.pages import redirect, render
 from casework.web.submit import FormItems, validate
 
 router = APIRouter(include_in_schema=False)
-DONE = {"added": N_("Đã thêm thôn và ban điều hành thôn.")}
+DONE = {
+    "added": N_("Đã thêm thôn và ban điều hành thôn."),
+    "renamed": N_("Đã đổi tên thôn; tên cũ vẫn được lưu."),
+}
 
 
 def _page(
@@ -79,3 +83,66 @@ def add_village(
         return _page(
             request, actor, session, typed=sent.typed, errors=errors, status_code=status_code
         )
+
+
+def _rename_page(
+    request: Request,
+    actor: Actor,
+    session: Session,
+    village_id: int,
+    *,
+    typed: dict[str, str] | None = None,
+    errors: FormErrors | None = None,
+    status_code: int = 200,
+) -> Response:
+    assert actor.commune_id is not None
+    village = villages.village_in(session, commune_id=actor.commune_id, village_id=village_id)
+    row = next(v for v in villages.villages_of(session, commune_id=actor.commune_id)
+               if v.id == village.id)  # fmt: skip
+    context = {"village": row, "typed": typed or {"village": village.name},
+               "errors": errors or FormErrors()}  # fmt: skip
+    return render(request, "admin/village.html", context, actor=actor, status_code=status_code)
+
+
+@router.get("/quan-tri/thon/{village_id}")
+def village_page(
+    request: Request, actor: AdminDep, village_id: Id, session: ReadSessionDep
+) -> Response:
+    """The form to rename a village (its former names listed)."""
+    return _rename_page(request, actor, session, village_id)
+
+
+@router.post("/quan-tri/thon/{village_id}")
+def rename_village(
+    request: Request,
+    actor: AdminDep,
+    village_id: Id,
+    form: FormItems,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    """Rename the village, keeping the old name; a name another village has is refused."""
+    with factory() as session:  # 404 before reading the form: another commune's village
+        assert actor.commune_id is not None
+        villages.village_in(session, commune_id=actor.commune_id, village_id=village_id)
+    sent = validate(VillageIn, form, tz=settings.tz, lang=lang_of(request))
+
+    def attempt(data: VillageIn) -> None:
+        def work(session: Session) -> Record:
+            assert actor.commune_id is not None
+            villages.rename_village(
+                session, commune_id=actor.commune_id, village_id=village_id,
+                name=data.village, now=clock.now(), by=actor.user_id,
+            )  # fmt: skip
+            detail = {"change": "renamed"}
+            return Record(AuditAction.update, "village", str(village_id), detail=detail)
+
+        audited_change(request, factory, clock, actor, work)
+
+    errors, status_code = attempted(request, sent, attempt, fallback="village")
+    if not errors:
+        return redirect("/quan-tri/thon?done=renamed")
+    with factory() as session:
+        return _rename_page(request, actor, session, village_id, typed=sent.typed,
+                            errors=errors, status_code=status_code)  # fmt: skip

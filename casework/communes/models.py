@@ -34,6 +34,18 @@ class Village(SQLModel, table=True):
     name_key: str = Field(max_length=120, description="Folded name for matching input")
 
 
+class VillageFormerName(SQLModel, table=True):
+    """A name a village had until it was renamed (many were in 2025): kept, never lost."""
+
+    __tablename__ = "village_former_name"
+
+    id: int | None = Field(default=None, primary_key=True)
+    village_id: int = Field(foreign_key="village.id", index=True)
+    name: str = Field(max_length=120)
+    until: datetime = Field(description="When the new name replaced it")
+    changed_by_id: int | None = Field(default=None, foreign_key="app_user.id")
+
+
 class CommuneDayOff(SQLModel, table=True):
     """A day the commune's calendar differs from the national one (the supervisor's page
     ``/lich-lam-viec``): an extra day off (a local festival, a day off given in exchange),

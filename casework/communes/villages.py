@@ -10,6 +10,7 @@ since intake would then have two villages to choose from.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -18,8 +19,8 @@ from casework import text
 from casework.agencies.models import Agency, AgencyKind
 from casework.children.models import Child
 from casework.children.service import without_kind
-from casework.communes.models import Village
-from casework.errors import FieldError, InvalidInput
+from casework.communes.models import Village, VillageFormerName
+from casework.errors import FieldError, InvalidInput, NotFound
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class VillageRow:
     name: str
     board: str | None
     children: int
+    former: tuple[str, ...] = ()
 
 
 def villages_of(session: Session, *, commune_id: int) -> list[VillageRow]:
@@ -51,18 +53,36 @@ def villages_of(session: Session, *, commune_id: int) -> list[VillageRow]:
         .where(Village.commune_id == commune_id)
         .order_by(Village.name_key)
     ).all()
-    return [VillageRow(*row) for row in rows]
+    former: dict[int, list[str]] = {}
+    for village_id, name in session.execute(
+        sa.select(VillageFormerName.village_id, VillageFormerName.name)
+        .join(Village, Village.id == VillageFormerName.village_id)
+        .where(Village.commune_id == commune_id)
+        .order_by(VillageFormerName.until)
+    ):
+        former.setdefault(village_id, []).append(name)
+    return [VillageRow(*row, former=tuple(former.get(row[0], ()))) for row in rows]
+
+
+def _refuse_a_name_taken(
+    session: Session, *, commune_id: int, name: str, other_than: int | None = None
+) -> str:
+    """The name's folded key, unless another village of the commune reads the same."""
+    key = text.fold(name)
+    bare = without_kind(key)
+    existing = session.exec(select(Village).where(Village.commune_id == commune_id)).all()
+    same = next(
+        (v for v in existing if v.id != other_than and without_kind(v.name_key) == bare), None
+    )
+    if same is not None:
+        params = {"existing": same.name}
+        raise InvalidInput([FieldError(("village",), "village_exists", params)])
+    return key
 
 
 def add_village(session: Session, *, commune_id: int, name: str) -> Village:
     """The village and its head's board. Flushes, never commits."""
-    key = text.fold(name)
-    bare = without_kind(key)
-    existing = session.exec(select(Village).where(Village.commune_id == commune_id)).all()
-    same = next((v for v in existing if without_kind(v.name_key) == bare), None)
-    if same is not None:
-        params = {"existing": same.name}
-        raise InvalidInput([FieldError(("village",), "village_exists", params)])
+    key = _refuse_a_name_taken(session, commune_id=commune_id, name=name)
     village = Village(commune_id=commune_id, name=name, name_key=key)
     session.add(village)
     session.flush()
@@ -73,5 +93,42 @@ def add_village(session: Session, *, commune_id: int, name: str) -> Village:
         village_id=village.id,
     )
     session.add(board)
+    session.flush()
+    return village
+
+
+def village_in(session: Session, *, commune_id: int, village_id: int) -> Village:
+    village = session.get(Village, village_id)
+    if village is None or village.commune_id != commune_id:
+        raise NotFound()
+    return village
+
+
+def rename_village(
+    session: Session,
+    *,
+    commune_id: int,
+    village_id: int,
+    name: str,
+    now: datetime,
+    by: int | None,
+) -> Village:
+    """A new name for the village; the old one is kept with the day it changed, and the
+    head's board takes the new name. Children, reviews and reports keep pointing at the
+    same village. Flushes, never commits."""
+    village = village_in(session, commune_id=commune_id, village_id=village_id)
+    key = _refuse_a_name_taken(session, commune_id=commune_id, name=name, other_than=village.id)
+    if name == village.name:
+        return village
+    session.add(VillageFormerName(village_id=village.id, name=village.name, until=now,
+                                  changed_by_id=by))  # fmt: skip
+    for board in session.exec(
+        select(Agency).where(Agency.village_id == village.id, Agency.kind == AgencyKind.village)
+    ):
+        if board.name == f"Ban điều hành {village.name}":
+            board.name = f"Ban điều hành {name}"
+            session.add(board)
+    village.name, village.name_key = name, key
+    session.add(village)
     session.flush()
     return village

@@ -86,6 +86,9 @@ def fill(endpoint: Endpoint, place: Place, user: User, agency: str) -> tuple[str
         elif name == "user_id":  # an account of the place's commune (administration)
             record = place.people["caseworker"]
             value, kind = str(record.id), "administered"
+        elif name == "village_id":  # a village of the place's commune (administration)
+            record = place.review
+            value, kind = str(place.review.village_id), "administered"
         elif name == "agency_id":  # an agency of the place's commune (administration)
             record = place.tasks[AgencyKind.police]
             value, kind = str(record.agency_id), "administered"

@@ -65,3 +65,39 @@ def test_only_the_communes_administrator_sees_its_villages(client, world, browse
     caseworker = browser(client, browser_for, world.own.people["caseworker"])
     assert caseworker.get("/quan-tri/thon").status_code == 404
     assert caseworker.post("/quan-tri/thon", {"village": "Thôn Mới"}).status_code == 404
+
+
+def test_a_renamed_village_keeps_its_former_name_children_and_board(
+    client, world, browser_for, session
+):
+    village = session.exec(
+        select(Village).where(Village.commune_id == world.own.commune.id)
+    ).first()  # fmt: skip
+    old = village.name
+    admin = admin_of(client, world, browser_for)
+    assert f'value="{old}"' in admin.get(f"/quan-tri/thon/{village.id}").text
+    taken = session.exec(
+        select(Village).where(Village.commune_id == world.own.commune.id, Village.id != village.id)
+    ).first()
+    refused = admin.post(f"/quan-tri/thon/{village.id}", {"village": taken.name_key})
+    assert refused.status_code == 422
+    assert f"Xã đã có {taken.name}" in refused.text
+    renamed = admin.post(f"/quan-tri/thon/{village.id}", {"village": "Thôn Pác Cáy"})
+    assert renamed.status_code == 303, renamed.text
+    page = admin.get(renamed.headers["location"]).text
+    assert "Đã đổi tên thôn; tên cũ vẫn được lưu." in page
+    assert f"Tên cũ: {old}" in page
+    session.expire_all()
+    assert (village.name, village.name_key) == ("Thôn Pác Cáy", "thon pac cay")
+    audited = session.exec(select(AuditEntry).where(AuditEntry.subject_type == "village")).all()
+    assert [(e.subject_id, e.detail) for e in audited] == [(str(village.id), {"change": "renamed"})]
+
+
+def test_another_communes_village_cannot_be_renamed(client, world, browser_for, session):
+    other = villages.add_village(session, commune_id=world.other.commune.id, name="Thôn Xa")
+    session.commit()
+    admin = admin_of(client, world, browser_for)
+    assert admin.get(f"/quan-tri/thon/{other.id}").status_code == 404
+    assert admin.post(f"/quan-tri/thon/{other.id}", {"village": "Thôn Gần"}).status_code == 404
+    session.expire_all()
+    assert session.get_one(Village, other.id).name == "Thôn Xa"
