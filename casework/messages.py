@@ -740,9 +740,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Chọn cơ quan của cán bộ đầu mối hoặc lãnh đạo cơ quan",
         "Choose the agency of an agency officer or head",
     ),
-    "already_activated": (
-        "Tài khoản này đã được kích hoạt hoặc đã bị khóa: không gửi đường dẫn kích hoạt nữa",
-        "This account is already activated or disabled: no activation link is sent",
+    "account_disabled_no_link": (
+        "Tài khoản đã bị khóa: không gửi đường dẫn đặt mật khẩu",
+        "The account is disabled: no password link is sent",
     ),
     "cannot_disable_self": (
         "Bạn không thể tự khóa tài khoản của mình",

@@ -1,5 +1,6 @@
 """Activation links: a new account gets no password typed by anyone; its person receives a
-one-time link (e-mail, or SMS when there is no e-mail) and sets their own.
+one-time link (e-mail, or SMS when there is no e-mail) and sets their own. Someone who
+forgot their password gets the same kind of link from the administrator.
 
 The token is 256 random bits; only its SHA-256 is stored, and the outbox row that carries
 the link holds it sealed with the data keys (``crypto``), opened only to render the
@@ -23,7 +24,8 @@ from casework.config import Settings
 from casework.errors import FieldError, InvalidInput
 from notifications.outbox import enqueue_many
 
-KIND = "account.activate"
+KIND = "account.activate"  # a new account: set your password
+RESET = "account.reset"  # a forgotten password: set a new one
 PURPOSE = "account_activation"
 
 
@@ -32,9 +34,16 @@ def _hash(token: str) -> str:
 
 
 def issue(
-    session: Session, *, user: User, settings: Settings, now: datetime, by: int | None
+    session: Session,
+    *,
+    user: User,
+    settings: Settings,
+    now: datetime,
+    by: int | None,
+    kind: str = KIND,
 ) -> AccountActivation:
-    """A new link for ``user``, sent to their e-mail or phone; earlier links stop working."""
+    """A new link for ``user``, sent to their e-mail or phone; earlier links stop working.
+    ``kind``: the message, for a new account or a forgotten password (the same link)."""
     assert user.id is not None
     for earlier in session.exec(
         select(AccountActivation).where(
@@ -61,7 +70,7 @@ def issue(
         session,
         notices.messages_for(
             [user],
-            kind=KIND,
+            kind=kind,
             subject_ref=f"user:{user.id}",
             dedupe=f"activation:{link.id}",
             context={"activation": sealed, "username": user.username, "expires_at": expires},

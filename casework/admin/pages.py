@@ -59,6 +59,7 @@ DONE = {
     "password": N_("Đã đặt mật khẩu mới. Các phiên đăng nhập của người này đã kết thúc."),
     "contact": N_("Đã lưu thông tin liên hệ của cơ quan."),
     "activation": N_("Đã gửi đường dẫn kích hoạt mới; đường dẫn cũ không dùng được nữa."),
+    "reset_link": N_("Đã gửi đường dẫn đặt lại mật khẩu; người dùng tự đặt mật khẩu mới."),
     "school": N_(
         "Đã thêm trường học. Nhập thư điện tử, số điện thoại của trường để nhận nhiệm vụ."
     ),
@@ -231,20 +232,22 @@ def disable_user(
 
 
 @router.post("/quan-tri/nguoi-dung/{user_id}/kich-hoat")
-def resend_activation(
+def send_password_link(
     request: Request,
     access: UserDep,
     factory: SessionFactoryDep,
     clock: ClockDep,
     settings: SettingsDep,
 ) -> Response:
-    """Send a new activation link (the old one expired or went astray)."""
+    """Send a one-time link: to activate the account, or to reset a forgotten password."""
+    sent: list[str] = []
 
     def work(session: Session) -> Record:
-        admin_service.resend_activation(
+        kind = admin_service.send_password_link(
             session, access.actor, user_id=access.id, settings=settings, now=clock.now()
         )
-        detail = {"change": "activation_sent"}
+        sent.append(kind)
+        detail = {"change": "password_link_sent", "kind": kind}
         return Record(AuditAction.account, "user", str(access.id), detail=detail)
 
     try:
@@ -253,7 +256,8 @@ def resend_activation(
         errors = FormErrors.from_exception(exc, lang_of(request))
         with factory() as session:
             return _user_page(request, access, session, errors=errors, status_code=exc.status_code)
-    return redirect(f"/quan-tri/nguoi-dung/{access.id}?done=activation")
+    done = "activation" if sent == ["account.activate"] else "reset_link"
+    return redirect(f"/quan-tri/nguoi-dung/{access.id}?done={done}")
 
 
 @router.post("/quan-tri/nguoi-dung/{user_id}/mat-khau")

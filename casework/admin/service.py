@@ -30,8 +30,8 @@ class CannotDisableSelf(Conflict):
     code = "cannot_disable_self"
 
 
-class AlreadyActivated(Conflict):
-    code = "already_activated"
+class AccountDisabled(Conflict):
+    code = "account_disabled_no_link"
 
 
 @dataclass(frozen=True)
@@ -102,15 +102,18 @@ def create_user(
     return user
 
 
-def resend_activation(
+def send_password_link(
     session: Session, admin: Actor, *, user_id: int, settings: Settings, now: datetime
-) -> None:
-    """A new activation link for someone whose link expired or went astray; the older
-    links stop working. Only for an active account that has no password yet."""
+) -> str:
+    """A one-time link to set a password: a new activation link for an account not yet
+    activated (the first expired or went astray), else a reset link for a forgotten
+    password; older links stop working. Returns the message kind sent."""
     user = session.get_one(User, user_id)
-    if user.password_hash is not None or not user.is_active:
-        raise AlreadyActivated()
-    activation.issue(session, user=user, settings=settings, now=now, by=admin.user_id)
+    if not user.is_active:
+        raise AccountDisabled()
+    kind = activation.KIND if user.password_hash is None else activation.RESET
+    activation.issue(session, user=user, settings=settings, now=now, by=admin.user_id, kind=kind)
+    return kind
 
 
 def disable(session: Session, admin: Actor, *, user_id: int, now: datetime) -> int:

@@ -40,6 +40,7 @@ SMS_KINDS: dict[str, SmsKind] = {
     "review.late": SmsKind(),
     "review.escalated": SmsKind(),
     "account.activate": SmsKind(max_segments=2),  # the link is long
+    "account.reset": SmsKind(max_segments=2),
 }
 # A village review's messages to its reviewers link to their sheet; the others to the
 # commune's page of the review.

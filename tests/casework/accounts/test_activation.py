@@ -143,6 +143,44 @@ def test_the_administrator_sends_a_new_link_when_the_first_went_astray(
     assert "Đã có đường dẫn kích hoạt mới hơn" in client.get(first).text
     assert set_password(client, second, "rung-tre-xanh-2026").status_code == 303
     client.cookies.clear()
-    again = admin.post(f"/quan-tri/nguoi-dung/{user.id}/kich-hoat")
-    assert again.status_code == 409
-    assert "Tài khoản này đã được kích hoạt hoặc đã bị khóa" in again.text
+
+
+def test_someone_who_forgot_their_password_gets_a_reset_link_from_the_administrator(
+    client, world, browser_for, session, databases
+):
+    target = world.own.people["caseworker"]
+    admin = browser(client, browser_for, world.own.people["admin"])
+    target.password_hash = "argon2-set-before"
+    session.add(target)
+    session.commit()
+    page = admin.get(f"/quan-tri/nguoi-dung/{target.id}").text
+    assert "Gửi đường dẫn đặt lại mật khẩu" in page
+    sent = admin.post(f"/quan-tri/nguoi-dung/{target.id}/kich-hoat")
+    assert sent.status_code == 303
+    assert "Đã gửi đường dẫn đặt lại mật khẩu" in admin.get(sent.headers["location"]).text
+    message = session.exec(
+        select(OutboxMessage).where(
+            OutboxMessage.recipient == f"user:{target.id}", OutboxMessage.kind.like("account.%")
+        )
+    ).one()
+    assert message.kind == "account.reset"
+    values = enrich_for(public_url="https://casework.example", tz=databases.settings.tz)
+    path = values(message.kind, message.language, message.context)["link"].removeprefix(
+        "https://casework.example"
+    )
+    assert set_password(client, path, "mua-xuan-tren-nui-2026").status_code == 303
+    session.expire_all()
+    assert session.get_one(User, target.id).password_hash != "argon2-set-before"
+
+
+def test_no_link_goes_to_a_disabled_account(client, world, browser_for, session):
+    target = world.own.people["caseworker"]
+    target.is_active = False
+    session.add(target)
+    session.commit()
+    admin = browser(client, browser_for, world.own.people["admin"])
+    refused = admin.post(f"/quan-tri/nguoi-dung/{target.id}/kich-hoat")
+    assert refused.status_code == 409
+    assert "Tài khoản đã bị khóa: không gửi đường dẫn đặt mật khẩu" in refused.text
+    count = session.execute(sa.select(sa.func.count()).select_from(AccountActivation)).scalar()
+    assert count == 0

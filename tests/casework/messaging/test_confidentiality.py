@@ -140,14 +140,17 @@ def lapsed_review(story, session) -> None:
 
 
 def new_account(story, session) -> None:
-    """An account created without a password: its activation link goes out."""
+    """An account created without a password: its activation link goes out (and a reset
+    link, as for someone who forgot their password)."""
     commune = session.exec(sa.select(Village.commune_id).limit(1)).scalar_one()
     user = User(commune_id=commune, username="td.moi", full_name="Lục Văn Mới",
                 role=Role.caseworker, email="moi@example.org", phone="+84912000128",
                 created_at=story.clock.now())  # fmt: skip
     session.add(user)
     session.flush()
-    activation.issue(session, user=user, settings=story.settings, now=story.clock.now(), by=None)
+    for kind in (activation.KIND, activation.RESET):
+        activation.issue(session, user=user, settings=story.settings, now=story.clock.now(),
+                         by=None, kind=kind)  # fmt: skip
     session.commit()
 
 
