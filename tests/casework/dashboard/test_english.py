@@ -33,8 +33,8 @@ PAGES = [
     (
         "admin",
         "/quan-tri/nguoi-dung",
-        ["People", "Create an account", "Active"],
-        ["Tạo tài khoản", "Đang dùng"],
+        ["People", "Create an account", "Not activated"],  # the world's people have no password
+        ["Tạo tài khoản", "Chưa kích hoạt"],
     ),
 ]
 
