@@ -23,7 +23,7 @@ from casework.children.schemas import (
     CircumstanceRead,
     RunningClock,
 )
-from casework.communes.models import Village, commune_id_of
+from casework.communes.models import Village, VillageFormerName, commune_id_of
 from casework.deadlines.models import CaseDeadline, DeadlineStatus
 from casework.errors import FieldError, InvalidInput
 from casework.pagination import Page, PageParams, count, pages
@@ -64,7 +64,8 @@ def resolve_village(
     The closest reading wins: the name as typed ("thon na pan" is Thôn Nà Pàn), then the
     typed name against the villages without their kind ("Nà Pàn"), then both without it
     ("Bản Nà Pàn" for Thôn Nà Pàn). Several villages at that reading ("1" for Thôn 1 and
-    Tổ dân phố 1) are refused: a report must not land on a guessed village.
+    Tổ dân phố 1) are refused: a report must not land on a guessed village. A name no
+    village has now is looked up among former names (a village renamed in 2025).
     """
     if name is None:
         return None
@@ -84,10 +85,24 @@ def resolve_village(
             names = sorted(v.name for v in found)
             params = {"village": name, "choices": ", ".join(names), "first": names[0]}
             raise InvalidInput([FieldError(loc, "village_ambiguous", params)])
+    renamed = _by_former_name(session, commune_id=commune_id, bare=bare)
+    if renamed is not None:
+        return next(v for v in villages if v.id == renamed)
     choices = ", ".join(sorted(v.name for v in villages))
     raise InvalidInput(
         [FieldError(loc, "village_not_found", {"village": name, "choices": choices})]
     )
+
+
+def _by_former_name(session: Session, *, commune_id: int, bare: str) -> int | None:
+    """The one village that was called ``bare`` before a rename (old lists, old habits)."""
+    former = session.execute(
+        select(VillageFormerName.village_id, VillageFormerName.name)
+        .join(Village, Village.id == VillageFormerName.village_id)
+        .where(Village.commune_id == commune_id)
+    ).all()
+    ids = {village_id for village_id, old in former if without_kind(text.fold(old)) == bare}
+    return ids.pop() if len(ids) == 1 else None
 
 
 def get_in_commune(session: Session, *, commune_id: int, child_id: int) -> Child | None:

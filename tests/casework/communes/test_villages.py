@@ -4,12 +4,16 @@ refused in Vietnamese with what was typed kept; others may not see the page."""
 
 from __future__ import annotations
 
+import pytest
 from sqlmodel import select
 
+from casework import text
 from casework.agencies.models import Agency, AgencyKind
 from casework.audit.models import AuditEntry
+from casework.children.service import resolve_village
 from casework.communes import villages
 from casework.communes.models import Village
+from casework.errors import InvalidInput
 from tests.factories.browsing import browser
 
 
@@ -101,3 +105,25 @@ def test_another_communes_village_cannot_be_renamed(client, world, browser_for, 
     assert admin.post(f"/quan-tri/thon/{other.id}", {"village": "Thôn Gần"}).status_code == 404
     session.expire_all()
     assert session.get_one(Village, other.id).name == "Thôn Xa"
+
+
+def test_a_list_or_report_naming_a_village_by_its_former_name_finds_it(
+    client, world, browser_for, session
+):
+    village = session.exec(
+        select(Village).where(Village.commune_id == world.own.commune.id)
+    ).first()  # fmt: skip
+    old = village.name
+    admin = admin_of(client, world, browser_for)
+    assert (
+        admin.post(f"/quan-tri/thon/{village.id}", {"village": "Thôn Pác Cáy"}).status_code == 303
+    )
+    session.expire_all()
+    commune = world.own.commune.id
+    for typed in (old, text.fold(old).upper(), "Thôn Pác Cáy"):
+        found = resolve_village(session, commune_id=commune, name=typed, loc=("village",))
+        assert found is not None
+        assert found.id == village.id, typed
+    with pytest.raises(InvalidInput):  # another commune's former names are not this one's
+        resolve_village(session, commune_id=world.other.commune.id, name="Thôn Pác Cáy",
+                        loc=("village",))  # fmt: skip
