@@ -86,11 +86,13 @@ def token_of(sealed: str) -> str:
     return crypto.keyring().decrypt(sealed, purpose=PURPOSE)
 
 
-def find(session: Session, *, token: str, now: datetime) -> tuple[AccountActivation, User]:
-    """The link's account, or why the link does not work (a 422 on ``token``)."""
-    link = session.exec(
-        select(AccountActivation).where(AccountActivation.token_hash == _hash(token))
-    ).first()
+def find(
+    session: Session, *, token: str, now: datetime, lock: bool = False
+) -> tuple[AccountActivation, User]:
+    """The link's account, or why the link does not work (a 422 on ``token``). ``lock``:
+    hold the link's row, so two requests with one link cannot both use it."""
+    statement = select(AccountActivation).where(AccountActivation.token_hash == _hash(token))
+    link = session.exec(statement.with_for_update() if lock else statement).first()
     if link is None:
         raise InvalidInput([FieldError(("token",), "activation_unknown")])
     if link.used_at is not None:
@@ -109,7 +111,7 @@ def activate(
     session: Session, *, token: str, password: str, settings: Settings, now: datetime
 ) -> User:
     """The person's own password (policy-checked); the link is spent."""
-    link, user = find(session, token=token, now=now)
+    link, user = find(session, token=token, now=now, lock=True)
     account_service.set_password(session, settings=settings, user=user, password=password, now=now)
     link.used_at = now
     session.add_all([link, user])

@@ -6,6 +6,8 @@ and a newer link replaces it, each told apart in Vietnamese."""
 from __future__ import annotations
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -13,9 +15,12 @@ from sqlmodel import select
 
 from casework.accounts import activation
 from casework.accounts.models import AccountActivation, User
+from casework.db import UnitOfWork
+from casework.errors import InvalidInput
 from casework.messaging.words import enrich_for
 from notifications.models import OutboxMessage
 from tests.factories.browsing import browser
+from tests.factories.communes import create_commune
 
 NEW = {"username": "CanBo.Moi", "full_name": "Nguyễn Văn Mới", "role": "caseworker",
        "email": "canbo.moi@example.org", "phone": "0912 345 679"}  # fmt: skip
@@ -184,3 +189,39 @@ def test_no_link_goes_to_a_disabled_account(client, world, browser_for, session)
     assert "Tài khoản đã bị khóa: không gửi đường dẫn đặt mật khẩu" in refused.text
     count = session.execute(sa.select(sa.func.count()).select_from(AccountActivation)).scalar()
     assert count == 0
+
+
+def test_two_requests_with_one_link_at_once_set_one_password(live_factory, databases, now):
+    """Two requests race with the same link: one sets the password, the other is told the
+    link is used (the link's row is held while it is spent)."""
+    with UnitOfWork(live_factory) as uow:
+        create_commune(uow.session, now=now)
+        user = uow.session.exec(select(User).where(User.role == "caseworker")).first()
+        link = activation.issue(uow.session, user=user, settings=databases.settings, now=now,
+                                by=None)  # fmt: skip
+        sealed = (
+            uow.session.exec(
+                select(OutboxMessage).where(OutboxMessage.subject_ref == f"user:{user.id}")
+            )
+            .first()
+            .context["activation"]
+        )
+        uow.commit()
+    token, start = activation.token_of(sealed), threading.Barrier(2)
+
+    def use(password: str) -> str:
+        start.wait()
+        try:
+            with UnitOfWork(live_factory) as uow:
+                activation.activate(uow.session, token=token, password=password,
+                                    settings=databases.settings, now=now)  # fmt: skip
+                uow.commit()
+        except InvalidInput as refused:
+            return refused.errors()[0].code
+        return "set"
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = sorted(pool.map(use, ("mat-khau-rieng-mot-2026", "mat-khau-rieng-hai-2026")))
+    assert outcomes == ["activation_used", "set"]
+    with live_factory() as fresh:
+        assert fresh.get_one(AccountActivation, link.id).used_at is not None
