@@ -3,8 +3,9 @@
 A village is added with its head's board (an agency of kind ``village``), so the monthly
 review has someone to route to and reports can name the village at once. A name that
 reads as one the commune already has is refused: diacritics and case do not count
-("thon na pan" is Thôn Nà Pàn), nor does the kind word ("Bản Nà Pàn" beside Thôn Nà Pàn),
-since intake would then have two villages to choose from.
+("thon na pan" is Thôn Nà Pàn), nor does a missing kind word ("Nà Pàn" beside Thôn Nà
+Pàn). Two kinds with one name ("Thôn 1", "Tổ dân phố 1") may both exist, as in communes
+merged in 2025: intake then asks which one a bare "1" means.
 """
 
 from __future__ import annotations
@@ -69,15 +70,22 @@ def _refuse_a_name_taken(
 ) -> str:
     """The name's folded key, unless another village of the commune reads the same."""
     key = text.fold(name)
-    bare = without_kind(key)
     existing = session.exec(select(Village).where(Village.commune_id == commune_id)).all()
-    same = next(
-        (v for v in existing if v.id != other_than and without_kind(v.name_key) == bare), None
-    )
+    same = next((v for v in existing if v.id != other_than and _clash(v.name_key, key)), None)
     if same is not None:
         params = {"existing": same.name}
         raise InvalidInput([FieldError(("village",), "village_exists", params)])
     return key
+
+
+def _clash(have: str, new: str) -> bool:
+    """Two folded names that read as one village: the same, or the same once the kind word
+    goes when one of them has none ("Nà Pàn" beside "Thôn Nà Pàn"). "Tổ dân phố 1" beside
+    "Thôn 1" is no clash: merged communes have both, and intake asks which is meant."""
+    if have == new:
+        return True
+    bare = without_kind(new)
+    return without_kind(have) == bare and (have == without_kind(have) or new == bare)
 
 
 def add_village(session: Session, *, commune_id: int, name: str) -> Village:
