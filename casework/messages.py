@@ -69,6 +69,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Xã đã có {existing}: tên này trùng khi bỏ dấu. Kiểm tra lại tên",
         "The commune already has {existing}: this name is the same without accents",
     ),
+    "lead_office_needed": (
+        "Phòng Văn hóa - Xã hội dẫn dắt mọi hồ sơ: xã phải còn một phòng đang hoạt động",
+        "The culture and social office leads every case: the commune must keep one active",
+    ),
     "agency_has_tasks": (
         "Cơ quan còn {count} nhiệm vụ chưa xong: giao lại các nhiệm vụ đó trước khi ngừng "
         "hoạt động",

@@ -20,6 +20,12 @@ class AgencyHasTasks(Conflict):
     code = "agency_has_tasks"
 
 
+class LeadOfficeNeeded(Conflict):
+    """The culture and social office leads every case: the commune keeps one."""
+
+    code = "lead_office_needed"
+
+
 def add_school(session: Session, *, commune_id: int, name: str) -> Agency:
     """A school of the commune (mầm non, tiểu học, THCS…). Flushes, never commits."""
     key = text.fold(name)
@@ -38,6 +44,17 @@ def add_school(session: Session, *, commune_id: int, name: str) -> Agency:
 def set_active(session: Session, *, agency_id: int, active: bool) -> Agency:
     """Retire the agency (no new tasks) or bring it back."""
     agency = session.get_one(Agency, agency_id)
+    if not active and agency.kind == AgencyKind.culture_social:
+        others = session.execute(
+            sa.select(sa.func.count()).where(
+                Agency.commune_id == agency.commune_id,
+                Agency.kind == AgencyKind.culture_social,
+                Agency.is_active,
+                Agency.id != agency.id,
+            )
+        ).scalar_one()
+        if not others:
+            raise LeadOfficeNeeded()
     if not active:
         live = session.execute(
             sa.select(sa.func.count()).where(

@@ -60,3 +60,23 @@ def test_another_communes_agency_is_not_there(client, world, browser_for):
     other = world.other.tasks[AgencyKind.police].agency_id
     admin = admin_of(client, world, browser_for)
     assert admin.post(f"/quan-tri/co-quan/{other}/ngung").status_code == 404
+
+
+def test_the_communes_only_culture_and_social_office_is_not_retired(
+    client, world, browser_for, session
+):
+    office = session.exec(
+        select(Agency).where(
+            Agency.commune_id == world.own.commune.id,
+            Agency.kind == AgencyKind.culture_social,
+        )
+    ).one()
+    for task in session.exec(select(Task).where(Task.agency_id == office.id)):
+        task.status = TaskStatus.done
+        session.add(task)
+    session.commit()
+    refused = admin_of(client, world, browser_for).post(f"/quan-tri/co-quan/{office.id}/ngung")
+    assert refused.status_code == 409
+    assert "Phòng Văn hóa - Xã hội dẫn dắt mọi hồ sơ" in refused.text
+    session.expire_all()
+    assert session.get_one(Agency, office.id).is_active is True
