@@ -19,6 +19,7 @@ from casework.accounts.auth import current_actor
 from casework.accounts.views import PUBLIC as ACCOUNT_PUBLIC
 from casework.accounts.views import router as accounts_router
 from casework.admin.pages import router as admin_pages
+from casework.admin.people_pages import router as people_admin_pages
 from casework.agencies.admin_pages import router as agency_admin_pages
 from casework.audit.pages import router as audit_pages
 from casework.audit.views import router as audit_router
@@ -148,6 +149,7 @@ def create_app(
         audit_pages,
         agency_admin_pages,  # before admin_pages: /quan-tri/co-quan/truong-hoc is no agency
         admin_pages,
+        people_admin_pages,
         village_admin_pages,
         handover_pages,
         commune_pages,

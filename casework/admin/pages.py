@@ -67,6 +67,7 @@ DONE = {
         "Cơ quan đã ngừng hoạt động: không nhận nhiệm vụ mới; các nhiệm vụ cũ vẫn được giữ."
     ),
     "reactivated": N_("Cơ quan hoạt động trở lại và nhận nhiệm vụ mới."),
+    "person_contact": N_("Đã lưu thư điện tử và số điện thoại của người dùng."),
 }
 
 
@@ -180,15 +181,17 @@ def create_user(
         )
 
 
-def _user_page(
+def user_page_for(
     request: Request,
     access: Administered,
     session: Session,
     *,
     errors: FormErrors | None = None,
     notice: str | None = None,
+    typed: dict[str, str] | None = None,
     status_code: int = 200,
 ) -> Response:
+    """One account's page (its forms post to ``admin.pages`` and ``admin.people_pages``)."""
     found = admin_service.person(session, user_id=access.id)
     record = Record(AuditAction.view, "user", str(access.id))
     write_audit(request, access.actor, record, after=session)
@@ -197,6 +200,8 @@ def _user_page(
         "errors": errors or FormErrors(),
         "notice": notice,
         "is_me": access.id == access.actor.user_id,
+        "typed": typed
+        or {"email": found.user.email or "", "phone": phones.national(found.user.phone)},
         **CHOICES,
     }
     return render(request, "admin/user.html", context, actor=access.actor, status_code=status_code)
@@ -207,7 +212,7 @@ def user_page(
     request: Request, access: UserDep, session: ReadSessionDep, done: str | None = None
 ) -> Response:
     """One account: who, role and agency, state; lock it or give it a new password."""
-    return _user_page(request, access, session, notice=DONE.get(done or ""))
+    return user_page_for(request, access, session, notice=DONE.get(done or ""))
 
 
 @router.post("/quan-tri/nguoi-dung/{user_id}/khoa")
@@ -227,7 +232,9 @@ def disable_user(
     except CaseworkError as exc:
         errors = FormErrors.from_exception(exc, lang_of(request))
         with factory() as session:
-            return _user_page(request, access, session, errors=errors, status_code=exc.status_code)
+            return user_page_for(
+                request, access, session, errors=errors, status_code=exc.status_code
+            )
     return redirect(f"/quan-tri/nguoi-dung/{access.id}?done=disabled")
 
 
@@ -255,7 +262,9 @@ def send_password_link(
     except CaseworkError as exc:
         errors = FormErrors.from_exception(exc, lang_of(request))
         with factory() as session:
-            return _user_page(request, access, session, errors=errors, status_code=exc.status_code)
+            return user_page_for(
+                request, access, session, errors=errors, status_code=exc.status_code
+            )
     done = "activation" if sent == ["account.activate"] else "reset_link"
     return redirect(f"/quan-tri/nguoi-dung/{access.id}?done={done}")
 
@@ -288,7 +297,7 @@ def reset_password(
     if not errors:
         return redirect(f"/quan-tri/nguoi-dung/{access.id}?done=password")
     with factory() as session:
-        return _user_page(request, access, session, errors=errors, status_code=status_code)
+        return user_page_for(request, access, session, errors=errors, status_code=status_code)
 
 
 def agencies_page(

@@ -132,6 +132,16 @@ def reset_password(
     account_service.set_password(session, settings=settings, user=user, password=password, now=now)
 
 
+def set_person_contact(session: Session, *, user_id: int, contact: AgencyContact) -> User:
+    """A person's e-mail and phone: where their messages and password links go (a link
+    sent to a mistyped address is resent after the address is put right)."""
+    user = session.get_one(User, user_id)
+    user.email, user.phone = contact.email, contact.phone
+    session.add(user)
+    session.flush()
+    return user
+
+
 def set_contact(session: Session, *, agency_id: int, contact: AgencyContact) -> Agency:
     """The agency's e-mail and phone, where its tasks and reminders are sent."""
     agency = session.get_one(Agency, agency_id)

@@ -225,3 +225,26 @@ def test_two_requests_with_one_link_at_once_set_one_password(live_factory, datab
     assert outcomes == ["activation_used", "set"]
     with live_factory() as fresh:
         assert fresh.get_one(AccountActivation, link.id).used_at is not None
+
+
+def test_a_mistyped_address_is_put_right_and_the_link_sent_again_goes_there(
+    client, world, browser_for, session
+):
+    user = created(client, world, browser_for, session, email="canbo.moi@exmaple.org")
+    admin = browser(client, browser_for, world.own.people["admin"])
+    wrong = admin.post(f"/quan-tri/nguoi-dung/{user.id}/lien-he",
+                       {"email": "khong-phai-thu", "phone": "0912 345 679"})  # fmt: skip
+    assert wrong.status_code == 422
+    assert 'value="khong-phai-thu"' in wrong.text
+    saved = admin.post(f"/quan-tri/nguoi-dung/{user.id}/lien-he",
+                       {"email": "canbo.moi@example.org", "phone": "0912 345 679"})  # fmt: skip
+    assert saved.status_code == 303
+    assert "Đã lưu thư điện tử và số điện thoại" in admin.get(saved.headers["location"]).text
+    assert admin.post(f"/quan-tri/nguoi-dung/{user.id}/kich-hoat").status_code == 303
+    session.expire_all()
+    addresses = session.exec(
+        select(OutboxMessage.address)
+        .where(OutboxMessage.recipient == f"user:{user.id}", OutboxMessage.channel == "email")
+        .order_by(OutboxMessage.id)
+    ).all()
+    assert addresses == ["canbo.moi@exmaple.org", "canbo.moi@example.org"]

@@ -1,0 +1,49 @@
+"""Quản trị › Người dùng › one account's e-mail and phone, which the administrator puts
+right (a mistyped address would swallow the activation link). Audited; the account page
+itself is ``admin.pages``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from casework.admin import service as admin_service
+from casework.admin.pages import UserDep, attempted, audited_change, user_page_for
+from casework.admin.schemas import AgencyContact
+from casework.audit.models import AuditAction
+from casework.audit.service import Record
+from casework.deps import ClockDep, SessionFactoryDep, SettingsDep
+from casework.web.i18n import lang_of
+from casework.web.pages import redirect
+from casework.web.submit import FormItems, validate
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.post("/quan-tri/nguoi-dung/{user_id}/lien-he")
+def save_contact(
+    request: Request,
+    access: UserDep,
+    form: FormItems,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    """Save the person's e-mail and phone, or the page again naming what is wrong."""
+    sent = validate(AgencyContact, form, tz=settings.tz, lang=lang_of(request))
+
+    def attempt(data: AgencyContact) -> None:
+        def work(session: Session) -> Record:
+            admin_service.set_person_contact(session, user_id=access.id, contact=data)
+            detail = {"change": "contact"}
+            return Record(AuditAction.account, "user", str(access.id), detail=detail)
+
+        audited_change(request, factory, clock, access.actor, work)
+
+    errors, status_code = attempted(request, sent, attempt, fallback="email")
+    if not errors:
+        return redirect(f"/quan-tri/nguoi-dung/{access.id}?done=person_contact")
+    with factory() as session:
+        return user_page_for(request, access, session, errors=errors, typed=sent.typed,
+                             status_code=status_code)  # fmt: skip
