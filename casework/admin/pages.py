@@ -87,18 +87,55 @@ def audited_change(
     run_in_transaction(factory, unit)
 
 
-def attempted(
-    request: Request, sent: Submission[M], attempt: Callable[[M], None], *, fallback: str
-) -> tuple[FormErrors, int]:
-    """Run ``attempt`` if the form passed; the errors to show and their status if not."""
-    if sent.errors:
-        return sent.errors, 422
-    assert sent.data is not None
+# The page a refused form or action is shown again on: (session, errors, status) -> page.
+Again = Callable[[Session, FormErrors, int], Response]
+
+
+def submitted(
+    request: Request,
+    factory: SessionFactoryDep,
+    sent: Submission[M],
+    attempt: Callable[[M], None],
+    *,
+    fallback: str,
+    done: str,
+    again: Again,
+) -> Response:
+    """Run ``attempt`` if the form passed and go to ``done``; else the page ``again``
+    with what was wrong (the form's own checks, or the service's refusal)."""
+    errors, status_code = sent.errors, 422
+    if not errors:
+        assert sent.data is not None
+        try:
+            attempt(sent.data)
+        except CaseworkError as exc:
+            errors = FormErrors.from_exception(exc, lang_of(request), fallback=fallback)
+            status_code = exc.status_code
+    if not errors:
+        return redirect(done)
+    with factory() as session:
+        return again(session, errors, status_code)
+
+
+def changed(
+    request: Request,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    actor: Actor,
+    work: Callable[[Session], Record],
+    *,
+    done: Callable[[], str],
+    again: Again,
+) -> Response:
+    """An audited change from a button (no form to check): ``done`` after it, or the page
+    ``again`` saying why the service refused."""
     try:
-        attempt(sent.data)
+        audited_change(request, factory, clock, actor, work)
     except CaseworkError as exc:
-        return FormErrors.from_exception(exc, lang_of(request), fallback=fallback), exc.status_code
-    return FormErrors(), 200
+        errors = FormErrors.from_exception(exc, lang_of(request))
+        with factory() as session:
+            return again(session, errors, exc.status_code)
+    return redirect(done())
 
 
 @router.get("/quan-tri")
@@ -172,13 +209,13 @@ def create_user(
 
         audited_change(request, factory, clock, actor, work)
 
-    errors, status_code = attempted(request, sent, attempt, fallback="username")
-    if not errors:
-        return redirect("/quan-tri/nguoi-dung?done=created")
-    with factory() as session:
-        return _new_user_page(
-            request, actor, session, typed=sent.typed, errors=errors, status_code=status_code
-        )
+    return submitted(
+        request, factory, sent, attempt, fallback="username",
+        done="/quan-tri/nguoi-dung?done=created",
+        again=lambda session, errors, status: _new_user_page(
+            request, actor, session, typed=sent.typed, errors=errors, status_code=status
+        ),
+    )  # fmt: skip
 
 
 def user_page_for(
@@ -207,6 +244,14 @@ def user_page_for(
     return render(request, "admin/user.html", context, actor=access.actor, status_code=status_code)
 
 
+def user_page_again(
+    request: Request, access: Administered, typed: dict[str, str] | None = None
+) -> Again:
+    return lambda session, errors, status: user_page_for(
+        request, access, session, errors=errors, typed=typed, status_code=status
+    )
+
+
 @router.get("/quan-tri/nguoi-dung/{user_id}")
 def user_page(
     request: Request, access: UserDep, session: ReadSessionDep, done: str | None = None
@@ -227,15 +272,9 @@ def disable_user(
         detail: dict[str, Any] = {"change": "user_disabled", "tokens_revoked": revoked}
         return Record(AuditAction.account, "user", str(access.id), detail=detail)
 
-    try:
-        audited_change(request, factory, clock, access.actor, work)
-    except CaseworkError as exc:
-        errors = FormErrors.from_exception(exc, lang_of(request))
-        with factory() as session:
-            return user_page_for(
-                request, access, session, errors=errors, status_code=exc.status_code
-            )
-    return redirect(f"/quan-tri/nguoi-dung/{access.id}?done=disabled")
+    done = f"/quan-tri/nguoi-dung/{access.id}?done=disabled"
+    return changed(request, factory, clock, access.actor, work, done=lambda: done,
+                   again=user_page_again(request, access))  # fmt: skip
 
 
 @router.post("/quan-tri/nguoi-dung/{user_id}/kich-hoat")
@@ -257,16 +296,12 @@ def send_password_link(
         detail = {"change": "password_link_sent", "kind": kind}
         return Record(AuditAction.account, "user", str(access.id), detail=detail)
 
-    try:
-        audited_change(request, factory, clock, access.actor, work)
-    except CaseworkError as exc:
-        errors = FormErrors.from_exception(exc, lang_of(request))
-        with factory() as session:
-            return user_page_for(
-                request, access, session, errors=errors, status_code=exc.status_code
-            )
-    done = "activation" if sent == ["account.activate"] else "reset_link"
-    return redirect(f"/quan-tri/nguoi-dung/{access.id}?done={done}")
+    def done() -> str:
+        notice = "activation" if sent == ["account.activate"] else "reset_link"
+        return f"/quan-tri/nguoi-dung/{access.id}?done={notice}"
+
+    return changed(request, factory, clock, access.actor, work, done=done,
+                   again=user_page_again(request, access))  # fmt: skip
 
 
 @router.post("/quan-tri/nguoi-dung/{user_id}/mat-khau")
@@ -293,11 +328,9 @@ def reset_password(
 
         audited_change(request, factory, clock, access.actor, work)
 
-    errors, status_code = attempted(request, sent, attempt, fallback="new_password")
-    if not errors:
-        return redirect(f"/quan-tri/nguoi-dung/{access.id}?done=password")
-    with factory() as session:
-        return user_page_for(request, access, session, errors=errors, status_code=status_code)
+    return submitted(request, factory, sent, attempt, fallback="new_password",
+                     done=f"/quan-tri/nguoi-dung/{access.id}?done=password",
+                     again=user_page_again(request, access))  # fmt: skip
 
 
 def agencies_page(
@@ -373,10 +406,9 @@ def save_agency(
 
         audited_change(request, factory, clock, access.actor, work)
 
-    errors, status_code = attempted(request, sent, attempt, fallback="email")
-    if not errors:
-        return redirect("/quan-tri/co-quan?done=contact")
-    with factory() as session:
-        return _agency_page(
-            request, access, session, typed=sent.typed, errors=errors, status_code=status_code
-        )
+    return submitted(
+        request, factory, sent, attempt, fallback="email", done="/quan-tri/co-quan?done=contact",
+        again=lambda session, errors, status: _agency_page(
+            request, access, session, typed=sent.typed, errors=errors, status_code=status
+        ),
+    )  # fmt: skip

@@ -9,13 +9,12 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from casework.admin import service as admin_service
-from casework.admin.pages import UserDep, attempted, audited_change, user_page_for
+from casework.admin.pages import UserDep, audited_change, submitted, user_page_again
 from casework.admin.schemas import AgencyContact
 from casework.audit.models import AuditAction
 from casework.audit.service import Record
 from casework.deps import ClockDep, SessionFactoryDep, SettingsDep
 from casework.web.i18n import lang_of
-from casework.web.pages import redirect
 from casework.web.submit import FormItems, validate
 
 router = APIRouter(include_in_schema=False)
@@ -41,9 +40,6 @@ def save_contact(
 
         audited_change(request, factory, clock, access.actor, work)
 
-    errors, status_code = attempted(request, sent, attempt, fallback="email")
-    if not errors:
-        return redirect(f"/quan-tri/nguoi-dung/{access.id}?done=person_contact")
-    with factory() as session:
-        return user_page_for(request, access, session, errors=errors, typed=sent.typed,
-                             status_code=status_code)  # fmt: skip
+    return submitted(request, factory, sent, attempt, fallback="email",
+                     done=f"/quan-tri/nguoi-dung/{access.id}?done=person_contact",
+                     again=user_page_again(request, access, sent.typed))  # fmt: skip

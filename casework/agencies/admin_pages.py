@@ -8,17 +8,21 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
-from casework.admin.pages import AdminDep, AgencyDep, agencies_page, attempted, audited_change
+from casework.admin.pages import (
+    AdminDep,
+    AgencyDep,
+    agencies_page,
+    audited_change,
+    changed,
+    submitted,
+)
 from casework.admin.schemas import SchoolIn
 from casework.agencies import setup
 from casework.audit.models import AuditAction
 from casework.audit.service import Record
 from casework.authz.deps import Administered
 from casework.deps import ClockDep, SessionFactoryDep, SettingsDep
-from casework.errors import CaseworkError
-from casework.web.forms import FormErrors
 from casework.web.i18n import lang_of
-from casework.web.pages import redirect
 from casework.web.submit import FormItems, validate
 
 router = APIRouter(include_in_schema=False)
@@ -44,12 +48,12 @@ def add_school(
 
         audited_change(request, factory, clock, actor, work)
 
-    errors, status_code = attempted(request, sent, attempt, fallback="school")
-    if not errors:
-        return redirect("/quan-tri/co-quan?done=school")
-    with factory() as session:
-        return agencies_page(request, actor, session, typed=sent.typed, errors=errors,
-                             status_code=status_code)  # fmt: skip
+    return submitted(
+        request, factory, sent, attempt, fallback="school", done="/quan-tri/co-quan?done=school",
+        again=lambda session, errors, status: agencies_page(
+            request, actor, session, typed=sent.typed, errors=errors, status_code=status
+        ),
+    )  # fmt: skip
 
 
 def _set_active(
@@ -66,14 +70,13 @@ def _set_active(
         change = "agency_reactivated" if active else "agency_retired"
         return Record(AuditAction.update, "agency", str(agency_id), detail={"change": change})
 
-    try:
-        audited_change(request, factory, clock, actor, work)
-    except CaseworkError as exc:
-        errors = FormErrors.from_exception(exc, lang_of(request))
-        with factory() as session:
-            return agencies_page(request, actor, session, errors=errors,
-                                 status_code=exc.status_code)  # fmt: skip
-    return redirect("/quan-tri/co-quan?done=" + ("reactivated" if active else "retired"))
+    done = "/quan-tri/co-quan?done=" + ("reactivated" if active else "retired")
+    return changed(
+        request, factory, clock, actor, work, done=lambda: done,
+        again=lambda session, errors, status: agencies_page(
+            request, actor, session, errors=errors, status_code=status
+        ),
+    )  # fmt: skip
 
 
 @router.post("/quan-tri/co-quan/{agency_id}/ngung")

@@ -3,7 +3,9 @@ cases, accepted tasks) to another in one step (``cases.handover``)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlmodel import Session, select
 
@@ -60,13 +62,15 @@ def _page(
 
 @router.get("/ban-giao")
 def handover_page(
-    request: Request, actor: SupervisorDep, session: ReadSessionDep, xong: str | None = None
+    request: Request,
+    actor: SupervisorDep,
+    session: ReadSessionDep,
+    ho_so: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
+    nhiem_vu: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
 ) -> Response:
-    """Who holds open cases or tasks, and the form to hand them over."""
-    counts = (xong or "").split("-")
-    done = (int(counts[0]), int(counts[1])) if len(counts) == 2 and all(
-        c.isdigit() and len(c) < 7 for c in counts
-    ) else None  # fmt: skip
+    """Who holds open cases or tasks, and the form to hand them over (with what the last
+    hand-over moved, after it)."""
+    done = (ho_so, nhiem_vu) if ho_so is not None and nhiem_vu is not None else None
     return _page(request, actor, session, done=done)
 
 
@@ -106,7 +110,7 @@ def hand_over(
             errors = FormErrors.from_exception(refused, lang, fallback="leaver_id")
             status_code = refused.status_code
     if done is not None:
-        return redirect(f"/ban-giao?xong={done.cases}-{done.tasks}")
+        return redirect(f"/ban-giao?ho_so={done.cases}&nhiem_vu={done.tasks}")
     with factory() as session:
         return _page(request, actor, session, typed=sent.typed, errors=errors,
                      status_code=status_code)  # fmt: skip

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from casework.actors import Actor
-from casework.admin.pages import AdminDep, attempted, audited_change
+from casework.admin.pages import AdminDep, audited_change, submitted
 from casework.admin.schemas import VillageIn
 from casework.audit.models import AuditAction
 from casework.audit.service import Record
@@ -18,7 +18,7 @@ from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsD
 from casework.schemas_common import Id
 from casework.web.forms import FormErrors
 from casework.web.i18n import N_, lang_of
-from casework.web.pages import redirect, render
+from casework.web.pages import render
 from casework.web.submit import FormItems, validate
 
 router = APIRouter(include_in_schema=False)
@@ -76,13 +76,12 @@ def add_village(
 
         audited_change(request, factory, clock, actor, work)
 
-    errors, status_code = attempted(request, sent, attempt, fallback="village")
-    if not errors:
-        return redirect("/quan-tri/thon?done=added")
-    with factory() as session:
-        return _page(
-            request, actor, session, typed=sent.typed, errors=errors, status_code=status_code
-        )
+    return submitted(
+        request, factory, sent, attempt, fallback="village", done="/quan-tri/thon?done=added",
+        again=lambda session, errors, status: _page(
+            request, actor, session, typed=sent.typed, errors=errors, status_code=status
+        ),
+    )  # fmt: skip
 
 
 def _rename_page(
@@ -140,9 +139,10 @@ def rename_village(
 
         audited_change(request, factory, clock, actor, work)
 
-    errors, status_code = attempted(request, sent, attempt, fallback="village")
-    if not errors:
-        return redirect("/quan-tri/thon?done=renamed")
-    with factory() as session:
-        return _rename_page(request, actor, session, village_id, typed=sent.typed,
-                            errors=errors, status_code=status_code)  # fmt: skip
+    return submitted(
+        request, factory, sent, attempt, fallback="village", done="/quan-tri/thon?done=renamed",
+        again=lambda session, errors, status: _rename_page(
+            request, actor, session, village_id, typed=sent.typed, errors=errors,
+            status_code=status,
+        ),
+    )  # fmt: skip

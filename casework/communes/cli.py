@@ -77,40 +77,24 @@ def init(
     list with its agencies, and its first administrator, who gets an activation link
     (nobody types their password). Run ``casework serve`` or ``casework worker`` after it
     to send the link; the administrator then adds villages and people."""
-    from sqlmodel import select
-
-    from casework.accounts import activation
-    from casework.accounts.models import Role
-    from casework.accounts.service import create_user
     from casework.communes import setup
-    from casework.communes.models import Commune
     from casework.config import get_settings
-    from casework.errors import FieldError, InvalidInput
     from casework.migrate import upgrade
-    from casework.phones import InvalidPhone, to_e164
 
     settings = get_settings()
     if not admin_email and not admin_phone:
         raise typer.BadParameter("--admin-email or --admin-phone: the activation link goes there")
     upgrade(url=settings.database_url)
-    now = SystemClock().now()
     with cli_session() as session:
-        found = session.exec(
-            select(Commune).where(Commune.code == commune.strip().zfill(5))
-        ).first()
-        if found is None:
-            found = setup.add_commune(session, code=commune, case_prefix=prefix, now=now)
+        found, added, user = setup.initialise(
+            session, code=commune, case_prefix=prefix, username=admin_username,
+            full_name=admin_name, email=admin_email, phone=admin_phone, settings=settings,
+            now=SystemClock().now(),
+        )  # fmt: skip
+        if added:
             cli_audit(session, "commune_added", ("commune", str(found.id)), "create",
                       code=found.code)  # fmt: skip
-        try:
-            phone = to_e164(admin_phone) if admin_phone else None
-        except InvalidPhone:
-            raise InvalidInput([FieldError(("phone",), "phone_invalid")]) from None
-        user = create_user(session, settings=settings, commune_code=found.code,
-                           username=admin_username, full_name=admin_name, role=Role.admin,
-                           password=None, now=now, email=admin_email, phone=phone)  # fmt: skip
-        activation.issue(session, user=user, settings=settings, now=now, by=None)
-        cli_audit(session, "user_created", ("user", str(user.id)), role=Role.admin.value)
+        cli_audit(session, "user_created", ("user", str(user.id)), role=user.role)
     where = " và ".join(filter(None, [admin_email, admin_phone]))
     typer.echo(f"✓ {found.name}, {found.province}: quản trị viên {user.username} sẽ nhận "
                f"đường dẫn kích hoạt qua {where} khi casework serve hoặc worker chạy.")  # fmt: skip

@@ -18,10 +18,15 @@ from datetime import datetime
 from sqlmodel import Session, select
 
 from casework import text
+from casework.accounts import activation
+from casework.accounts.models import Role, User
+from casework.accounts.service import create_user
 from casework.agencies.models import Agency, AgencyKind
 from casework.communes.models import Commune
 from casework.communes.official import OfficialUnit, province, unit, units_of
+from casework.config import Settings
 from casework.errors import FieldError, InvalidInput
+from casework.phones import InvalidPhone, to_e164
 
 AK = AgencyKind
 # (kind, name): the commune's own bodies; "{in_sentence}" is "xã Thất Khê".
@@ -119,3 +124,33 @@ def _prefix(session: Session, found: OfficialUnit, chosen: str | None) -> str:
 def _candidates(initials: str, code: str) -> Sequence[str]:
     first = initials if len(initials) >= 2 else f"{initials}X"
     return (first, f"{initials}{int(code)}"[:8], f"X{code}")
+
+
+def initialise(
+    session: Session,
+    *,
+    code: str,
+    case_prefix: str | None,
+    username: str,
+    full_name: str,
+    email: str | None,
+    phone: str | None,
+    settings: Settings,
+    now: datetime,
+) -> tuple[Commune, bool, User]:
+    """A real installation's first step (``casework init``): the commune, unless it is
+    there already, and its first administrator without a password, whose activation link
+    is queued. The commune, whether it was added now, and the administrator."""
+    try:
+        e164 = to_e164(phone) if phone else None
+    except InvalidPhone:
+        raise InvalidInput([FieldError(("phone",), "phone_invalid")]) from None
+    found = session.exec(select(Commune).where(Commune.code == code.strip().zfill(5))).first()
+    added = found is None
+    if found is None:
+        found = add_commune(session, code=code, case_prefix=case_prefix, now=now)
+    user = create_user(session, settings=settings, commune_code=found.code, username=username,
+                       full_name=full_name, role=Role.admin, password=None, now=now,
+                       email=email, phone=e164)  # fmt: skip
+    activation.issue(session, user=user, settings=settings, now=now, by=None)
+    return found, added, user
