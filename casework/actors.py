@@ -18,6 +18,9 @@ class Actor:
     # A browser session has no scopes of its own: the role alone decides.
     token_id: int | None = None
     scopes: frozenset[str] | None = None
+    # A province administrator's province (its official name, as ``Commune.province``);
+    # their ``commune_id`` is the commune they chose to work in, if any.
+    province: str | None = None
 
     @property
     def is_system(self) -> bool:

@@ -32,6 +32,7 @@ from casework.children.views import router as children_router
 from casework.clock import Clock, SystemClock
 from casework.communes.admin_pages import router as village_admin_pages
 from casework.communes.pages import router as commune_pages
+from casework.communes.province_pages import router as province_pages
 from casework.communes.views import router as stats_router
 from casework.config import Settings, get_settings
 from casework.dashboard.pages import router as dashboard_pages
@@ -151,6 +152,7 @@ def create_app(
         admin_pages,
         people_admin_pages,
         village_admin_pages,
+        province_pages,
         handover_pages,
         commune_pages,
         register_pages,

@@ -25,6 +25,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "là Lạng Sơn",
         "{code} is not one of the 34 provinces' codes: give 2 digits, e.g. 20 (Lạng Sơn)",
     ),
+    "official_unit_other_province": (
+        "{name} (mã {code}) thuộc {province}, không thuộc tỉnh bạn quản trị",
+        "{name} ({code}) is in {province}, not in the province you administer",
+    ),
+    "init_province_or_commune": (
+        "Ghi --province (mã tỉnh: quản trị cấp tỉnh) hoặc --commune (mã xã: một xã), không "
+        "ghi cả hai",
+        "Give --province (a province's administrator) or --commune (one commune), not both",
+    ),
+    "role_of_a_province": (
+        "Quản trị cấp tỉnh không thuộc một xã: tạo bằng lệnh casework init --province",
+        "A province administrator belongs to no commune: create one with casework init --province",
+    ),
     "commune_already_added": (
         "{name} (mã {code}) đã có trong hệ thống",
         "{name} ({code}) is already set up",

@@ -347,3 +347,29 @@ def test_init_sets_up_a_real_commune_and_its_administrator_without_a_password(da
     assert [tuple(u) for u in users] == [("quantri.tk", "admin", None)]
     assert [tuple(m) for m in sent] == [("account.activate", "email")]
     assert children == 0  # no demo data
+
+
+def test_init_with_a_province_makes_its_administrator_of_no_commune(databases, backend):
+    url = databases.url_for(backend, name="init_province")
+    admin = ("--admin-username", "quantri.ls", "--admin-name", "Hoàng Thị Lan")
+    done = run("init", "--province", "20", *admin, "--admin-phone", "0912345678", url=url)
+    assert "✓ Tỉnh Lạng Sơn: quản trị viên quantri.ls sẽ nhận đường dẫn kích hoạt" in done
+    both = run("init", "--province", "20", "--commune", "06040", *admin, "--admin-phone",
+               "0912345678", url=url, expect=1)  # fmt: skip
+    assert "không ghi cả hai" in both
+    unknown = run("init", "--province", "99", *("--admin-username", "x.y.z", "--admin-name",
+                  "A B"), "--admin-phone", "0912345678", url=url, expect=1)  # fmt: skip
+    assert "99" in unknown
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            users = conn.exec_driver_sql(
+                "SELECT username, role, commune_id, province_code FROM app_user"
+            ).all()  # fmt: skip
+            sent = conn.exec_driver_sql("SELECT kind, channel FROM outbox_message").all()
+            communes = conn.exec_driver_sql("SELECT count(*) FROM commune").scalar_one()
+    finally:
+        engine.dispose()
+    assert [tuple(u) for u in users] == [("quantri.ls", "province_admin", None, "20")]
+    assert [tuple(m) for m in sent] == [("account.activate", "sms")]
+    assert communes == 0  # the administrator adds them at /tinh

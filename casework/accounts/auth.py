@@ -24,6 +24,7 @@ from casework.actors import Actor
 from casework.audit import service as audit_service
 from casework.audit.models import AuditAction
 from casework.audit.service import Origin, Record
+from casework.communes.official import province as official_province
 from casework.db import run_in_transaction
 from casework.errors import CaseworkError
 from casework.timefmt import as_utc
@@ -32,6 +33,9 @@ from casework.web import csrf, sessions
 # A token's use is written to the audit log at most this often (each request it makes
 # that reads or changes a record is audited anyway, with the token's id).
 TOKEN_USE_EVERY = timedelta(minutes=1)
+# The session's key for the commune a province administrator chose to work in (checked
+# against their province when chosen; the cookie is signed).
+WORKING_IN = "commune"
 
 
 class NotAuthenticated(CaseworkError):
@@ -48,13 +52,22 @@ def origin_of(request: Request) -> Origin:
     return Origin(ip=client, user_agent=request.headers.get("user-agent"))
 
 
-def actor_of(user: User, **extra: object) -> Actor:
+def actor_of(user: User, *, working_in: int | None = None, **extra: object) -> Actor:
+    """The account as an actor. A province administrator has no commune of their own:
+    ``working_in`` is the commune of their province they chose (``communes.province``)."""
+    province = None
+    commune_id = user.commune_id
+    if user.province_code is not None:
+        found = official_province(user.province_code)
+        province = found.name if found is not None else None
+        commune_id = working_in
     return Actor(
         user_id=user.id,
         role=Role(user.role),
-        commune_id=user.commune_id,
+        commune_id=commune_id,
         agency_id=user.agency_id,
         username=user.username,
+        province=province,
         **extra,  # type: ignore[arg-type]
     )
 
@@ -148,7 +161,8 @@ def resolve_actor(
         end_browser_session(request)  # over: logged out, everywhere or here, or disabled
         return None
     sessions.renew(request)  # a checked session's idle time starts again
-    return actor_of(user)
+    working_in = request.session.get(WORKING_IN)
+    return actor_of(user, working_in=working_in if isinstance(working_in, int) else None)
 
 
 async def current_actor(

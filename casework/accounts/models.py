@@ -17,6 +17,7 @@ class Role(StrEnum):
     supervisor = "supervisor"
     collaborator = "collaborator"
     province_viewer = "province_viewer"
+    province_admin = "province_admin"
     auditor = "auditor"
     admin = "admin"
 
@@ -29,10 +30,15 @@ register_labels(
         Role.supervisor: ("Lãnh đạo UBND xã", "Commune supervisor"),
         Role.collaborator: ("Cộng tác viên", "Village collaborator"),
         Role.province_viewer: ("Cán bộ tỉnh (xem số liệu)", "Province viewer"),
+        Role.province_admin: ("Quản trị cấp tỉnh", "Province administrator"),
         Role.auditor: ("Kiểm tra nhật ký", "Auditor"),
         Role.admin: ("Quản trị hệ thống", "Administrator"),
     }
 )
+
+
+# The roles of a commune's people (a province administrator belongs to a province).
+COMMUNE_ROLES = tuple(role for role in Role if role != Role.province_admin)
 
 
 class NotifyVia(StrEnum):
@@ -53,12 +59,17 @@ register_labels(
 
 
 class User(SQLModel, table=True):
-    """A person with one role in one commune, optionally a member of one agency."""
+    """A person with one role in one commune, optionally a member of one agency; or a
+    province administrator, who belongs to a province (``province_code``) and no commune:
+    they set the province's communes up, working in one commune at a time."""
 
     __tablename__ = "app_user"
 
     id: int | None = Field(default=None, primary_key=True)
-    commune_id: int = Field(foreign_key="commune.id", index=True)
+    commune_id: int | None = Field(default=None, foreign_key="commune.id", index=True)
+    province_code: str | None = Field(
+        default=None, max_length=2, description="Mã tỉnh, for province administrators only"
+    )
     agency_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
     username: str = Field(max_length=64, unique=True)
     full_name: str = Field(max_length=120)

@@ -60,6 +60,8 @@ def create_user(
     """A new active account in a commune; agency officers and heads need their agency.
     Without ``password`` it cannot log in until its person activates it (``activation``)."""
     username = username.strip().lower()
+    if role == Role.province_admin:
+        raise InvalidInput([FieldError(("role",), "role_of_a_province", {})])
     commune = session.exec(select(Commune).where(Commune.code == commune_code)).first()
     if commune is None:
         params = {"commune_code": commune_code}
@@ -84,6 +86,36 @@ def create_user(
         created_at=now,
         password_hash=passwords.hash_password(settings, password) if password else None,
         password_changed_at=now if password else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def create_province_admin(
+    session: Session,
+    *,
+    province_code: str,
+    username: str,
+    full_name: str,
+    now: datetime,
+    email: str | None = None,
+    phone: str | None = None,
+) -> User:
+    """A province administrator: of a province (its 2-digit code), of no commune, without
+    a password (their person activates the account from a link, ``activation``)."""
+    username = username.strip().lower()
+    if get_by_username(session, username=username) is not None:
+        raise UsernameTaken(username=username)
+    user = User(
+        commune_id=None,
+        province_code=province_code,
+        username=username,
+        full_name=full_name,
+        role=Role.province_admin,
+        email=email,
+        phone=phone,
+        created_at=now,
     )
     session.add(user)
     session.flush()

@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from casework import phones
 from casework.accounts.auth import origin_of, write_audit
-from casework.accounts.models import Role
+from casework.accounts.models import COMMUNE_ROLES, Role
 from casework.actors import Actor
 from casework.admin import service as admin_service
 from casework.admin.schemas import AgencyContact, PasswordReset, UserCreate
@@ -29,6 +29,7 @@ from casework.audit.models import AuditAction
 from casework.audit.service import Record
 from casework.authz.deps import Administered, Allowed, agency_for, user_for
 from casework.authz.policy import Action
+from casework.communes.models import Commune
 from casework.db import run_in_transaction
 from casework.deps import ClockDep, ReadSessionDep, SessionFactoryDep, SettingsDep
 from casework.errors import CaseworkError
@@ -139,9 +140,11 @@ def changed(
 
 
 @router.get("/quan-tri")
-def overview(request: Request, actor: AdminDep) -> Response:
-    """Where an administrator starts: people and agencies."""
-    return render(request, "admin/overview.html", actor=actor)
+def overview(request: Request, actor: AdminDep, session: ReadSessionDep) -> Response:
+    """Where an administrator starts: people, agencies, villages (and, for a province
+    administrator, which commune they are working in)."""
+    commune = session.get(Commune, actor.commune_id)
+    return render(request, "admin/overview.html", {"commune": commune}, actor=actor)
 
 
 @router.get("/quan-tri/nguoi-dung")
@@ -171,7 +174,7 @@ def _new_user_page(
     status_code: int = 200,
 ) -> Response:
     context = {
-        "roles": list(Role),
+        "roles": COMMUNE_ROLES,
         "agencies": agency_service.agencies_of(session, commune_id=actor.commune_id),
         "typed": typed or {},
         "errors": errors or FormErrors(),

@@ -30,6 +30,7 @@ from casework.authz.policy import Action, CaseView, Decision, Outcome
 from casework.cases.models import ProtectionCase, Task, TaskStatus
 from casework.cases.service import CaseNotFound
 from casework.children.models import Child
+from casework.communes.models import Commune
 from casework.errors import CaseworkError, NotFound
 from casework.escalations.models import Escalation
 from casework.escalations.service import EscalationNotFound
@@ -293,6 +294,22 @@ def user_for(action: Action) -> Any:
 def agency_for(action: Action) -> Any:
     """``Depends``: the agency in the path (``agency_id``), if of the administrator's commune."""
     return _administered(action, Agency, "agency_id", lambda id_: AgencyNotFound(agency_id=id_))
+
+
+def commune_for(action: Action) -> Any:
+    """``Depends``: the commune in the path (``commune_id``), if of the province
+    administrator's province."""
+
+    def dependency(request: Request, actor: Annotated[Actor, allowed(action)]) -> Administered:
+        record_id = request.path_params["commune_id"]
+        with request.app.state.session_factory() as session:
+            found = session.get(Commune, int(record_id)) if _is_id(record_id) else None
+        decision = policy.province_commune(actor, province=found.province) if found else policy.HIDE
+        if not decision.allowed:
+            refuse(request, actor, action, decision, subject=("commune", str(record_id)))
+        return Administered(id=int(record_id), actor=actor)
+
+    return Annotated[Administered, _tagged(action, dependency)]
 
 
 def action_of(call: Callable[..., Any]) -> Action | None:

@@ -58,6 +58,7 @@ class Action(StrEnum):
     dashboard = "dashboard.read"
     calendar_manage = "calendar.manage"
     admin = "admin.manage"
+    province_manage = "province.manage"
     review_do = "review.do"
     review_manage = "review.manage"
     review_quarter_read = "review.quarter_read"
@@ -208,10 +209,17 @@ RULES: dict[Action, Rule] = {
         summary="The commune's own days off and make-up working days",
     ),
     Action.admin: Rule(
-        frozenset({R.admin}),
+        frozenset({R.admin, R.province_admin}),
         None,
         session_only=True,
-        summary="People and agencies of the commune (not case content)",
+        summary="People, agencies and villages of the commune (not case content); a "
+        "province administrator those of the commune they chose to work in",
+    ),
+    Action.province_manage: Rule(
+        frozenset({R.province_admin}),
+        None,
+        session_only=True,
+        summary="The province's communes from the official list; choose one to set up",
     ),
     Action.review_do: Rule(
         REVIEWER_ROLES,
@@ -272,6 +280,8 @@ def role_may(role: Role | None, action: Action) -> bool:
 def gate(actor: Actor, action: Action) -> Decision:
     """Whether ``actor`` may attempt ``action`` at all (before any record is looked at)."""
     rule = RULES[action]
+    if action == Action.admin and actor.role == R.province_admin and actor.commune_id is None:
+        return HIDE  # a province administrator administers the commune they chose, once chosen
     if role_may(actor.role, action):
         if actor.scopes is not None and (rule.session_only or rule.scope not in actor.scopes):
             return deny("token_scope")
@@ -384,6 +394,14 @@ def administered(actor: Actor, *, commune_id: int) -> Decision:
     if not role_may(actor.role, Action.admin):
         return HIDE
     return ALLOW if actor.commune_id is not None and actor.commune_id == commune_id else HIDE
+
+
+def province_commune(actor: Actor, *, province: str) -> Decision:
+    """A province administrator sets up the communes of their own province only; another
+    province's are not there for them (404)."""
+    if not role_may(actor.role, Action.province_manage):
+        return HIDE
+    return ALLOW if actor.province is not None and actor.province == province else HIDE
 
 
 def supervisor_events(definition: Definition) -> frozenset[str]:

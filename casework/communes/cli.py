@@ -66,17 +66,23 @@ def add_province(
 
 
 def init(
-    commune: str = typer.Option(..., help="Mã xã, phường (5 chữ số) của danh mục, e.g. 06040"),
-    admin_username: str = typer.Option(..., help="Tên đăng nhập quản trị viên, e.g. quantri.tk"),
+    province: str = typer.Option(
+        None, help="Mã tỉnh (2 chữ số), e.g. 20: the province's first administrator"
+    ),
+    commune: str = typer.Option(
+        None, help="Or: mã xã, phường (5 chữ số), e.g. 06040: one commune and its administrator"
+    ),
+    admin_username: str = typer.Option(..., help="Tên đăng nhập quản trị viên, e.g. quantri.ls"),
     admin_name: str = typer.Option(..., help="Họ và tên quản trị viên"),
     admin_email: str = typer.Option(None, help="Thư điện tử: the activation link goes there"),
     admin_phone: str = typer.Option(None, help="Số di động: the link goes there by SMS"),
-    prefix: str = typer.Option(None, help="Tiền tố mã hồ sơ (default: initials)"),
+    prefix: str = typer.Option(None, help="With --commune: tiền tố mã hồ sơ (default: initials)"),
 ) -> None:
-    """A real installation, without the demo: the schema, the commune from the official
-    list with its agencies, and its first administrator, who gets an activation link
-    (nobody types their password). Run ``casework serve`` or ``casework worker`` after it
-    to send the link; the administrator then adds villages and people."""
+    """A real installation, without the demo: the schema and its first administrator, who
+    gets an activation link (nobody types their password). With --province, a province
+    administrator, who adds the province's communes at /tinh; with --commune, that commune
+    from the official list with its agencies, and its administrator. Run ``casework serve``
+    or ``casework worker`` after it to send the link."""
     from casework.communes import setup
     from casework.config import get_settings
     from casework.migrate import upgrade
@@ -87,17 +93,24 @@ def init(
     upgrade(url=settings.database_url)
     with cli_session() as session:
         found, added, user = setup.initialise(
-            session, code=commune, case_prefix=prefix, username=admin_username,
-            full_name=admin_name, email=admin_email, phone=admin_phone, settings=settings,
-            now=SystemClock().now(),
+            session, code=commune, province_code=province, case_prefix=prefix,
+            username=admin_username, full_name=admin_name, email=admin_email,
+            phone=admin_phone, settings=settings, now=SystemClock().now(),
         )  # fmt: skip
-        if added:
+        if found is not None and added:
             cli_audit(session, "commune_added", ("commune", str(found.id)), "create",
                       code=found.code)  # fmt: skip
         cli_audit(session, "user_created", ("user", str(user.id)), role=user.role)
     where = " và ".join(filter(None, [admin_email, admin_phone]))
-    typer.echo(f"✓ {found.name}, {found.province}: quản trị viên {user.username} sẽ nhận "
-               f"đường dẫn kích hoạt qua {where} khi casework serve hoặc worker chạy.")  # fmt: skip
+    if found is not None:
+        place = f"{found.name}, {found.province}"
+    else:
+        from casework.communes.official import province as official_province
+
+        chosen = official_province(province)
+        place = chosen.full_name[:1].upper() + chosen.full_name[1:] if chosen else province
+    typer.echo(f"✓ {place}: quản trị viên {user.username} sẽ nhận đường dẫn kích hoạt qua "
+               f"{where} khi casework serve hoặc worker chạy.")  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:

@@ -65,6 +65,11 @@ def province(code: str) -> OfficialProvince | None:
     return next((p for p in provinces() if int(p.code) == number), None)
 
 
+def province_named(name: str) -> OfficialProvince | None:
+    """The province whose official name a commune stores (``Commune.province``)."""
+    return next((p for p in provinces() if p.name == name), None)
+
+
 def units_of(province_code: str) -> list[OfficialUnit]:
     """The province's communes, wards and special zones, by name."""
     found = province(province_code)

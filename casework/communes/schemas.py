@@ -29,3 +29,14 @@ class CalendarDayOut(BaseModel):
     model_config = STRICT
 
     day: date
+
+
+class CommuneAdd(BaseModel):
+    """A commune the province administrator picks from the official list."""
+
+    model_config = STRICT
+
+    code: str = Field(min_length=1, max_length=5, description="Mã xã, phường (5 chữ số)")
+    case_prefix: str | None = Field(
+        default=None, max_length=8, description="Tiền tố mã hồ sơ; trống: chữ đầu của tên"
+    )

@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 from casework import text
 from casework.accounts import activation
 from casework.accounts.models import Role, User
-from casework.accounts.service import create_user
+from casework.accounts.service import create_province_admin, create_user
 from casework.agencies.models import Agency, AgencyKind
 from casework.communes.models import Commune
 from casework.communes.official import OfficialUnit, province, unit, units_of
@@ -129,7 +129,8 @@ def _candidates(initials: str, code: str) -> Sequence[str]:
 def initialise(
     session: Session,
     *,
-    code: str,
+    code: str | None,
+    province_code: str | None,
     case_prefix: str | None,
     username: str,
     full_name: str,
@@ -137,20 +138,36 @@ def initialise(
     phone: str | None,
     settings: Settings,
     now: datetime,
-) -> tuple[Commune, bool, User]:
-    """A real installation's first step (``casework init``): the commune, unless it is
-    there already, and its first administrator without a password, whose activation link
-    is queued. The commune, whether it was added now, and the administrator."""
+) -> tuple[Commune | None, bool, User]:
+    """A real installation's first step (``casework init``): with ``province_code``, the
+    province's first administrator, who then adds its communes (``communes.province``);
+    with ``code``, a single commune, unless it is there already, and its administrator.
+    Either way without a password: the activation link is queued. The commune (if any),
+    whether it was added now, and the administrator."""
+    if (code is None) == (province_code is None):
+        raise InvalidInput([FieldError(("province",), "init_province_or_commune", {})])
     try:
         e164 = to_e164(phone) if phone else None
     except InvalidPhone:
         raise InvalidInput([FieldError(("phone",), "phone_invalid")]) from None
-    found = session.exec(select(Commune).where(Commune.code == code.strip().zfill(5))).first()
-    added = found is None
-    if found is None:
-        found = add_commune(session, code=code, case_prefix=case_prefix, now=now)
-    user = create_user(session, settings=settings, commune_code=found.code, username=username,
-                       full_name=full_name, role=Role.admin, password=None, now=now,
-                       email=email, phone=e164)  # fmt: skip
+    found: Commune | None = None
+    added = False
+    if province_code is not None:
+        official = province(province_code)
+        if official is None:
+            params = {"code": province_code}
+            raise InvalidInput([FieldError(("province",), "official_province_unknown", params)])
+        user = create_province_admin(session, province_code=official.code, username=username,
+                                     full_name=full_name, now=now, email=email,
+                                     phone=e164)  # fmt: skip
+    else:
+        assert code is not None
+        found = session.exec(select(Commune).where(Commune.code == code.strip().zfill(5))).first()
+        added = found is None
+        if found is None:
+            found = add_commune(session, code=code, case_prefix=case_prefix, now=now)
+        user = create_user(session, settings=settings, commune_code=found.code,
+                           username=username, full_name=full_name, role=Role.admin,
+                           password=None, now=now, email=email, phone=e164)  # fmt: skip
     activation.issue(session, user=user, settings=settings, now=now, by=None)
     return found, added, user

@@ -43,6 +43,7 @@ MENU = (
     MenuItem("/lich-lam-viec", N_("Lịch làm việc"), Action.calendar_manage),
     MenuItem("/ban-giao", N_("Bàn giao công việc"), Action.case_assign),
     MenuItem("/nhat-ky", N_("Nhật ký truy cập"), Action.audit_read),
+    MenuItem("/tinh", N_("Các xã của tỉnh"), Action.province_manage),
     MenuItem("/quan-tri", N_("Quản trị"), Action.admin),
 )
 

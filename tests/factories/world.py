@@ -16,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
+from casework.accounts.auth import actor_of
 from casework.accounts.models import Role, User
 from casework.actors import Actor
 from casework.agencies.models import Agency, AgencyKind
@@ -52,13 +53,7 @@ class World:
     other: Place
 
     def actor(self, user: User) -> Actor:
-        return Actor(
-            user_id=user.id,
-            role=Role(user.role),
-            commune_id=user.commune_id,
-            agency_id=user.agency_id,
-            username=user.username,
-        )
+        return actor_of(user)
 
 
 def _place(session, now, tz, *, code, prefix, name) -> Place:
@@ -103,6 +98,17 @@ def _place(session, now, tz, *, code, prefix, name) -> Place:
     )
     users = session.exec(select(User).where(User.commune_id == commune.id)).all()
     people = {u.username.split(".", 1)[1]: u for u in users}
+    # The province's administrator (of no commune; the commune's province is Thái Nguyên, 19).
+    people["province_admin"] = User(
+        commune_id=None,
+        province_code="19",
+        username=f"{prefix.lower()}.province_admin",
+        full_name="province_admin",
+        role=Role.province_admin,
+        created_at=now,
+    )
+    session.add(people["province_admin"])
+    session.flush()
     # Last month's review (this month's is left for the review's own tests to open).
     last_month = (now.date().replace(day=1) - timedelta(days=1)).replace(day=1)
     review = review_service.open_month(session, commune_id=commune.id, month=last_month, now=now)

@@ -34,6 +34,7 @@ ROLE_PERSON = {
     Role.province_viewer: "province_viewer",
     Role.auditor: "auditor",
     Role.admin: "admin",
+    Role.province_admin: "province_admin",
 }
 
 
@@ -89,6 +90,9 @@ def fill(endpoint: Endpoint, place: Place, user: User, agency: str) -> tuple[str
         elif name == "village_id":  # a village of the place's commune (administration)
             record = place.review
             value, kind = str(place.review.village_id), "administered"
+        elif name == "commune_id":  # a commune of the place (the province's set-up)
+            record = place.commune
+            value, kind = str(place.commune.id), "commune"
         elif name == "agency_id":  # an agency of the place's commune (administration)
             record = place.tasks[AgencyKind.police]
             value, kind = str(record.agency_id), "administered"
@@ -132,6 +136,8 @@ def expected(
         commune_id=place.case.commune_id,
         task_agency_ids={task.agency_id for task in place.tasks.values()},
     )
+    if kind == "commune":
+        return policy.province_commune(actor, province=record.province).outcome
     if kind == "administered":
         return policy.administered(actor, commune_id=place.commune.id).outcome
     if kind == "case":
