@@ -147,7 +147,7 @@ def run(backend: str, rows: int, data: bytes) -> dict[str, float]:
         lease = timedelta(minutes=5)
 
         def once() -> None:
-            run_one(factory, clock=clock, tz=settings.tz, worker="bench", lease=lease)
+            run_one(factory, clock=clock, settings=settings, worker="bench", lease=lease)
 
         dry = timed(once)
         with UnitOfWork(factory) as uow:

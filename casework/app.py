@@ -45,8 +45,13 @@ from casework.intake.views import router as intake_router
 from casework.keys import load_keys
 from casework.registry.cleaning.pages import router as cleaning_pages
 from casework.registry.cleaning.views import router as cleaning_router
-from casework.registry.imports.pages import UPLOAD_OVERHEAD, UPLOAD_PATH
-from casework.registry.imports.pages import router as import_pages
+from casework.registry.imports.pages import (
+    CHILDREN,
+    CHILDREN_ROUTER,
+    PEOPLE,
+    PEOPLE_ROUTER,
+    UPLOAD_OVERHEAD,
+)
 from casework.registry.pages import router as registry_pages
 from casework.registry.quality_views import api as registry_quality_router
 from casework.registry.quality_views import pages as registry_quality_pages
@@ -144,7 +149,8 @@ def create_app(
         task_pages,
         escalation_pages,
         child_form_pages,  # /tre-em/moi before /tre-em/{child_id}
-        import_pages,  # before the children's pages: "/tre-em/nhap" is no child's id
+        CHILDREN_ROUTER,  # before the children's pages: "/tre-em/nhap" is no child's id
+        PEOPLE_ROUTER,  # before the people's pages: "/quan-tri/nguoi-dung/nhap" is no one's id
         children_pages,
         registry_pages,
         audit_pages,
@@ -173,7 +179,9 @@ def create_app(
         RequestGuard,
         max_body_bytes=settings.max_body_bytes,
         max_json_depth=settings.max_json_depth,
-        uploads={UPLOAD_PATH: settings.import_max_bytes + UPLOAD_OVERHEAD},
+        uploads={
+            place.path: settings.import_max_bytes + UPLOAD_OVERHEAD for place in (CHILDREN, PEOPLE)
+        },
     )
     app.add_middleware(
         SessionMiddleware,

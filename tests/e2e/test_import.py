@@ -18,7 +18,7 @@ SAMPLES = Path(__file__).resolve().parents[2] / "docs" / "samples"
 
 def run_worker(server: LiveServer) -> None:
     """What the ticker of `casework serve` does every second."""
-    while run_one(server.factory, clock=server.clock, tz=server.settings.tz, worker="e2e",
+    while run_one(server.factory, clock=server.clock, settings=server.settings, worker="e2e",
                   lease=timedelta(minutes=5)):  # fmt: skip
         pass
 

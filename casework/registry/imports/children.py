@@ -28,6 +28,7 @@ from casework.children.models import Child, ChildCircumstance, CircumstanceGroup
 from casework.children.service import resolve_village
 from casework.errors import InvalidInput
 from casework.registry.imports.mapping import Fields, FieldSpec
+from casework.registry.imports.rows import Problem, Refusals
 from casework.registry.imports.values import (
     as_text,
     parse_date,
@@ -156,17 +157,6 @@ class ValidRow:
                    ethnicity, pid, tuple(_GROUP[g] for g in groups), *people)  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Problem:
-    """A row's problem (or, ``note``, what happened to it), for the report."""
-
-    row: int
-    field: str | None
-    code: str
-    params: dict[str, Any] = field(default_factory=dict)
-    note: bool = False
-
-
 @dataclass(slots=True)
 class Planned:
     row: int
@@ -178,17 +168,9 @@ class Planned:
 
 
 @dataclass
-class Checked:
+class Checked(Refusals):
     planned: list[Planned] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    bad_rows: set[int] = field(default_factory=set)
     valid: list[tuple[int, ValidRow, int | None]] = field(default_factory=list)
-
-    def refuse(
-        self, row: int, name: str | None, code: str, params: dict[str, Any] | None = None
-    ) -> None:
-        self.problems.append(Problem(row, name, code, params or {}))
-        self.bad_rows.add(row)
 
 
 def _rules(row: int, data: ChildRow, today: date, checked: Checked) -> None:
@@ -258,13 +240,13 @@ _M = ChildCircumstance.__table__
 def validate(
     rows: Sequence[tuple[int, dict[str, Any]]],
     *,
-    villages: Villages,
+    prepared: Villages,
     today: date,
     progress: Callable[[int], None],
 ) -> Checked:
     """Every row validated and its village resolved: ``valid`` rows go on to matching,
     every problem is listed. Pure: no database (progress is reported as it goes)."""
-    checked = Checked()
+    villages, checked = prepared, Checked()
     for count, (row, raw) in enumerate(rows, start=1):
         if count % 2000 == 0:
             progress(count)
@@ -372,14 +354,13 @@ def dump(checked: Checked) -> dict[str, Any]:
     """What ``validate`` found (before ``match``), as JSON for the import to ``load``."""
     return {
         "valid": [[row, village, data.dumped()] for row, data, village in checked.valid],
-        "problems": [[p.row, p.field, p.code, p.params] for p in checked.problems],
+        "problems": checked.dumped_problems(),
     }
 
 
 def load(kept: dict[str, Any]) -> Checked:
     """``dump``'s rows back, without validating them again: the dry run did."""
     checked = Checked()
-    for row, name, code, params in kept["problems"]:
-        checked.refuse(row, name, code, params)
+    checked.load_problems(kept["problems"])
     checked.valid = [(row, ValidRow.loaded(data), village) for row, village, data in kept["valid"]]
     return checked

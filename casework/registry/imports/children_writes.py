@@ -40,6 +40,7 @@ def write(
     today: date,
     now: datetime,
     evidence: str,
+    **_: Any,
 ) -> Written:
     """The planned rows written in bulk: the children's ids reserved, then each table in
     one pass of ``bulk.insert_rows`` (COPY on PostgreSQL)."""

@@ -53,9 +53,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "nothing",
     ),
     "import_conflict": (
-        "Danh sách trẻ em vừa được người khác thay đổi trong lúc nhập, nên chưa nhập gì: "
-        "kiểm tra lại tệp",
-        "The register changed while importing, so nothing was imported: check the file again",
+        "Dữ liệu vừa được người khác thay đổi trong lúc nhập, nên chưa nhập gì: kiểm tra lại tệp",
+        "The data changed while importing, so nothing was imported: check the file again",
     ),
     "import_unexpected": (
         "Có lỗi khi xử lý tệp, chưa nhập gì. Thử lại; nếu vẫn lỗi, báo cho quản trị hệ thống",
@@ -113,6 +112,39 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import_existing_groups": (
         "Đã có trong danh sách: không thay đổi thông tin của trẻ; thêm nhóm {groups}",
         "Already in the register: the record is not changed; group {groups} added",
+    ),
+    # a row of a list of people (casework.admin.people_import)
+    "import_role": (
+        "Vai trò “{value}” không có: ghi một trong Người làm công tác bảo vệ trẻ em, Cán bộ "
+        "đầu mối, Lãnh đạo cơ quan, Lãnh đạo UBND xã, Cộng tác viên, Kiểm tra nhật ký, Quản "
+        "trị hệ thống",
+        "Role “{value}” does not exist: write one of the roles as the app names them, e.g. "
+        "Cán bộ đầu mối",
+    ),
+    "import_agency_unknown": (
+        "Xã không có cơ quan “{value}”: ghi tên cơ quan như trang Quản trị › Cơ quan",
+        "The commune has no agency “{value}”: write its name as Administration › Agencies does",
+    ),
+    "import_agency_ambiguous": (
+        "Nhiều cơ quan của xã có tên bắt đầu bằng “{value}”: ghi đủ tên cơ quan",
+        "Several of the commune's agencies begin with “{value}”: write the agency's full name",
+    ),
+    "import_agency_and_village": (
+        "Cơ quan và thôn khác nhau: người của thôn thuộc ban điều hành thôn, bỏ trống cột cơ quan",
+        "The agency and the village differ: a village's person belongs to its board; leave the "
+        "agency empty",
+    ),
+    "import_village_no_board": (
+        "Thôn chưa có ban điều hành thôn: thêm ở Quản trị › Thôn, bản",
+        "The village has no board yet: add it at Administration › Villages",
+    ),
+    "import_person_existing": (
+        "Đã có tài khoản này (lần nhập trước): không tạo lại, không thay đổi",
+        "This account exists already (an earlier import): not made again, not changed",
+    ),
+    "import_duplicate_username": (
+        "Tên đăng nhập trùng với dòng {first} của tệp",
+        "This username repeats row {first} of the file",
     ),
 }
 

@@ -22,6 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from casework.admin import people_import
 from casework.registry.imports import children, children_writes
 from casework.registry.imports.mapping import Fields
 from casework.registry.imports.models import (
@@ -39,9 +40,10 @@ from casework.registry.imports.reader import FileProblem, kind_of
 @dataclass(frozen=True)
 class Target:
     """What the rows of a file become: its fields, and the three steps of a check
-    (``prepare`` reads what validation needs, ``validate`` is pure, ``match`` reads the
-    register), the ``write`` of an import, and ``dump``/``load`` of what ``validate``
-    found, kept between the dry run and the import (JSON)."""
+    (``prepare`` reads what validation needs, ``validate`` is pure, ``match`` reads what
+    is there already), the ``write`` of an import, and ``dump``/``load`` of what
+    ``validate`` found, kept between the dry run and the import (JSON). Children (the
+    register) and people (a commune's accounts) go through the same pipeline."""
 
     name: str
     fields: Fields
@@ -63,7 +65,17 @@ TARGETS = {
         children_writes.write,
         children.dump,
         children.load,
-    )
+    ),
+    people_import.TARGET: Target(
+        people_import.TARGET,
+        people_import.FIELDS,
+        people_import.prepare,
+        people_import.validate,
+        people_import.match,
+        people_import.write,
+        people_import.dump,
+        people_import.load,
+    ),
 }
 
 
@@ -115,9 +127,14 @@ def start(
     return job
 
 
-def get_in_commune(session: Session, *, job_id: int, commune_id: int | None) -> ImportJob | None:
+def get_in_commune(
+    session: Session, *, job_id: int, commune_id: int | None, target: str
+) -> ImportJob | None:
+    """The commune's job of this target (a list of people is not on the children's pages)."""
     job = session.get(ImportJob, job_id)
-    return job if job is not None and job.commune_id == commune_id else None
+    if job is None or job.commune_id != commune_id or job.target != target:
+        return None
+    return job
 
 
 class NotNow(Exception):

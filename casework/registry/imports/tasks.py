@@ -64,7 +64,12 @@ def _fail(
 
 
 def run_one(
-    factory: sessionmaker[Session], *, clock: Clock, tz: Any, worker: str, lease: timedelta
+    factory: sessionmaker[Session],
+    *,
+    clock: Clock,
+    settings: Settings,
+    worker: str,
+    lease: timedelta,
 ) -> bool:
     """Claim and run one job's next phase; False when no job was waiting."""
     with UnitOfWork(factory) as uow:
@@ -74,7 +79,7 @@ def run_one(
         return False
     try:
         with bulk.collector_paused():
-            _run(factory, job_id, clock=clock, tz=tz, lease=lease)
+            _run(factory, job_id, clock=clock, settings=settings, lease=lease)
     except Exception:
         # Never the exception's text in the job: it could quote a row (children's data).
         log.exception("import job %s failed", job_id)
@@ -83,19 +88,25 @@ def run_one(
 
 
 def _run(
-    factory: sessionmaker[Session], job_id: int, *, clock: Clock, tz: Any, lease: timedelta
+    factory: sessionmaker[Session],
+    job_id: int,
+    *,
+    clock: Clock,
+    settings: Settings,
+    lease: timedelta,
 ) -> None:
     with factory() as session:
         job = session.get_one(ImportJob, job_id)
         session.expunge(job)
     target = service.TARGETS[job.target]
-    today = service.today_of(clock.now(), tz)
+    today = service.today_of(clock.now(), settings.tz)
     if job.status == ImportStatus.importing:
         with factory() as session:
             kept = service.checked_of(session, job_id=job_id)
         if kept is not None:  # the dry run's rows: only the matching is done again
             checked = target.load(kept)
-            _import(factory, job, checked, rows_count=job.total_rows, clock=clock, today=today)
+            _import(factory, job, checked, rows_count=job.total_rows, clock=clock, today=today,
+                    settings=settings)  # fmt: skip
             return
     if job.file_data is None:
         _fail(factory, job_id, clock.now(), "import_unexpected")
@@ -123,7 +134,7 @@ def _run(
     with factory() as session:
         prepared = target.prepare(session, [raw for _, raw in rows], commune_id=job.commune_id)
     checked = target.validate(
-        rows, villages=prepared, today=today, progress=_progress(factory, job_id, clock, lease)
+        rows, prepared=prepared, today=today, progress=_progress(factory, job_id, clock, lease)
     )
     if job.status == ImportStatus.checking:
         kept = target.dump(checked)
@@ -133,7 +144,8 @@ def _run(
         _update(factory, job_id, kept, status=ImportStatus.checked, claimed_by=None,
                 lease_until=None, updated_at=clock.now(), **counts)  # fmt: skip
         return
-    _import(factory, job, checked, rows_count=len(rows), clock=clock, today=today)
+    _import(factory, job, checked, rows_count=len(rows), clock=clock, today=today,
+            settings=settings)  # fmt: skip
 
 
 def _mapping(factory: sessionmaker[Session], job: ImportJob, table: Table) -> list[str | None]:
@@ -187,6 +199,7 @@ def _import(
     rows_count: int,
     clock: Clock,
     today: Any,
+    settings: Settings,
 ) -> None:
     target = service.TARGETS[job.target]
     assert job.id is not None
@@ -211,6 +224,7 @@ def _import(
                 today=today,
                 now=now,
                 evidence=f"Nhập từ tệp danh sách (lần nhập số {job.id})",
+                settings=settings,
             )
             stored.created_children, stored.linked_children = written.created, written.linked
             stored.added_groups = written.groups
@@ -242,6 +256,6 @@ def import_job(
     lease = timedelta(seconds=settings.import_lease_seconds)
 
     def tick() -> bool:
-        return run_one(factory, clock=clock, tz=settings.tz, worker=worker, lease=lease)
+        return run_one(factory, clock=clock, settings=settings, worker=worker, lease=lease)
 
     return tick

@@ -81,8 +81,11 @@ def fill(endpoint: Endpoint, place: Place, user: User, agency: str) -> tuple[str
             value, kind = str(record.id), "cleaning"
         elif name == "event":
             value = "start_assessment"
-        elif name == "job_id":  # an import of the place's commune
-            record = import_job_of(place)
+        elif name == "job_id" and path.startswith("/quan-tri/"):  # its people's import
+            record = import_job_of(place, "people")
+            value, kind = str(record.id), "administered"
+        elif name == "job_id":  # an import of the place's list of children
+            record = import_job_of(place, "children")
             value, kind = str(record.id), "import_job"
         elif name == "user_id":  # an account of the place's commune (administration)
             record = place.people["caseworker"]
@@ -105,15 +108,20 @@ def fill(endpoint: Endpoint, place: Place, user: User, agency: str) -> tuple[str
     return path, kind, record
 
 
-def import_job_of(place: Place) -> ImportJob:
-    """An upload of the place's commune waiting for its dry run (made once per place)."""
+def import_job_of(place: Place, target: str) -> ImportJob:
+    """An upload of the place's commune waiting for its dry run (made once per place and
+    target: a list of children or of people)."""
     session = object_session(place.commune)
     assert session is not None
-    job = session.exec(select(ImportJob).where(ImportJob.commune_id == place.commune.id)).first()
+    job = session.exec(
+        select(ImportJob).where(
+            ImportJob.commune_id == place.commune.id, ImportJob.target == target
+        )
+    ).first()
     if job is None:
         now = place.case.opened_at
         job = ImportJob(
-            commune_id=place.commune.id, target="children",
+            commune_id=place.commune.id, target=target,
             created_by_id=place.people["caseworker"].id, created_at=now, updated_at=now,
             file_name="ds.csv", file_kind="csv", file_size=3, file_sha256="0" * 64,
             file_data=b"a,b",

@@ -38,7 +38,7 @@ def work(session_factory, clock, databases):
         while run_one(
             session_factory,
             clock=clock,
-            tz=databases.settings.tz,
+            settings=databases.settings,
             worker="test",
             lease=timedelta(minutes=5),
         ):
