@@ -6,6 +6,10 @@ README's walk-through and the browser test (a day that does not exist, a persona
 no province, an unknown village, a group letter the law does not have).
 ``danh-sach-tre-em-mau-da-sua.xlsx`` is the same list corrected. The villages are the demo
 commune's (``casework/demo/data.py``).
+
+``danh-sach-nguoi-dung-mau.xlsx`` is the people of a commune just added from the official
+list, Xã Thất Khê (06040, Lạng Sơn), as its office would list them, with two mistakes (a
+role the app does not have, a phone one digit short) for the README and the browser test.
 """
 
 from __future__ import annotations
@@ -57,7 +61,35 @@ def write(path: Path, rows: list[tuple[object, ...]]) -> None:
     book.close()
 
 
+PEOPLE_HEADINGS = ("STT", "Họ và tên", "Tên đăng nhập", "Vai trò", "Cơ quan", "Số điện thoại",
+                   "Email")  # fmt: skip
+PEOPLE = [
+    ("Hoàng Thị Hoa", "canbo.hoa.tk", "Người làm công tác bảo vệ trẻ em", "", "0912345601",
+     "hoa@thatkhe.example"),
+    ("Phạm Thị Lan", "pct.lan.tk", "Lãnh đạo UBND xã", "", "", "lan@thatkhe.example"),
+    ("Vi Văn Hùng", "congan.hung.tk", "Cán bộ đầu mối", "Công an", "0987654302", ""),
+    ("Nông Thị Mai", "yte.mai.tk", "Lãnh đạo cơ quan", "Trạm Y tế", "", "mai@thatkhe.example"),
+    ("Đặng Văn Thịnh", "thinh.tk", "Giám đốc", "", "0912345603", ""),
+    ("Chu Thị Linh", "tuphap.linh.tk", "Cán bộ đầu mối", "Văn phòng HĐND và UBND", "091234560",
+     ""),
+]  # fmt: skip
+
+
+def write_people(path: Path) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("Người dùng")
+    bold = book.add_format({"bold": True, "border": 1})
+    sheet.write_row(0, 0, PEOPLE_HEADINGS, bold)
+    for index, row in enumerate(PEOPLE, start=1):
+        sheet.write_number(index, 0, index)
+        sheet.write_row(index, 1, row)
+    sheet.set_column(1, 6, 22)
+    book.set_properties({"created": datetime(2026, 1, 1)})  # the same bytes on every run
+    book.close()
+
+
 def main() -> None:
+    write_people(HERE / "danh-sach-nguoi-dung-mau.xlsx")
     write(HERE / "danh-sach-tre-em-mau.xlsx", ROWS)
     write(
         HERE / "danh-sach-tre-em-mau-da-sua.xlsx", [FIXES.get(i, row) for i, row in enumerate(ROWS)]
