@@ -45,13 +45,8 @@ from casework.intake.views import router as intake_router
 from casework.keys import load_keys
 from casework.registry.cleaning.pages import router as cleaning_pages
 from casework.registry.cleaning.views import router as cleaning_router
-from casework.registry.imports.pages import (
-    CHILDREN,
-    CHILDREN_ROUTER,
-    PEOPLE,
-    PEOPLE_ROUTER,
-    UPLOAD_OVERHEAD,
-)
+from casework.registry.imports.pages import ALL_PAGES, UPLOAD_OVERHEAD
+from casework.registry.imports.pages import ROUTERS as IMPORT_ROUTERS
 from casework.registry.pages import router as registry_pages
 from casework.registry.quality_views import api as registry_quality_router
 from casework.registry.quality_views import pages as registry_quality_pages
@@ -149,8 +144,9 @@ def create_app(
         task_pages,
         escalation_pages,
         child_form_pages,  # /tre-em/moi before /tre-em/{child_id}
-        CHILDREN_ROUTER,  # before the children's pages: "/tre-em/nhap" is no child's id
-        PEOPLE_ROUTER,  # before the people's pages: "/quan-tri/nguoi-dung/nhap" is no one's id
+        # Before the children's and the administration's pages: "/tre-em/nhap",
+        # "/quan-tri/nguoi-dung/nhap"… are no child's, person's, village's or agency's id.
+        *IMPORT_ROUTERS,
         children_pages,
         registry_pages,
         audit_pages,
@@ -179,9 +175,7 @@ def create_app(
         RequestGuard,
         max_body_bytes=settings.max_body_bytes,
         max_json_depth=settings.max_json_depth,
-        uploads={
-            place.path: settings.import_max_bytes + UPLOAD_OVERHEAD for place in (CHILDREN, PEOPLE)
-        },
+        uploads={place.path: settings.import_max_bytes + UPLOAD_OVERHEAD for place in ALL_PAGES},
     )
     app.add_middleware(
         SessionMiddleware,

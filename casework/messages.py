@@ -91,6 +91,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "hoạt động",
         "The agency still has {count} tasks to do: hand them on before retiring it",
     ),
+    "village_merge_self": (
+        "Chọn một thôn khác để sáp nhập vào",
+        "Choose another village to merge into",
+    ),
+    "village_merge_live_tasks": (
+        "Ban điều hành {village} còn {count} nhiệm vụ chưa xong: hoàn thành hoặc giao lại "
+        "trước khi sáp nhập",
+        "{village}'s board still has {count} tasks to do: finish or hand them on before merging",
+    ),
+    "village_merge_open_review": (
+        "{village} đang có đợt rà soát chưa đóng: đóng đợt rà soát trước khi sáp nhập",
+        "{village} has a review not yet closed: close it before merging",
+    ),
     "village_exists": (
         "Xã đã có {existing}: tên này trùng khi bỏ dấu, bỏ chữ thôn, bản. Kiểm tra lại tên",
         "The commune already has {existing}: this name is the same without accents or the "

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 from pydantic_core import PydanticCustomError
 from sqlmodel import Session, select
 
@@ -28,6 +28,7 @@ from casework.accounts import activation
 from casework.accounts.models import COMMUNE_ROLES, Role, User
 from casework.accounts.service import AGENCY_ROLES
 from casework.admin.schemas import OptionalEmail, Username
+from casework.agencies import names
 from casework.agencies.models import Agency, AgencyKind
 from casework.base import label
 from casework.children.service import resolve_village
@@ -35,7 +36,7 @@ from casework.communes.models import Commune
 from casework.config import Settings
 from casework.errors import InvalidInput
 from casework.registry.imports.mapping import Fields, FieldSpec
-from casework.registry.imports.rows import Problem, Refusals
+from casework.registry.imports.rows import Problem, Refusals, Written
 from casework.registry.imports.values import as_text, blank, parse_phone
 from casework.schemas_common import Name, OptionalName, OptionalPhone
 
@@ -125,7 +126,7 @@ def prepare(session: Session, rows: Sequence[dict[str, Any]], *, commune_id: int
     agencies = session.exec(
         select(Agency).where(Agency.commune_id == commune_id, Agency.is_active)
     ).all()
-    by_name = {text.fold(agency.name): agency.id for agency in agencies if agency.id}
+    by_name = names.agency_names(session, commune_id=commune_id)
     office = next((a.id for a in agencies if a.kind == AgencyKind.culture_social), None)
     board_of = {a.village_id: a.id for a in agencies if a.village_id is not None}
     boards: dict[str, int | InvalidInput] = {}
@@ -170,17 +171,6 @@ class Checked(Refusals):
     planned: list[ValidPerson] = field(default_factory=list)
 
 
-def _agency(typed: str, prepared: Prepared) -> int | str:
-    """The agency's id, or why not: unknown, or several agencies begin so."""
-    key = text.fold(typed)
-    if key in prepared.agencies:
-        return prepared.agencies[key]
-    starting = [aid for name, aid in prepared.agencies.items() if name.startswith(key + " ")]
-    if len(starting) == 1:
-        return starting[0]
-    return "import_agency_ambiguous" if starting else "import_agency_unknown"
-
-
 def validate(
     rows: Sequence[tuple[int, dict[str, Any]]],
     *,
@@ -193,16 +183,12 @@ def validate(
     checked = Checked()
     for row, raw in rows:
         before = len(checked.problems)
-        try:
-            data = PersonRow.model_validate(raw)
-        except ValidationError as exc:
-            for error in exc.errors(include_url=False, include_input=False):
-                name = str(error["loc"][0]) if error["loc"] else None
-                checked.refuse(row, name, error["type"], dict(error.get("ctx") or {}))
+        data = checked.parse(PersonRow, row, raw)
+        if data is None:
             continue
         agency_id: int | None = None
         if data.agency:
-            found = _agency(data.agency, prepared)
+            found = names.find(data.agency, prepared.agencies)
             if isinstance(found, str):
                 checked.refuse(row, "agency", found, {"value": data.agency})
             else:
@@ -258,13 +244,6 @@ def match(session: Session, checked: Checked, *, commune_id: int) -> None:
         else:
             first[person.username] = person.row
             checked.planned.append(person)
-
-
-@dataclass(frozen=True)
-class Written:
-    created: int
-    linked: int = 0
-    groups: int = 0
 
 
 def write(

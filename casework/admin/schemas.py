@@ -98,6 +98,14 @@ class VillageIn(BaseModel):
     village: Name
 
 
+class VillageMergeIn(BaseModel):
+    """The village another one is merged into."""
+
+    model_config = STRICT
+
+    into: Id = Field(description="Thôn sáp nhập vào / the village it joins")
+
+
 class SchoolIn(BaseModel):
     """A school the administrator adds: its name, e.g. Trường Tiểu học Thất Khê."""
 

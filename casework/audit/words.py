@@ -98,6 +98,7 @@ ATTEMPTS = {
     "account.self": N_("đổi thông tin tài khoản của mình"),
     "dashboard.read": N_("xem trang của mình"),
     "admin.manage": N_("quản trị tài khoản và cơ quan"),
+    "province.manage": N_("thiết lập các xã của tỉnh"),
     "review.do": N_("rà soát danh sách trẻ em của thôn"),
     "review.manage": N_("xác nhận kết quả rà soát của thôn"),
     "review.quarter_read": N_("xem tổng hợp rà soát theo quý"),

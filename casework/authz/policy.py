@@ -203,10 +203,11 @@ RULES: dict[Action, Rule] = {
         EVERYONE, None, session_only=True, summary="One's own page: what is due, for one's role"
     ),
     Action.calendar_manage: Rule(
-        frozenset({R.supervisor}),
+        frozenset({R.supervisor, R.admin, R.province_admin}),
         None,
         session_only=True,
-        summary="The commune's own days off and make-up working days",
+        summary="The commune's own days off and make-up working days (its supervisor, or "
+        "whoever sets the commune up)",
     ),
     Action.admin: Rule(
         frozenset({R.admin, R.province_admin}),
@@ -249,6 +250,10 @@ RULES: dict[Action, Rule] = {
 }
 
 
+# What a province administrator may do before choosing a commune to work in.
+UNPLACED = frozenset({Action.province_manage, Action.dashboard, Action.account_self})
+
+
 class Outcome(StrEnum):
     allowed = "allowed"
     hidden = "hidden"  # 404: as if it did not exist
@@ -280,8 +285,8 @@ def role_may(role: Role | None, action: Action) -> bool:
 def gate(actor: Actor, action: Action) -> Decision:
     """Whether ``actor`` may attempt ``action`` at all (before any record is looked at)."""
     rule = RULES[action]
-    if action == Action.admin and actor.role == R.province_admin and actor.commune_id is None:
-        return HIDE  # a province administrator administers the commune they chose, once chosen
+    if actor.role == R.province_admin and actor.commune_id is None and action not in UNPLACED:
+        return HIDE  # a province administrator works in the commune they chose, once chosen
     if role_may(actor.role, action):
         if actor.scopes is not None and (rule.session_only or rule.scope not in actor.scopes):
             return deny("token_scope")

@@ -79,7 +79,9 @@ def village_names(session: Session, *, commune_id: int) -> list[str]:
     """The commune's villages, for a filter."""
     return list(
         session.execute(
-            sa.select(Village.name).where(Village.commune_id == commune_id).order_by(Village.name)
+            sa.select(Village.name)
+            .where(Village.commune_id == commune_id, Village.live())
+            .order_by(Village.name)
         ).scalars()
     )
 

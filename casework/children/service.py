@@ -70,7 +70,9 @@ def resolve_village(
     if name is None:
         return None
     key = text.fold(name)
-    villages = session.exec(select(Village).where(Village.commune_id == commune_id)).all()
+    villages = session.exec(
+        select(Village).where(Village.commune_id == commune_id, Village.live())
+    ).all()
     bare = without_kind(key)
     readings = (
         lambda v: v.name_key == key,

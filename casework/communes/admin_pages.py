@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from casework.actors import Actor
 from casework.admin.pages import AdminDep, audited_change, submitted
-from casework.admin.schemas import VillageIn
+from casework.admin.schemas import VillageIn, VillageMergeIn
 from casework.audit.models import AuditAction
 from casework.audit.service import Record
 from casework.communes import villages
@@ -25,6 +25,7 @@ router = APIRouter(include_in_schema=False)
 DONE = {
     "added": N_("Đã thêm thôn và ban điều hành thôn."),
     "renamed": N_("Đã đổi tên thôn; tên cũ vẫn được lưu."),
+    "merged": N_("Đã sáp nhập thôn: trẻ em, rà soát và số liệu đã chuyển sang thôn này."),
 }
 
 
@@ -92,23 +93,29 @@ def _rename_page(
     *,
     typed: dict[str, str] | None = None,
     errors: FormErrors | None = None,
+    notice: str | None = None,
     status_code: int = 200,
 ) -> Response:
     assert actor.commune_id is not None
     village = villages.village_in(session, commune_id=actor.commune_id, village_id=village_id)
-    row = next(v for v in villages.villages_of(session, commune_id=actor.commune_id)
-               if v.id == village.id)  # fmt: skip
+    rows = villages.villages_of(session, commune_id=actor.commune_id)
+    row = next(v for v in rows if v.id == village.id)
     context = {"village": row, "typed": typed or {"village": village.name},
+               "others": [v for v in rows if v.id != village.id], "notice": notice,
                "errors": errors or FormErrors()}  # fmt: skip
     return render(request, "admin/village.html", context, actor=actor, status_code=status_code)
 
 
 @router.get("/quan-tri/thon/{village_id}")
 def village_page(
-    request: Request, actor: AdminDep, village_id: Id, session: ReadSessionDep
+    request: Request,
+    actor: AdminDep,
+    village_id: Id,
+    session: ReadSessionDep,
+    done: str | None = None,
 ) -> Response:
-    """The form to rename a village (its former names listed)."""
-    return _rename_page(request, actor, session, village_id)
+    """The forms to rename a village (its former names listed) or merge it into another."""
+    return _rename_page(request, actor, session, village_id, notice=DONE.get(done or ""))
 
 
 @router.post("/quan-tri/thon/{village_id}")
@@ -141,6 +148,46 @@ def rename_village(
 
     return submitted(
         request, factory, sent, attempt, fallback="village", done="/quan-tri/thon?done=renamed",
+        again=lambda session, errors, status: _rename_page(
+            request, actor, session, village_id, typed=sent.typed, errors=errors,
+            status_code=status,
+        ),
+    )  # fmt: skip
+
+
+@router.post("/quan-tri/thon/{village_id}/sap-nhap")
+def merge_village(
+    request: Request,
+    actor: AdminDep,
+    village_id: Id,
+    form: FormItems,
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+) -> Response:
+    """Merge the village into another of the commune: what points at it follows."""
+    with factory() as session:  # 404 before reading the form: another commune's village
+        assert actor.commune_id is not None
+        villages.village_in(session, commune_id=actor.commune_id, village_id=village_id)
+    sent = validate(VillageMergeIn, form, tz=settings.tz, lang=lang_of(request),
+                    choices=("into",))  # fmt: skip
+
+    def attempt(data: VillageMergeIn) -> None:
+        def work(session: Session) -> Record:
+            assert actor.commune_id is not None
+            merged = villages.merge_village(
+                session, commune_id=actor.commune_id, village_id=village_id, into_id=data.into,
+                now=clock.now(), by=actor.user_id,
+            )  # fmt: skip
+            detail = {"change": "merged", "into": data.into, "children": merged.children,
+                      "reviews_moved": merged.reviews_moved, "people": merged.people}  # fmt: skip
+            return Record(AuditAction.update, "village", str(village_id), detail=detail)
+
+        audited_change(request, factory, clock, actor, work)
+
+    return submitted(
+        request, factory, sent, attempt, fallback="into",
+        done=f"/quan-tri/thon/{sent.data.into if sent.data else village_id}?done=merged",
         again=lambda session, errors, status: _rename_page(
             request, actor, session, village_id, typed=sent.typed, errors=errors,
             status_code=status,

@@ -32,6 +32,17 @@ class Village(SQLModel, table=True):
     commune_id: int = Field(foreign_key="commune.id", index=True)
     name: str = Field(max_length=120)
     name_key: str = Field(max_length=120, description="Folded name for matching input")
+    merged_into_id: int | None = Field(
+        default=None,
+        foreign_key="village.id",
+        description="The village it was merged into (2025): kept for its history, not listed",
+    )
+    merged_at: datetime | None = None
+
+    @classmethod
+    def live(cls) -> sa.ColumnElement[bool]:
+        """SQL: a village not merged into another (the ones lists offer)."""
+        return cls.merged_into_id.is_(None)  # type: ignore[union-attr]
 
 
 class VillageFormerName(SQLModel, table=True):

@@ -60,7 +60,7 @@ def communes(session: Session, actor: Actor) -> list[CommuneSetUp]:
     rows = session.execute(
         sa.select(
             Commune,
-            counted(Village),
+            counted(Village, Village.live()),
             counted(Agency, Agency.is_active),
             counted(User),
             counted(User, User.password_hash.is_not(None)),

@@ -17,11 +17,16 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from casework import text
+from casework.accounts.models import User
 from casework.agencies.models import Agency, AgencyKind
+from casework.agencies.setup import LIVE_TASKS
+from casework.cases.models import Task
 from casework.children.models import Child
 from casework.children.service import without_kind
 from casework.communes.models import Village, VillageFormerName
-from casework.errors import FieldError, InvalidInput, NotFound
+from casework.errors import Conflict, FieldError, InvalidInput, NotFound
+from casework.registry.quality_models import ChildQuality, DataQualitySnapshot
+from casework.registry.review.models import VillageReview
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,7 @@ def villages_of(session: Session, *, commune_id: int) -> list[VillageRow]:
     )
     rows = session.execute(
         sa.select(Village.id, Village.name, board, children)
-        .where(Village.commune_id == commune_id)
+        .where(Village.commune_id == commune_id, Village.live())
         .order_by(Village.name_key)
     ).all()
     former: dict[int, list[str]] = {}
@@ -71,14 +76,14 @@ def _refuse_a_name_taken(
     """The name's folded key, unless another village of the commune reads the same."""
     key = text.fold(name)
     existing = session.exec(select(Village).where(Village.commune_id == commune_id)).all()
-    same = next((v for v in existing if v.id != other_than and _clash(v.name_key, key)), None)
+    same = next((v for v in existing if v.id != other_than and clash(v.name_key, key)), None)
     if same is not None:
         params = {"existing": same.name}
         raise InvalidInput([FieldError(("village",), "village_exists", params)])
     return key
 
 
-def _clash(have: str, new: str) -> bool:
+def clash(have: str, new: str) -> bool:
     """Two folded names that read as one village: the same, or the same once the kind word
     goes when one of them has none ("Nà Pàn" beside "Thôn Nà Pàn"). "Tổ dân phố 1" beside
     "Thôn 1" is no clash: merged communes have both, and intake asks which is meant."""
@@ -106,8 +111,9 @@ def add_village(session: Session, *, commune_id: int, name: str) -> Village:
 
 
 def village_in(session: Session, *, commune_id: int, village_id: int) -> Village:
+    """The commune's village (a merged one is not there to change any more)."""
     village = session.get(Village, village_id)
-    if village is None or village.commune_id != commune_id:
+    if village is None or village.commune_id != commune_id or village.merged_into_id:
         raise NotFound()
     return village
 
@@ -140,3 +146,104 @@ def rename_village(
     session.add(village)
     session.flush()
     return village
+
+
+class VillageMergeRefused(Conflict):
+    """A merge that cannot be done now; ``code`` says why."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(**params)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Merged:
+    children: int
+    reviews_moved: int
+    reviews_kept: int
+    people: int
+
+
+def merge_village(
+    session: Session, *, commune_id: int, village_id: int, into_id: int, now: datetime,
+    by: int | None,
+) -> Merged:  # fmt: skip
+    """Merge a village into another of the commune (as many were in 2025). Its children
+    and their quality figures, its reviews and daily figures, its board's people move to
+    the village it joins; its name becomes one of that village's former names, so lists
+    and reports naming it still find the village. The merged village is kept, marked,
+    for its history (a month both villages reviewed stays with the review that was done;
+    a day both counted adds up); its board is retired. Refused while its board has live
+    tasks or its review of the month is open. Flushes, never commits."""
+    village = village_in(session, commune_id=commune_id, village_id=village_id)
+    into = village_in(session, commune_id=commune_id, village_id=into_id)
+    if village.id == into.id:
+        raise InvalidInput([FieldError(("into",), "village_merge_self", {})])
+    boards = session.exec(select(Agency).where(Agency.village_id == village.id)).all()
+    into_board = session.exec(
+        select(Agency).where(Agency.village_id == into.id, Agency.kind == AgencyKind.village)
+    ).first()
+    live = session.execute(
+        sa.select(sa.func.count()).where(
+            Task.agency_id.in_([b.id for b in boards]), Task.status.in_(LIVE_TASKS)
+        )
+    ).scalar_one()
+    if live:
+        raise VillageMergeRefused("village_merge_live_tasks", count=live, village=village.name)
+    reviews = session.exec(select(VillageReview).where(VillageReview.village_id == village.id))
+    reviews = list(reviews)
+    if any(review.closed_at is None for review in reviews):
+        raise VillageMergeRefused("village_merge_open_review", village=village.name)
+    months = set(
+        session.exec(select(VillageReview.month).where(VillageReview.village_id == into.id)).all()
+    )
+    moved = [review for review in reviews if review.month not in months]
+    for review in moved:
+        review.village_id = into.id
+        session.add(review)
+    children = session.execute(
+        sa.update(Child).where(Child.village_id == village.id).values(village_id=into.id)
+    ).rowcount
+    session.execute(
+        sa.update(ChildQuality)
+        .where(ChildQuality.village_id == village.id)
+        .values(village_id=into.id)
+    )
+    _add_up_snapshots(session, village.id, into.id)
+    people = 0
+    for board in boards:
+        if into_board is not None:
+            people += session.execute(
+                sa.update(User).where(User.agency_id == board.id).values(agency_id=into_board.id)
+            ).rowcount
+        board.is_active = False
+        session.add(board)
+    # Its names, now and before, are the names the village it joined was known by.
+    session.execute(
+        sa.update(VillageFormerName)
+        .where(VillageFormerName.village_id == village.id)
+        .values(village_id=into.id)
+    )
+    session.add(VillageFormerName(village_id=into.id, name=village.name, until=now,
+                                  changed_by_id=by))  # fmt: skip
+    village.merged_into_id, village.merged_at = into.id, now
+    session.add(village)
+    session.flush()
+    return Merged(children, len(moved), len(reviews) - len(moved), people)
+
+
+def _add_up_snapshots(session: Session, village_id: int, into_id: int) -> None:
+    """A day both villages were counted adds up into the village they became; the
+    merged village's other days move to it."""
+    S = DataQualitySnapshot  # noqa: N806
+    theirs = {s.day: s for s in session.exec(select(S).where(S.village_id == into_id))}
+    for snapshot in session.exec(select(S).where(S.village_id == village_id)).all():
+        same_day = theirs.get(snapshot.day)
+        if same_day is None:
+            snapshot.village_id = into_id
+            session.add(snapshot)
+            continue
+        same_day.total += snapshot.total
+        same_day.clean += snapshot.clean
+        session.add(same_day)
+        session.delete(snapshot)

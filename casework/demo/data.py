@@ -136,6 +136,8 @@ DEMO_USERS: list[DemoUser] = [
     DemoUser("tinh.quang", "Trần Minh Quang", Role.province_viewer, None),
     DemoUser("kiemtra.dung", "Nguyễn Văn Dũng", Role.auditor, None),
     DemoUser("quantri.son", "Lý Văn Sơn", Role.admin, None),
+    # Of the province (Lạng Sơn, 20), of no commune: sets the province's communes up.
+    DemoUser("quantri.tinh", "Hoàng Thị Lan", Role.province_admin, None),
 ]
 SUPERVISOR = "pct.lan"
 

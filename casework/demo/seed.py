@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 
 from casework import text
 from casework.accounts import passwords
-from casework.accounts.models import User
+from casework.accounts.models import Role, User
 from casework.agencies.models import Agency, AgencyKind
 from casework.cases.models import ProtectionCase
 from casework.children import service as child_service
@@ -38,6 +38,7 @@ from casework.registry.review import demo as review_demo
 from casework.timefmt import local_date
 
 DEMO_COMMUNE_CODE = "CHAUSON-DEMO"  # not an NSO code: obviously a demo
+DEMO_PROVINCE = "20"  # Lạng Sơn, the demo commune's province on the official list
 # Every demo account logs in with this password. Demo only: never on real data.
 DEMO_PASSWORD = "chauson-demo-2026"
 DEMO_CASE_PREFIX = "CS"
@@ -159,7 +160,8 @@ def _users(
 
     users = {
         person.username: User(
-            commune_id=commune.id,
+            commune_id=None if person.role == Role.province_admin else commune.id,
+            province_code=DEMO_PROVINCE if person.role == Role.province_admin else None,
             agency_id=agency_id(person.agency),
             username=person.username,
             full_name=person.full_name,

@@ -307,7 +307,7 @@ def form_places(session: Session, *, commune_id: int | None) -> FormPlaces:
     rows = session.execute(
         sa.select(Commune.code, Village.name)
         .select_from(Commune)
-        .outerjoin(Village, Village.commune_id == Commune.id)
+        .outerjoin(Village, sa.and_(Village.commune_id == Commune.id, Village.live()))
         .where(Commune.id == commune_id)
         .order_by(Village.name_key)
     ).all()

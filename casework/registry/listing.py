@@ -204,7 +204,7 @@ def villages(session: Session, *, commune_id: int) -> list[tuple[int, str]]:
     """The commune's villages (id, name) for the village filter, by name."""
     rows = session.execute(
         sa.select(Village.id, Village.name)
-        .where(Village.commune_id == commune_id)
+        .where(Village.commune_id == commune_id, Village.live())
         .order_by(Village.name_key)
     ).all()
     return [(row.id, row.name) for row in rows]

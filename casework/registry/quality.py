@@ -299,7 +299,7 @@ def listing(
     items = [_row(values, lang) for values in session.execute(statement)]
     villages = session.execute(
         sa.select(Village.id, Village.name)
-        .where(Village.commune_id == commune_id)
+        .where(Village.commune_id == commune_id, Village.live())
         .order_by(Village.name)
     ).all()
     return Listing(found, page_of(items, total=total, params=params), [(i, n) for i, n in villages])

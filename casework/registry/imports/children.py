@@ -18,7 +18,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict
 from sqlmodel import Session
 
 from casework import text
@@ -256,12 +256,8 @@ def validate(
         if isinstance(found, InvalidInput):
             for problem in found.errors():
                 checked.refuse(row, "village", problem.code, problem.params)
-        try:
-            data = ChildRow.model_validate(raw)
-        except ValidationError as exc:
-            for error in exc.errors(include_url=False, include_input=False):
-                name = str(error["loc"][0]) if error["loc"] else None
-                checked.refuse(row, name, error["type"], dict(error.get("ctx") or {}))
+        data = checked.parse(ChildRow, row, raw)
+        if data is None:
             continue
         _rules(row, data, today, checked)
         if len(checked.problems) == before:

@@ -9,7 +9,6 @@ PostgreSQL). The ORM's hooks are bypassed, so the data-quality flags are refresh
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -19,16 +18,10 @@ from casework import bulk, text
 from casework.children.models import Caregiver, Child, ChildCircumstance
 from casework.registry import quality_flags
 from casework.registry.imports.children import Planned
+from casework.registry.imports.rows import Written
 
 _C = Child.__table__
 _M = ChildCircumstance.__table__
-
-
-@dataclass(frozen=True)
-class Written:
-    created: int
-    linked: int
-    groups: int
 
 
 def write(

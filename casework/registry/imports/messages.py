@@ -37,10 +37,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import_file_no_rows": ("Tệp không có trang tính nào", "The file has no sheet"),
     "import_no_header": (
-        "Không tìm thấy dòng tiêu đề cột (ví dụ “Họ và tên”, “Ngày sinh”, “Giới tính”) trong "
-        "30 dòng đầu của trang tính thứ nhất",
-        "No row of column headings (such as “Họ và tên”, “Ngày sinh”, “Giới tính”) in the "
-        "first 30 rows of the first sheet",
+        "Không tìm thấy dòng tiêu đề cột (ví dụ {examples}, và “STT”) trong 30 dòng đầu của "
+        "trang tính thứ nhất",
+        "No row of column headings (such as {examples}, and “STT”) in the first 30 rows of "
+        "the first sheet",
     ),
     "import_no_data": ("Tệp không có dòng dữ liệu nào dưới dòng tiêu đề", "No data rows"),
     "import_missing_columns": (
@@ -137,6 +137,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import_village_no_board": (
         "Thôn chưa có ban điều hành thôn: thêm ở Quản trị › Thôn, bản",
         "The village has no board yet: add it at Administration › Villages",
+    ),
+    "import_duplicate_village": (
+        "Thôn này trùng với dòng {first} của tệp (cùng tên khi bỏ dấu, bỏ chữ thôn, bản)",
+        "This village repeats row {first} of the file (the same name without accents or "
+        "the word thôn/bản)",
+    ),
+    "import_village_existing": (
+        "Xã đã có {existing}: giữ nguyên",
+        "The commune has {existing} already: left as it is",
+    ),
+    "import_agency_kind": (
+        "Loại “{value}”: chỉ ghi “Trường học” cho trường chưa có, hoặc để trống",
+        "Kind “{value}”: write “Trường học” for a school to add, or leave it empty",
+    ),
+    "import_agency_unknown_school": (
+        "Xã không có cơ quan “{value}”: ghi tên như trang Quản trị › Cơ quan; trường học mới "
+        "ghi “Trường học” ở cột Loại",
+        "The commune has no agency “{value}”: write its name as Administration › Agencies "
+        "does; for a new school write “Trường học” under Loại",
+    ),
+    "import_duplicate_agency": (
+        "Cơ quan này đã có ở dòng {first} của tệp",
+        "This agency is already on row {first} of the file",
     ),
     "import_person_existing": (
         "Đã có tài khoản này (lần nhập trước): không tạo lại, không thay đổi",

@@ -23,6 +23,8 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from casework.admin import people_import
+from casework.agencies import contact_import
+from casework.communes import village_import
 from casework.registry.imports import children, children_writes
 from casework.registry.imports.mapping import Fields
 from casework.registry.imports.models import (
@@ -65,6 +67,26 @@ TARGETS = {
         children_writes.write,
         children.dump,
         children.load,
+    ),
+    village_import.TARGET: Target(
+        village_import.TARGET,
+        village_import.FIELDS,
+        village_import.prepare,
+        village_import.validate,
+        village_import.match,
+        village_import.write,
+        village_import.dump,
+        village_import.load,
+    ),
+    contact_import.TARGET: Target(
+        contact_import.TARGET,
+        contact_import.FIELDS,
+        contact_import.prepare,
+        contact_import.validate,
+        contact_import.match,
+        contact_import.write,
+        contact_import.dump,
+        contact_import.load,
     ),
     people_import.TARGET: Target(
         people_import.TARGET,

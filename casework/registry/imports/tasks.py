@@ -114,7 +114,8 @@ def _run(
     try:
         table = read(job.file_data, job.file_kind, recognise=target.fields.sighted)
     except FileProblem as problem:
-        _fail(factory, job_id, clock.now(), problem.code, **problem.params)
+        examples = ", ".join(f"“{spec.label_vi}”" for spec in target.fields.specs[:3])
+        _fail(factory, job_id, clock.now(), problem.code, examples=examples, **problem.params)
         return
     mapping = _mapping(factory, job, table)
     missing = target.fields.missing(mapping)

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from casework import text
@@ -275,15 +276,26 @@ def quarter_months(year: int, quarter: int) -> list[date]:
     return [date(year, 3 * (quarter - 1) + n, 1) for n in (1, 2, 3)]
 
 
+def _reviewed_in(commune_id: int, year: int, quarter: int) -> sa.Select[tuple[int]]:
+    """The villages with a review in the quarter (a village merged since keeps its own)."""
+    return sa.select(VillageReview.village_id).where(
+        VillageReview.commune_id == commune_id,
+        VillageReview.month.in_(quarter_months(year, quarter)),
+    )
+
+
 def quarter_counts(
     session: Session, *, commune_id: int, year: int, quarter: int
 ) -> dict[str, dict[str, int]]:
     """Per village: children reviewed, changes, new children, moved, not found, over the
     quarter's reviews (as the reviewers answered; rejected answers not counted)."""
     villages = session.exec(
-        select(Village.name).where(Village.commune_id == commune_id).order_by(Village.name)
+        select(Village.name)
+        .where(Village.commune_id == commune_id)
+        .where(Village.live() | Village.id.in_(_reviewed_in(commune_id, year, quarter)))
+        .order_by(Village.name)
     ).all()
-    counts = {name: dict.fromkeys(COUNTED, 0) for name in villages}
+    counts = {name: dict.fromkeys(COUNTED, 0) for name in villages}  # merged ones: history
     rows = session.exec(
         select(Village.name, ReviewItem.answer, ReviewItem.decision)
         .join(VillageReview, VillageReview.id == ReviewItem.review_id)

@@ -99,7 +99,7 @@ def open_month(
     )
     villages = session.exec(
         select(Village.id)
-        .where(Village.commune_id == commune_id, Village.id.not_in(have))
+        .where(Village.commune_id == commune_id, Village.live(), Village.id.not_in(have))
         .order_by(Village.id)
     ).all()
     opened = []

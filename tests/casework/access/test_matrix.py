@@ -23,6 +23,7 @@ from casework.authz import policy
 from casework.authz.policy import Action, Outcome
 from casework.registry.cleaning import policy as cleaning_policy
 from casework.registry.imports.models import ImportJob
+from casework.registry.imports.pages import ALL_PAGES
 from tests.casework.access.routes import Endpoint, endpoints, unguarded
 from tests.factories.world import Place, World
 
@@ -81,8 +82,9 @@ def fill(endpoint: Endpoint, place: Place, user: User, agency: str) -> tuple[str
             value, kind = str(record.id), "cleaning"
         elif name == "event":
             value = "start_assessment"
-        elif name == "job_id" and path.startswith("/quan-tri/"):  # its people's import
-            record = import_job_of(place, "people")
+        elif name == "job_id" and path.startswith("/quan-tri/"):  # people, villages, contacts
+            target = next(p.target for p in ALL_PAGES if path.startswith(p.path + "/"))
+            record = import_job_of(place, target)
             value, kind = str(record.id), "administered"
         elif name == "job_id":  # an import of the place's list of children
             record = import_job_of(place, "children")

@@ -170,8 +170,13 @@ def test_another_communes_days_are_its_own(client, world, browser_for, superviso
     assert len(session.exec(select(CommuneDayOff)).all()) == 1
 
 
-@pytest.mark.parametrize("who", ["caseworker", "police.head", "admin"])
-def test_only_the_supervisor_keeps_the_calendar(client, world, browser_for, supervisor, who):
+@pytest.mark.parametrize("who", ["caseworker", "police.head", "auditor"])
+def test_only_the_supervisor_and_the_administrator_keep_the_calendar(
+    client, world, browser_for, supervisor, who
+):
+    admin = browser(client, browser_for, world.own.people["admin"])
+    assert 'href="/lich-lam-viec"' in admin.get("/trang-cua-toi").text
+    assert _add(admin, "05/03/2026", "day_off").status_code == 303
     assert 'href="/lich-lam-viec"' in supervisor.get("/trang-cua-toi").text
     person = browser(client, browser_for, world.own.people[who])
     assert 'href="/lich-lam-viec"' not in person.get("/trang-cua-toi").text

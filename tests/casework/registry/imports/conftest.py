@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from casework.accounts.models import Role, User
+from casework.communes import setup, villages
 from casework.registry.imports.models import ImportJob
 from casework.registry.imports.tasks import run_one
 
@@ -77,3 +79,60 @@ def imported(client, caseworker, work, job_of, upload, session):
         return session.get_one(ImportJob, job.id)
 
     return run
+
+
+@pytest.fixture
+def thất_khê(session, now, world):
+    """A commune set up as a province's would be: from the official list, with a village."""
+    commune = setup.add_commune(session, code="06040", now=now)
+    villages.add_village(session, commune_id=commune.id, name="Thôn Nà Pàn")
+    admin = User(commune_id=commune.id, username="quantri.tk", full_name="Quản trị",
+                 role=Role.admin, created_at=now)  # fmt: skip
+    session.add(admin)
+    session.commit()
+    return commune, admin
+
+
+@pytest.fixture
+def admin(thất_khê, browser_for):
+    return browser_for(thất_khê[1])
+
+
+@pytest.fixture
+def upload_to(client, admin):
+    """``upload_to(path, data)``: post a list to an administration import as the commune's
+    administrator; the response."""
+
+    def send(path: str, data: bytes):  # type: ignore[no-untyped-def]
+        return client.post(
+            path,
+            files={"file": ("danh-sach.xlsx", data, "application/octet-stream")},
+            headers=admin,
+            follow_redirects=False,
+        )
+
+    return send
+
+
+@pytest.fixture
+def run_import(client, admin, work, job_of, upload_to):
+    """``run_import(path, data, mode)``: upload, dry run, choose ``mode``, import; the job."""
+
+    def run(path: str, data: bytes, mode: str = "valid_only") -> ImportJob:
+        job = job_of(upload_to(path, data))
+        work()
+        answer = client.post(f"{path}/{job.id}/nhap", data={"mode": mode}, headers=admin,
+                             follow_redirects=False)  # fmt: skip
+        assert answer.status_code == 303
+        work()
+        return job_of(_at(f"{path}/{job.id}"))
+
+    return run
+
+
+class _at:  # noqa: N801  (a redirect to a job's page, for ``job_of``)
+    status_code = 303
+
+    def __init__(self, location: str) -> None:
+        self.headers = {"location": location}
+        self.text = ""

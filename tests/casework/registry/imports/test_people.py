@@ -15,7 +15,6 @@ from sqlmodel import select
 from casework.accounts.models import AccountActivation, Role, User
 from casework.agencies.models import Agency, AgencyKind
 from casework.audit.models import AuditEntry
-from casework.communes import setup, villages
 from casework.communes.models import Commune
 from casework.registry.imports.models import ImportStatus
 from notifications.models import OutboxMessage
@@ -45,33 +44,8 @@ BAD = [
 
 
 @pytest.fixture
-def thất_khê(session, now, world):
-    """A commune set up as a province's would be: from the official list, with a village."""
-    commune = setup.add_commune(session, code="06040", now=now)
-    villages.add_village(session, commune_id=commune.id, name="Thôn Nà Pàn")
-    admin = User(commune_id=commune.id, username="quantri.tk", full_name="Quản trị",
-                 role=Role.admin, created_at=now)  # fmt: skip
-    session.add(admin)
-    session.commit()
-    return commune, admin
-
-
-@pytest.fixture
-def admin(thất_khê, browser_for):
-    return browser_for(thất_khê[1])
-
-
-@pytest.fixture
-def upload_people(client, admin):
-    def send(data: bytes, headers=None):  # type: ignore[no-untyped-def]
-        return client.post(
-            "/quan-tri/nguoi-dung/nhap",
-            files={"file": ("nguoi-dung.xlsx", data, "application/octet-stream")},
-            headers=headers or admin,
-            follow_redirects=False,
-        )
-
-    return send
+def upload_people(upload_to):
+    return lambda data: upload_to("/quan-tri/nguoi-dung/nhap", data)
 
 
 def people_file(rows) -> bytes:  # type: ignore[no-untyped-def]
