@@ -45,8 +45,9 @@ from casework.intake.views import router as intake_router
 from casework.keys import load_keys
 from casework.registry.cleaning.pages import router as cleaning_pages
 from casework.registry.cleaning.views import router as cleaning_router
-from casework.registry.imports.pages import ALL_PAGES, UPLOAD_OVERHEAD
+from casework.registry.imports.lists import ALL_PAGES
 from casework.registry.imports.pages import ROUTERS as IMPORT_ROUTERS
+from casework.registry.imports.pages import UPLOAD_OVERHEAD
 from casework.registry.pages import router as registry_pages
 from casework.registry.quality_views import api as registry_quality_router
 from casework.registry.quality_views import pages as registry_quality_pages

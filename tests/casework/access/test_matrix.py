@@ -22,8 +22,8 @@ from casework.app import PUBLIC_ROUTES, create_app
 from casework.authz import policy
 from casework.authz.policy import Action, Outcome
 from casework.registry.cleaning import policy as cleaning_policy
+from casework.registry.imports.lists import ALL_PAGES
 from casework.registry.imports.models import ImportJob
-from casework.registry.imports.pages import ALL_PAGES
 from tests.casework.access.routes import Endpoint, endpoints, unguarded
 from tests.factories.world import Place, World
 
