@@ -24,6 +24,7 @@ from casework.actors import Actor
 from casework.audit import service as audit_service
 from casework.audit.models import AuditAction
 from casework.audit.service import Origin, Record
+from casework.communes.models import Commune
 from casework.communes.official import province as official_province
 from casework.db import run_in_transaction
 from casework.errors import CaseworkError
@@ -157,12 +158,26 @@ def resolve_actor(
     # transaction this lookup left open.
     with request.app.state.session_factory() as session:
         user = session_user(session, request)
+        working_in = _working_in(session, request, user)
     if user is None:
         end_browser_session(request)  # over: logged out, everywhere or here, or disabled
         return None
     sessions.renew(request)  # a checked session's idle time starts again
-    working_in = request.session.get(WORKING_IN)
-    return actor_of(user, working_in=working_in if isinstance(working_in, int) else None)
+    return actor_of(user, working_in=working_in)
+
+
+def _working_in(session: Session, request: Request, user: User | None) -> int | None:
+    """The commune a province administrator chose, while it is still of their province
+    (checked on every request: an account moved to another province loses it at once)."""
+    chosen = request.session.get(WORKING_IN)
+    if user is None or user.province_code is None or not isinstance(chosen, int):
+        return None
+    province = official_province(user.province_code)
+    found = session.exec(select(Commune.province).where(Commune.id == chosen)).first()
+    if province is None or found != province.name:
+        request.session.pop(WORKING_IN, None)
+        return None
+    return chosen
 
 
 async def current_actor(

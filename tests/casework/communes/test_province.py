@@ -146,3 +146,17 @@ def test_a_communes_people_are_not_made_province_administrators(
     assert answer.status_code == 422
     assert "Quản trị cấp tỉnh không thuộc một xã" in answer.text
     assert admin.get("/tinh").status_code == 404
+
+
+def test_an_administrator_moved_to_another_province_no_longer_works_in_its_commune(
+    client, world, browser_for, session
+):
+    admin = province_admin(client, world, browser_for)
+    inside = working_in(admin, world.own.commune.id)
+    assert inside.get("/quan-tri").status_code == 200
+    person = world.own.people["province_admin"]
+    person.province_code = "20"  # now Lạng Sơn's
+    session.add(person)
+    session.commit()
+    assert inside.get("/quan-tri").status_code == 404
+    assert inside.get("/quan-tri/nguoi-dung").status_code == 404
