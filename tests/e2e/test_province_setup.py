@@ -45,6 +45,7 @@ def test_a_province_administrator_sets_up_a_commune_whose_caseworker_activates_h
     expect(table).to_contain_text("Vai trò “Giám đốc” không có")
     expect(table).to_contain_text("Điện thoại phải là số điện thoại Việt Nam")
     page.get_by_role("button", name="Chỉ nhập các dòng hợp lệ").click()
+    expect(page.get_by_text("Đang chờ đến lượt xử lý")).to_be_visible()  # the choice is in
     run_worker(live_server)
     expect(page.get_by_text("Đã tạo 4 tài khoản")).to_be_visible()
     page.get_by_role("link", name="Người dùng", exact=True).last.click()
