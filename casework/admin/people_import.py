@@ -268,7 +268,8 @@ def write(
     session.flush()
     for user in users:
         activation.issue(session, user=user, settings=settings, now=now, by=user_id)
-    return Written(created=len(users), linked=len(planned) - len(users))
+    made = tuple(user.id for user in users if user.id is not None)
+    return Written(created=len(users), linked=len(planned) - len(users), ids=made)
 
 
 def dump(checked: Checked) -> dict[str, Any]:

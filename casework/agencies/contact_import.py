@@ -138,18 +138,19 @@ def _fields(contact: Contact) -> tuple[int, str, bool, str | None, str | None]:
 
 def write(session: Session, planned: Sequence[Contact], *, commune_id: int, **_: Any) -> Written:
     """New schools added, and every row's contacts written where the cell was not blank."""
-    created = 0
+    schools: list[int] = []
     for contact in planned:
         if contact.agency_id is None:
             agency = setup.add_school(session, commune_id=commune_id, name=contact.name)
-            created += 1
+            assert agency.id is not None
+            schools.append(agency.id)
         else:
             agency = session.get_one(Agency, contact.agency_id)
         agency.email = contact.email or agency.email
         agency.phone = contact.phone or agency.phone
         session.add(agency)
     session.flush()
-    return Written(created=created, linked=len(planned) - created)
+    return Written(created=len(schools), linked=len(planned) - len(schools), ids=tuple(schools))
 
 
 def dump(checked: Checked) -> dict[str, Any]:

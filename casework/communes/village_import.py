@@ -109,9 +109,9 @@ def match(session: Session, checked: Checked, *, commune_id: int) -> None:
 def write(session: Session, planned: Sequence[Named], *, commune_id: int, **_: Any) -> Written:
     """Each new village with its head's board."""
     new = [named for named in planned if named.existing_id is None]
-    for named in new:
-        villages.add_village(session, commune_id=commune_id, name=named.name)
-    return Written(created=len(new), linked=len(planned) - len(new))
+    made = [villages.add_village(session, commune_id=commune_id, name=n.name).id for n in new]
+    ids = tuple(village_id for village_id in made if village_id is not None)
+    return Written(created=len(new), linked=len(planned) - len(new), ids=ids)
 
 
 def dump(checked: Checked) -> dict[str, Any]:

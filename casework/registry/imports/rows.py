@@ -61,3 +61,4 @@ class Written:
     created: int
     linked: int = 0
     groups: int = 0
+    ids: tuple[int, ...] = ()  # the records made, for the audit log (not for children: many)

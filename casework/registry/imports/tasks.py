@@ -241,8 +241,12 @@ def _import(
                 "groups": written.groups,
                 "skipped": len(checked.bad_rows),
             }
+            if written.ids:
+                detail["made"] = list(written.ids)
             record = Record(AuditAction.update, "import_job", str(job.id), detail=detail)
-            audit_service.append(session, actor_of(user), record, origin=WORKER_ORIGIN, now=now)
+            # A province administrator's import is in the audit log of the commune it fed.
+            actor = actor_of(user, working_in=job.commune_id)
+            audit_service.append(session, actor, record, origin=WORKER_ORIGIN, now=now)
             uow.commit()
     except IntegrityError:
         log.warning("import job %s: the register changed while importing", job.id)

@@ -160,3 +160,39 @@ def test_an_administrator_moved_to_another_province_no_longer_works_in_its_commu
     session.commit()
     assert inside.get("/quan-tri").status_code == 404
     assert inside.get("/quan-tri/nguoi-dung").status_code == 404
+
+
+def test_a_province_administrators_import_is_audited_in_the_commune_it_fed(
+    client, world, browser_for, session, session_factory, clock, databases
+):
+    from datetime import timedelta
+
+    from casework.audit.models import AuditEntry
+    from casework.registry.imports.tasks import run_one
+    from tests.factories.spreadsheets import xlsx
+
+    inside = working_in(province_admin(client, world, browser_for), world.own.commune.id)
+    data = xlsx([[1, "Thôn Mới Lập"]], headings=["STT", "Tên thôn"])
+    answer = inside.client.post("/quan-tri/thon/nhap", headers=inside.headers,
+                                files={"file": ("thon.xlsx", data, "application/xlsx")},
+                                follow_redirects=False)  # fmt: skip
+    assert answer.status_code == 303, answer.text
+    job = answer.headers["location"]
+
+    def work() -> None:
+        while run_one(session_factory, clock=clock, settings=databases.settings, worker="t",
+                      lease=timedelta(minutes=5)):  # fmt: skip
+            pass
+
+    work()
+    assert inside.post(f"{job}/nhap", {"mode": "all_or_nothing"}).status_code == 303
+    work()
+    session.expire_all()
+    entries = session.exec(
+        select(AuditEntry).where(AuditEntry.subject_type == "import_job")
+    ).all()  # fmt: skip
+    done = [e for e in entries if (e.detail or {}).get("created") == 1]
+    assert [(e.commune_id, e.username) for e in done] == [
+        (world.own.commune.id, world.own.people["province_admin"].username)
+    ]
+    assert "Thôn Mới Lập" in inside.get("/quan-tri/thon").text

@@ -140,7 +140,10 @@ def test_valid_rows_become_accounts_without_passwords_each_with_an_activation_li
         select(AuditEntry).where(AuditEntry.subject_type == "import_job",
                                  AuditEntry.subject_id == str(job.id))
     ).all()  # fmt: skip
-    assert any((entry.detail or {}).get("created") == 5 for entry in audited)
+    done = next(entry for entry in audited if (entry.detail or {}).get("created") == 5)
+    made_ids = {made[name].id for name in made if name != "quantri.tk"}
+    assert set(done.detail["made"]) == made_ids  # which accounts the import made
+    assert done.commune_id == commune.id
 
 
 def test_the_same_people_again_make_no_second_account(
