@@ -95,20 +95,24 @@ Again = Callable[[Session, FormErrors, int], Response]
 def submitted(
     request: Request,
     factory: SessionFactoryDep,
+    clock: ClockDep,
+    actor: Actor,
     sent: Submission[M],
-    attempt: Callable[[M], None],
+    work: Callable[[Session, M], Record],
     *,
     fallback: str,
     done: str,
     again: Again,
 ) -> Response:
-    """Run ``attempt`` if the form passed and go to ``done``; else the page ``again``
-    with what was wrong (the form's own checks, or the service's refusal)."""
+    """If the form passed, make the change ``work`` and its audit entry in one transaction
+    (``audited_change``) and go to ``done``; else the page ``again`` with what was wrong
+    (the form's own checks, or the service's refusal)."""
     errors, status_code = sent.errors, 422
     if not errors:
-        assert sent.data is not None
+        data = sent.data
+        assert data is not None
         try:
-            attempt(sent.data)
+            audited_change(request, factory, clock, actor, lambda session: work(session, data))
         except CaseworkError as exc:
             errors = FormErrors.from_exception(exc, lang_of(request), fallback=fallback)
             status_code = exc.status_code
@@ -203,17 +207,15 @@ def create_user(
         UserCreate, form, tz=settings.tz, lang=lang_of(request), choices={"role", "agency_id"}
     )
 
-    def attempt(data: UserCreate) -> None:
-        def work(session: Session) -> Record:
-            now = clock.now()
-            user = admin_service.create_user(session, actor, data=data, settings=settings, now=now)
-            detail = {"change": "user_created", "role": data.role.value}
-            return Record(AuditAction.account, "user", str(user.id), detail=detail)
-
-        audited_change(request, factory, clock, actor, work)
+    def work(session: Session, data: UserCreate) -> Record:
+        now = clock.now()
+        user = admin_service.create_user(session, actor, data=data, settings=settings, now=now)
+        detail = {"change": "user_created", "role": data.role.value}
+        return Record(AuditAction.account, "user", str(user.id), detail=detail)
 
     return submitted(
-        request, factory, sent, attempt, fallback="username",
+        request, factory, clock, actor, sent, work,
+        fallback="username",
         done="/quan-tri/nguoi-dung?done=created",
         again=lambda session, errors, status: _new_user_page(
             request, actor, session, typed=sent.typed, errors=errors, status_code=status
@@ -319,19 +321,17 @@ def reset_password(
     """Set a new password (the CLI's ``user reset-password``); their sessions end."""
     sent = validate(PasswordReset, form, tz=settings.tz, lang=lang_of(request))
 
-    def attempt(data: PasswordReset) -> None:
-        def work(session: Session) -> Record:
-            password, now = data.new_password, clock.now()
-            admin_service.reset_password(
-                session, user_id=access.id, password=password, settings=settings, now=now
-            )
-            return Record(
-                AuditAction.account, "user", str(access.id), detail={"change": "password_reset"}
-            )
+    def work(session: Session, data: PasswordReset) -> Record:
+        password, now = data.new_password, clock.now()
+        admin_service.reset_password(
+            session, user_id=access.id, password=password, settings=settings, now=now
+        )
+        return Record(
+            AuditAction.account, "user", str(access.id), detail={"change": "password_reset"}
+        )
 
-        audited_change(request, factory, clock, access.actor, work)
-
-    return submitted(request, factory, sent, attempt, fallback="new_password",
+    return submitted(
+request, factory, clock, access.actor, sent, work, fallback="new_password",
                      done=f"/quan-tri/nguoi-dung/{access.id}?done=password",
                      again=user_page_again(request, access))  # fmt: skip
 
@@ -400,17 +400,13 @@ def save_agency(
     """Save the agency's contacts, where its tasks and reminders go."""
     sent = validate(AgencyContact, form, tz=settings.tz, lang=lang_of(request))
 
-    def attempt(data: AgencyContact) -> None:
-        def work(session: Session) -> Record:
-            admin_service.set_contact(session, agency_id=access.id, contact=data)
-            return Record(
-                AuditAction.update, "agency", str(access.id), detail={"change": "contact"}
-            )
-
-        audited_change(request, factory, clock, access.actor, work)
+    def work(session: Session, data: AgencyContact) -> Record:
+        admin_service.set_contact(session, agency_id=access.id, contact=data)
+        return Record(AuditAction.update, "agency", str(access.id), detail={"change": "contact"})
 
     return submitted(
-        request, factory, sent, attempt, fallback="email", done="/quan-tri/co-quan?done=contact",
+        request, factory, clock, access.actor, sent, work,
+        fallback="email", done="/quan-tri/co-quan?done=contact",
         again=lambda session, errors, status: _agency_page(
             request, access, session, typed=sent.typed, errors=errors, status_code=status
         ),

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from sqlmodel import Session
 
 from casework.admin import service as admin_service
-from casework.admin.pages import UserDep, audited_change, submitted, user_page_again
+from casework.admin.pages import UserDep, submitted, user_page_again
 from casework.admin.schemas import AgencyContact
 from casework.audit.models import AuditAction
 from casework.audit.service import Record
@@ -32,14 +32,12 @@ def save_contact(
     """Save the person's e-mail and phone, or the page again naming what is wrong."""
     sent = validate(AgencyContact, form, tz=settings.tz, lang=lang_of(request))
 
-    def attempt(data: AgencyContact) -> None:
-        def work(session: Session) -> Record:
-            admin_service.set_person_contact(session, user_id=access.id, contact=data)
-            detail = {"change": "contact"}
-            return Record(AuditAction.account, "user", str(access.id), detail=detail)
+    def work(session: Session, data: AgencyContact) -> Record:
+        admin_service.set_person_contact(session, user_id=access.id, contact=data)
+        detail = {"change": "contact"}
+        return Record(AuditAction.account, "user", str(access.id), detail=detail)
 
-        audited_change(request, factory, clock, access.actor, work)
-
-    return submitted(request, factory, sent, attempt, fallback="email",
+    return submitted(
+request, factory, clock, access.actor, sent, work, fallback="email",
                      done=f"/quan-tri/nguoi-dung/{access.id}?done=person_contact",
                      again=user_page_again(request, access, sent.typed))  # fmt: skip

@@ -12,7 +12,6 @@ from casework.admin.pages import (
     AdminDep,
     AgencyDep,
     agencies_page,
-    audited_change,
     changed,
     submitted,
 )
@@ -40,16 +39,14 @@ def add_school(
     """Add one of the commune's schools; a name it has already is refused."""
     sent = validate(SchoolIn, form, tz=settings.tz, lang=lang_of(request))
 
-    def attempt(data: SchoolIn) -> None:
-        def work(session: Session) -> Record:
-            assert actor.commune_id is not None
-            school = setup.add_school(session, commune_id=actor.commune_id, name=data.school)
-            return Record(AuditAction.create, "agency", str(school.id), detail={"kind": "school"})
-
-        audited_change(request, factory, clock, actor, work)
+    def work(session: Session, data: SchoolIn) -> Record:
+        assert actor.commune_id is not None
+        school = setup.add_school(session, commune_id=actor.commune_id, name=data.school)
+        return Record(AuditAction.create, "agency", str(school.id), detail={"kind": "school"})
 
     return submitted(
-        request, factory, sent, attempt, fallback="school", done="/quan-tri/co-quan?done=school",
+        request, factory, clock, actor, sent, work,
+        fallback="school", done="/quan-tri/co-quan?done=school",
         again=lambda session, errors, status: agencies_page(
             request, actor, session, typed=sent.typed, errors=errors, status_code=status
         ),

@@ -30,7 +30,7 @@ from casework.authz.policy import Action, CaseView, Decision, Outcome
 from casework.cases.models import ProtectionCase, Task, TaskStatus
 from casework.cases.service import CaseNotFound
 from casework.children.models import Child
-from casework.communes.models import Commune
+from casework.communes.models import Commune, Village
 from casework.errors import CaseworkError, NotFound
 from casework.escalations.models import Escalation
 from casework.escalations.service import EscalationNotFound
@@ -294,6 +294,11 @@ def user_for(action: Action) -> Any:
 def agency_for(action: Action) -> Any:
     """``Depends``: the agency in the path (``agency_id``), if of the administrator's commune."""
     return _administered(action, Agency, "agency_id", lambda id_: AgencyNotFound(agency_id=id_))
+
+
+def village_for(action: Action) -> Any:
+    """``Depends``: the village in the path (``village_id``), if of the administrator's commune."""
+    return _administered(action, Village, "village_id", lambda id_: NotFound())
 
 
 def commune_for(action: Action) -> Any:

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from casework.accounts.auth import WORKING_IN, write_audit
 from casework.actors import Actor
-from casework.admin.pages import audited_change, changed, submitted
+from casework.admin.pages import changed, submitted
 from casework.audit.models import AuditAction
 from casework.audit.service import Record
 from casework.authz.deps import Allowed, commune_for
@@ -79,16 +79,14 @@ def add_commune(
     """One commune picked from the official list, with its standard agencies."""
     sent = validate(CommuneAdd, form, tz=settings.tz, lang=lang_of(request), choices=("code",))
 
-    def attempt(data: CommuneAdd) -> None:
-        def work(session: Session) -> Record:
-            added = province.add(session, actor, code=data.code,
-                                 case_prefix=data.case_prefix or None, now=clock.now())  # fmt: skip
-            return Record(AuditAction.create, "commune", str(added.id), detail={"code": added.code})
-
-        audited_change(request, factory, clock, actor, work)
+    def work(session: Session, data: CommuneAdd) -> Record:
+        added = province.add(session, actor, code=data.code,
+                             case_prefix=data.case_prefix or None, now=clock.now())  # fmt: skip
+        return Record(AuditAction.create, "commune", str(added.id), detail={"code": added.code})
 
     return submitted(
-        request, factory, sent, attempt, fallback="code", done=f"{HOME}?done=added",
+        request, factory, clock, actor, sent, work,
+        fallback="code", done=f"{HOME}?done=added",
         again=lambda session, errors, status: _page(
             request, actor, session, typed=sent.typed, errors=errors, status_code=status
         ),
