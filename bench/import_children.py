@@ -158,7 +158,7 @@ def run(backend: str, rows: int, data: bytes) -> dict[str, float]:
         with factory() as session:
             stored = session.get_one(ImportJob, job.id)
             assert stored.status == ImportStatus.done, (stored.status, stored.problem)
-            assert stored.created_children == rows, stored.created_children
+            assert stored.created_records == rows, stored.created_records
             count = session.execute(sa.select(sa.func.count()).select_from(models.Child)).scalar()
         engine.dispose()
         assert count >= rows

@@ -29,7 +29,7 @@ from casework.accounts.models import COMMUNE_ROLES, Role, User
 from casework.accounts.service import AGENCY_ROLES
 from casework.admin.schemas import OptionalEmail, Username
 from casework.agencies import names
-from casework.agencies.models import Agency, AgencyKind
+from casework.agencies.models import AgencyKind
 from casework.base import label
 from casework.children.service import resolve_village
 from casework.communes.models import Commune
@@ -123,10 +123,8 @@ class Prepared:
 
 
 def prepare(session: Session, rows: Sequence[dict[str, Any]], *, commune_id: int) -> Prepared:
-    agencies = session.exec(
-        select(Agency).where(Agency.commune_id == commune_id, Agency.is_active)
-    ).all()
-    by_name = names.agency_names(session, commune_id=commune_id)
+    agencies = names.active_agencies(session, commune_id=commune_id)
+    by_name = names.agency_names(agencies)
     office = next((a.id for a in agencies if a.kind == AgencyKind.culture_social), None)
     board_of = {a.village_id: a.id for a in agencies if a.village_id is not None}
     boards: dict[str, int | InvalidInput] = {}

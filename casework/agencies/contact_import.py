@@ -12,7 +12,7 @@ agencies came with the commune, and a list cannot invent one.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field, replace
 from datetime import date
 from typing import Annotated, Any
 
@@ -110,7 +110,7 @@ def validate(
 def match(session: Session, checked: Checked, *, commune_id: int) -> None:
     """Each row's agency; an unknown school is to be added, any other unknown refused. Two
     rows for one agency are one too many."""
-    known = names.agency_names(session, commune_id=commune_id)
+    known = names.agency_names(names.active_agencies(session, commune_id=commune_id))
     first: dict[object, int] = {}
     checked.planned = []
     for contact in checked.valid:
@@ -123,17 +123,13 @@ def match(session: Session, checked: Checked, *, commune_id: int) -> None:
             checked.refuse(contact.row, "agency", code, {"value": contact.name})
             continue
         else:
-            found_key, planned = found, Contact(*_fields(contact), agency_id=found)
+            found_key, planned = found, replace(contact, agency_id=found)
         if found_key in first:
             checked.refuse(contact.row, "agency", "import_duplicate_agency",
                            {"first": first[found_key]})  # fmt: skip
             continue
         first[found_key] = contact.row
         checked.planned.append(planned)
-
-
-def _fields(contact: Contact) -> tuple[int, str, bool, str | None, str | None]:
-    return contact.row, contact.name, contact.school, contact.email, contact.phone
 
 
 def write(session: Session, planned: Sequence[Contact], *, commune_id: int, **_: Any) -> Written:
@@ -155,7 +151,7 @@ def write(session: Session, planned: Sequence[Contact], *, commune_id: int, **_:
 
 def dump(checked: Checked) -> dict[str, Any]:
     return {
-        "valid": [list(_fields(contact)) for contact in checked.valid],
+        "valid": [list(astuple(contact)) for contact in checked.valid],
         "problems": checked.dumped_problems(),
     }
 

@@ -4,6 +4,8 @@ agencies begins so."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from sqlmodel import Session, select
 
 from casework import text
@@ -13,11 +15,14 @@ UNKNOWN = "import_agency_unknown"
 AMBIGUOUS = "import_agency_ambiguous"
 
 
-def agency_names(session: Session, *, commune_id: int) -> dict[str, int]:
-    """The commune's active agencies, folded name -> id."""
-    agencies = session.exec(
+def active_agencies(session: Session, *, commune_id: int) -> Sequence[Agency]:
+    return session.exec(
         select(Agency).where(Agency.commune_id == commune_id, Agency.is_active)
     ).all()
+
+
+def agency_names(agencies: Iterable[Agency]) -> dict[str, int]:
+    """Folded name -> id, the form ``find`` looks names up in."""
     return {text.fold(agency.name): agency.id for agency in agencies if agency.id is not None}
 
 

@@ -99,8 +99,10 @@ class ImportJob(SQLModel, table=True):
     valid_rows: int = 0
     error_rows: int = 0
     existing_rows: int = 0
-    created_children: int = 0
-    linked_children: int = 0
+    created_records: int = Field(
+        default=0, description="Children, accounts, villages, schools made"
+    )
+    linked_records: int = Field(default=0, description="Rows that found theirs already there")
     added_groups: int = 0
     problem: str | None = Field(default=None, max_length=64, description="Why it failed")
     problem_params: dict[str, object] = Field(default_factory=dict, sa_type=sa.JSON)

@@ -227,7 +227,7 @@ def _import(
                 evidence=f"Nhập từ tệp danh sách (lần nhập số {job.id})",
                 settings=settings,
             )
-            stored.created_children, stored.linked_children = written.created, written.linked
+            stored.created_records, stored.linked_records = written.created, written.linked
             stored.added_groups = written.groups
             service.end(session, stored, ImportStatus.done, now)
             session.add(stored)

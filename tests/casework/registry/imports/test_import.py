@@ -88,7 +88,7 @@ def test_all_or_nothing_with_a_bad_row_imports_nothing_and_deletes_the_file(impo
     job = imported(xlsx(GOOD + BAD), mode="all_or_nothing")
     assert job.status == ImportStatus.not_imported
     assert job.error_rows == 3
-    assert job.created_children == 0
+    assert job.created_records == 0
     assert job.file_data is None
     assert children_named(session, "Lò Thị Mai", "Hoàng Văn Bình") == []
 
@@ -98,7 +98,7 @@ def test_valid_rows_only_imports_the_good_rows_with_their_groups_and_caregiver(
 ):
     job = imported(xlsx(GOOD + BAD), mode="valid_only")
     assert job.status == ImportStatus.done, job.problem
-    assert (job.created_children, job.linked_children, job.added_groups) == (3, 0, 4)
+    assert (job.created_records, job.linked_records, job.added_groups) == (3, 0, 4)
     assert job.file_data is None
     mai, binh, cuong = (children_named(session, name)[0] for name in
                         ("Lò Thị Mai", "Hoàng Văn Bình", "Vi Văn Cường"))  # fmt: skip
@@ -140,7 +140,7 @@ def test_the_same_rows_in_another_file_are_linked_and_change_nothing(imported, s
     groups = session.exec(count.select_from(ChildCircumstance)).one()
     job = imported(xlsx(GOOD, title="DANH SÁCH (bản lưu lại)"))
     assert job.status == ImportStatus.done
-    assert (job.created_children, job.linked_children, job.added_groups) == (0, 3, 0)
+    assert (job.created_records, job.linked_records, job.added_groups) == (0, 3, 0)
     assert session.exec(count.select_from(Child)).one() == children
     assert session.exec(count.select_from(ChildCircumstance)).one() == groups
 
@@ -152,7 +152,7 @@ def test_a_child_already_registered_is_found_without_diacritics_and_only_gains_n
     hoa = next(c for c in hoa if c.commune_id == world.own.commune.id)
     row = [1, "NGUYEN THI HOA", "14/05/2016", "nu", "Kinh", None, "thon dong tam", "i", None, None]
     job = imported(xlsx([row]))
-    assert (job.created_children, job.linked_children, job.added_groups) == (0, 1, 1)
+    assert (job.created_records, job.linked_records, job.added_groups) == (0, 1, 1)
     session.refresh(hoa)
     assert hoa.full_name == "Nguyễn Thị Hoa"
     assert hoa.version == 1
@@ -171,7 +171,7 @@ def test_a_personal_id_of_a_child_of_another_commune_is_refused(imported, sessio
     row = [1, "Lò Thị Khác", date(2016, 5, 14), "Nữ", "Tày", "020316000999", None, None, None, None]
     job = imported(xlsx([row]))
     assert job.report[0][1:3] == ["personal_id", "import_personal_id_other_child"]
-    assert job.created_children == 0
+    assert job.created_records == 0
 
 
 def test_the_header_is_found_below_a_title_with_merged_headings_and_a_numbering_row(
@@ -274,7 +274,7 @@ def test_csv_in_utf8_with_a_bom_and_semicolons_is_read_like_a_workbook(imported,
     rows = [[1, "Đinh Thị Lan", "01/06/2016", "Nữ", "Mường", "", "Đồng Tâm", "a", "", ""]]
     job = imported(csv_bytes(rows, delimiter=";", bom=True), name="ds.csv")
     assert job.status == ImportStatus.done
-    assert job.created_children == 1
+    assert job.created_records == 1
     assert children_named(session, "Đinh Thị Lan")[0].date_of_birth == date(2016, 6, 1)
     assert HEADINGS[1] == job.headings[1]
 
@@ -301,7 +301,7 @@ def test_the_import_writes_the_rows_the_dry_run_checked_without_reading_the_file
     job = _dry_run_then_import(client, caseworker, upload, work, job_of, xlsx(GOOD + BAD),
                                spoil_the_file)  # fmt: skip
     assert job.status == ImportStatus.done, job.problem
-    assert (job.created_children, job.error_rows) == (3, 3)
+    assert (job.created_records, job.error_rows) == (3, 3)
     mai = children_named(session, "Lò Thị Mai")[0]
     assert (mai.date_of_birth, mai.birth_year, mai.personal_id) == (
         date(2016, 5, 14), 2016, "020316000123")  # fmt: skip
@@ -322,7 +322,7 @@ def test_a_child_registered_between_the_dry_run_and_the_import_is_linked_not_dou
 
     job = _dry_run_then_import(client, caseworker, upload, work, job_of, xlsx(GOOD), register_mai)
     assert job.status == ImportStatus.done, job.problem
-    assert (job.created_children, job.linked_children) == (2, 1)
+    assert (job.created_records, job.linked_records) == (2, 1)
     assert len(children_named(session, "Lò Thị Mai")) == 1
 
 

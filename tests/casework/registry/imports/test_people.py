@@ -114,7 +114,7 @@ def test_valid_rows_become_accounts_without_passwords_each_with_an_activation_li
     choose(client, admin, job.id, "valid_only")
     work()
     job = job_of(_same(job))
-    assert (job.status, job.created_children) == (ImportStatus.done, 5)
+    assert (job.status, job.created_records) == (ImportStatus.done, 5)
     assert "Đã tạo 5 tài khoản" in client.get(f"/quan-tri/nguoi-dung/nhap/{job.id}",
                                               headers=admin).text  # fmt: skip
     made = {u.username: u for u in session.exec(select(User).where(User.commune_id == commune.id))}
@@ -161,7 +161,7 @@ def test_the_same_people_again_make_no_second_account(
     choose(client, admin, again.id, "all_or_nothing")
     work()
     again = job_of(_same(again))
-    assert (again.status, again.created_children, again.existing_rows) == (
+    assert (again.status, again.created_records, again.existing_rows) == (
         ImportStatus.done, 1, 5
     )  # fmt: skip
     assert len(usernames(session, commune)) == 1 + 5 + 1

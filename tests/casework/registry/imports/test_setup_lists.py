@@ -31,7 +31,7 @@ def test_villages_come_with_their_boards_and_clashing_names_are_named(
     rows = [[1, "Thôn Khuổi Hẩu"], [2, "Bản Pác Cáy"], [3, "thon khuoi hau"], [4, "Nà Pàn"],
             [5, "Tổ dân phố 1"], [6, ""]]  # fmt: skip
     job = run_import(VILLAGES, xlsx(rows, headings=["STT", "Tên thôn"]))
-    assert (job.status, job.created_children, job.existing_rows, job.error_rows) == (
+    assert (job.status, job.created_records, job.existing_rows, job.error_rows) == (
         ImportStatus.done, 3, 0, 3
     )  # fmt: skip
     assert village_names(session, commune.id) == [
@@ -50,7 +50,7 @@ def test_villages_come_with_their_boards_and_clashing_names_are_named(
     again = run_import(
         VILLAGES, xlsx([[1, "Thôn Nà Pàn"], [2, "Thôn Mới"]], headings=["TT", "Thôn"])
     )
-    assert (again.created_children, again.existing_rows, again.error_rows) == (1, 1, 0)
+    assert (again.created_records, again.existing_rows, again.error_rows) == (1, 1, 0)
     assert "Xã đã có Thôn Nà Pàn: giữ nguyên" in client.get(f"{VILLAGES}/{again.id}",
                                                            headers=admin).text  # fmt: skip
 
@@ -69,7 +69,7 @@ def test_agencies_contacts_are_written_and_a_new_school_added(
         [7, "Đoàn Thanh niên", "Đoàn thể", None, "0912000222"],
     ]
     job = run_import(AGENCIES, xlsx(rows, headings=["STT", "Cơ quan", "Loại", "Email", "SĐT"]))
-    assert (job.status, job.created_children, job.linked_children, job.error_rows) == (
+    assert (job.status, job.created_records, job.linked_records, job.error_rows) == (
         ImportStatus.done, 1, 2, 4
     )  # fmt: skip
     session.expire_all()
