@@ -44,13 +44,13 @@ def report_of(client, caseworker, job_id: int) -> list[list[object]]:
 
 
 def test_the_dry_run_names_each_bad_row_and_column_in_vietnamese_and_writes_nothing(
-    client, caseworker, upload, work, job_of, session
+    client, caseworker, upload, work, job_of, session, reread
 ):
     job = job_of(upload(xlsx(GOOD + BAD)))
     page = client.get(f"/tre-em/nhap/{job.id}", headers=caseworker).text
     assert "Đang chờ đến lượt xử lý" in page
     work()
-    job = job_of(_same(job))
+    job = reread(job)
     assert job.status == ImportStatus.checked
     assert (job.total_rows, job.valid_rows, job.error_rows) == (6, 3, 3)
     lines = report_of(client, caseworker, job.id)
@@ -73,15 +73,6 @@ def test_the_dry_run_names_each_bad_row_and_column_in_vietnamese_and_writes_noth
     page = client.get(f"/tre-em/nhap/{job.id}", headers=caseworker).text
     assert "Nhóm hoàn cảnh “z” không có trong Luật Trẻ em Điều 10" in page
     assert children_named(session, "Lò Thị Mai", "Triệu Thị Dung") == []
-
-
-def _same(job):  # type: ignore[no-untyped-def]
-    class Redirect:
-        status_code = 303
-        headers = {"location": f"/tre-em/nhap/{job.id}"}
-        text = ""
-
-    return Redirect()
 
 
 def test_all_or_nothing_with_a_bad_row_imports_nothing_and_deletes_the_file(imported, session):
@@ -195,13 +186,13 @@ def test_the_header_is_found_below_a_title_with_merged_headings_and_a_numbering_
 
 
 def test_missing_columns_are_named_and_the_corrected_mapping_is_remembered(
-    client, caseworker, upload, work, job_of, session, world
+    client, caseworker, upload, work, job_of, session, world, reread
 ):
     headings = ("Tên", "Sinh", "Giới tính", "Dân tộc")
     rows = [["Lù Văn Sáu", "2016", "Nam", "Hà Nhì"]]
     job = job_of(upload(xlsx(rows, headings=headings)))
     work()
-    job = job_of(_same(job))
+    job = reread(job)
     assert job.status == ImportStatus.needs_mapping
     page = client.get(f"/tre-em/nhap/{job.id}", headers=caseworker).text
     assert "Tệp thiếu cột: Họ và tên, Ngày sinh / Năm sinh" in page
@@ -214,14 +205,14 @@ def test_missing_columns_are_named_and_the_corrected_mapping_is_remembered(
     )  # fmt: skip
     assert answer.status_code == 303
     work()
-    job = job_of(_same(job))
+    job = reread(job)
     assert (job.status, job.valid_rows) == (ImportStatus.checked, 1)
     kept = session.exec(select(ImportMapping)).one()
     assert (kept.commune_id, kept.mapping) == (
         world.own.commune.id, ["full_name", "birth_year", "sex", "ethnicity"])  # fmt: skip
     second = job_of(upload(xlsx([["Lù Thị Bảy", 2015, "Nữ", "Hà Nhì"]], headings=headings)))
     work()
-    assert job_of(_same(second)).status == ImportStatus.checked  # mapped as last time
+    assert reread(second).status == ImportStatus.checked  # mapped as last time
 
 
 def test_a_file_too_large_a_protected_one_and_a_corrupt_one_are_refused_in_vietnamese(
@@ -242,11 +233,11 @@ def test_a_file_too_large_a_protected_one_and_a_corrupt_one_are_refused_in_vietn
 
 
 def test_an_unreadable_workbook_fails_the_job_with_a_message_and_no_file_kept(
-    upload, work, job_of, client, caseworker
+    upload, work, job_of, client, caseworker, reread
 ):
     job = job_of(upload(xlsx([], headings=("Cột A", "Cột B"))))
     work()
-    job = job_of(_same(job))
+    job = reread(job)
     assert job.status == ImportStatus.failed
     assert job.file_data is None
     page = client.get(f"/tre-em/nhap/{job.id}", headers=caseworker).text
@@ -279,7 +270,7 @@ def test_csv_in_utf8_with_a_bom_and_semicolons_is_read_like_a_workbook(imported,
     assert HEADINGS[1] == job.headings[1]
 
 
-def _dry_run_then_import(client, caseworker, upload, work, job_of, data, between):  # type: ignore[no-untyped-def]
+def _dry_run_then_import(client, caseworker, upload, work, job_of, reread, data, between):  # type: ignore[no-untyped-def]
     job = job_of(upload(data))
     work()
     between(job)
@@ -287,18 +278,18 @@ def _dry_run_then_import(client, caseworker, upload, work, job_of, data, between
                          headers=caseworker, follow_redirects=False)  # fmt: skip
     assert answer.status_code == 303
     work()
-    return job_of(_same(job))
+    return reread(job)
 
 
 def test_the_import_writes_the_rows_the_dry_run_checked_without_reading_the_file_again(
-    client, caseworker, upload, work, job_of, session
+    client, caseworker, upload, work, job_of, session, reread
 ):
     def spoil_the_file(job):  # type: ignore[no-untyped-def]
         job.file_data = b"not a workbook any more"
         session.add(job)
         session.commit()
 
-    job = _dry_run_then_import(client, caseworker, upload, work, job_of, xlsx(GOOD + BAD),
+    job = _dry_run_then_import(client, caseworker, upload, work, job_of, reread, xlsx(GOOD + BAD),
                                spoil_the_file)  # fmt: skip
     assert job.status == ImportStatus.done, job.problem
     assert (job.created_records, job.error_rows) == (3, 3)
@@ -309,7 +300,7 @@ def test_the_import_writes_the_rows_the_dry_run_checked_without_reading_the_file
 
 
 def test_a_child_registered_between_the_dry_run_and_the_import_is_linked_not_doubled(
-    client, caseworker, upload, work, job_of, session, world
+    client, caseworker, upload, work, job_of, session, world, reread
 ):
     def register_mai(job):  # type: ignore[no-untyped-def]
         assert session.get(ImportChecked, job.id) is not None
@@ -320,7 +311,9 @@ def test_a_child_registered_between_the_dry_run_and_the_import_is_linked_not_dou
         session.add(mai)
         session.commit()
 
-    job = _dry_run_then_import(client, caseworker, upload, work, job_of, xlsx(GOOD), register_mai)
+    job = _dry_run_then_import(
+        client, caseworker, upload, work, job_of, reread, xlsx(GOOD), register_mai
+    )
     assert job.status == ImportStatus.done, job.problem
     assert (job.created_records, job.linked_records) == (2, 1)
     assert len(children_named(session, "Lò Thị Mai")) == 1
