@@ -44,8 +44,9 @@ class Target:
     """What the rows of a file become: its fields, and the three steps of a check
     (``prepare`` reads what validation needs, ``validate`` is pure, ``match`` reads what
     is there already), the ``write`` of an import, and ``dump``/``load`` of what
-    ``validate`` found, kept between the dry run and the import (JSON). Children (the
-    register) and people (a commune's accounts) go through the same pipeline."""
+    ``validate`` found, kept between the dry run and the import (JSON). What ``match``
+    plans carries ``existing_id`` (None: a record to make), which the counts read. The
+    children, a commune's people, villages and agencies' contacts share this pipeline."""
 
     name: str
     fields: Fields
