@@ -56,6 +56,7 @@ from casework.registry.register_views import router as register_router
 from casework.registry.review.office import router as review_office_pages
 from casework.registry.review.pages import router as review_pages
 from casework.registry.views import router as registry_router
+from casework.reports.pages import router as report_pages
 from casework.tasks.pages import router as task_pages
 from casework.tasks.views import router as tasks_router
 from casework.web.guard import RequestGuard
@@ -163,6 +164,7 @@ def create_app(
         review_pages,
         review_office_pages,
         cleaning_pages,
+        report_pages,
     )
     for router in (*api_routers, *page_routers):
         app.include_router(router, dependencies=[Depends(current_actor)])

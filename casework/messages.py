@@ -816,6 +816,32 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Có lỗi trong hệ thống; chưa có gì được lưu. Thử lại sau ít phút",
         "Something went wrong on our side; nothing was saved. Try again in a few minutes",
     ),
+    # statistics (casework.reports)
+    "period_unknown": (
+        "Chọn một kỳ trong danh sách: năm, 6 tháng đầu năm hoặc 6 tháng cuối năm",
+        "Choose a period from the list: a year, or its first or second half",
+    ),
+    "period_ends_before_it_starts": (
+        "Ngày kết thúc phải sau ngày bắt đầu",
+        "The last day must come after the first",
+    ),
+    "period_too_long": ("Chọn một kỳ không quá 5 năm", "Choose a period of 5 years at most"),
+    "period_custom_both": (
+        "Nhập cả ngày bắt đầu và ngày kết thúc của kỳ",
+        "Enter both the first and the last day of the period",
+    ),
+    "statistics_village_unknown": (
+        "Chọn một thôn của xã trong danh sách",
+        "Choose one of the commune's villages from the list",
+    ),
+    "statistics_commune_unknown": (
+        "Chọn một xã của tỉnh trong danh sách",
+        "Choose one of the province's communes from the list",
+    ),
+    "population_count": (
+        "Nhập số trẻ em bằng chữ số, từ 0 đến {max}",
+        "Enter the number of children in figures, from 0 to {max}",
+    ),
     # a problem in one row of a list on a form ("Dòng 2: nhập ngày bắt đầu")
     "in_row": ("Dòng {row}: {problem}", "Row {row}: {problem}"),
 }

@@ -17,6 +17,7 @@ from casework.registry.cleaning.models import CleaningLoop
 from casework.registry.models import ChildSupport, RegistryProposal
 from casework.registry.quality_models import ChildQuality, DataQualitySnapshot
 from casework.registry.review.models import ReviewItem, ReviewQuarter, VillageReview
+from casework.reports.models import ChildPopulation
 from notifications.models import OutboxMessage
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "Child",
     "ChildCircumstance",
     "ChildSupport",
+    "ChildPopulation",
     "ChildQuality",
     "CleaningLoop",
     "DataQualitySnapshot",

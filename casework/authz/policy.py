@@ -52,6 +52,7 @@ class Action(StrEnum):
     escalation_list = "escalation.list"
     escalation_act = "escalation.act"
     stats_read = "stats.read"
+    population_manage = "stats.population"
     audit_read = "audit.read"
     audit_export = "audit.export"
     account_self = "account.self"
@@ -193,6 +194,13 @@ RULES: dict[Action, Rule] = {
         frozenset({R.province_viewer, R.supervisor, R.caseworker}),
         "stats:read",
         summary="Counts only, never a record",
+    ),
+    Action.population_manage: Rule(
+        FULL_CASE_ROLES,
+        None,
+        session_only=True,
+        summary="The commune's children per village, sex and age group each year (the "
+        "statistics' denominators)",
     ),
     Action.audit_read: Rule(frozenset({R.auditor}), "audit:read", summary="Read the audit log"),
     Action.audit_export: Rule(frozenset({R.auditor}), "audit:read", summary="Export the audit log"),

@@ -35,6 +35,7 @@ from casework.demo.walk import Demo, child_input, fire_due_timers, open_and_walk
 from casework.registry.cleaning.demo import seed_cleaning
 from casework.registry.demo import seed_register
 from casework.registry.review import demo as review_demo
+from casework.reports.demo import seed_population
 from casework.timefmt import local_date
 
 DEMO_COMMUNE_CODE = "CHAUSON-DEMO"  # not an NSO code: obviously a demo
@@ -92,6 +93,7 @@ def seed_demo(
     seed_register(demo, children)
     days = (settings or Settings(_env_file=None)).review_days
     review_demo.seed_reviews(session, commune=commune, now=now, tz=tz, days=days)
+    seed_population(session, commune_id=commune.id, year=local_date(now, tz).year, now=now)
     seed_cleaning(
         session,
         commune_id=commune.id,

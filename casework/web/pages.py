@@ -40,6 +40,7 @@ MENU = (
     MenuItem("/ra-soat-thon", N_("Rà soát thôn"), Action.review_do),
     MenuItem("/dang-ky/lam-sach", N_("Làm sạch dữ liệu"), Action.cleaning_manage),
     MenuItem("/viec-lam-sach", N_("Xác minh dữ liệu trẻ em"), Action.cleaning_task),
+    MenuItem("/thong-ke", N_("Thống kê"), Action.stats_read),
     MenuItem("/lich-lam-viec", N_("Lịch làm việc"), Action.calendar_manage),
     MenuItem("/ban-giao", N_("Bàn giao công việc"), Action.case_assign),
     MenuItem("/nhat-ky", N_("Nhật ký truy cập"), Action.audit_read),

@@ -1,0 +1,351 @@
+"""The national statistics the commune reports, counted from its data (Thông tư
+13/2021/TT-BLĐTBXH, "Bộ chỉ tiêu thống kê về tình hình trẻ em và tình hình xâm hại trẻ em,
+xử lý vi phạm hành chính đối với các hành vi xâm hại trẻ em", 30/9/2021).
+
+One function per indicator, its docstring citing the circular. What could be read of the
+circular: Phụ lục I lists the indicators on children (among them, under "Bảo vệ trẻ em",
+"Số lượng, tỷ lệ trẻ em có hoàn cảnh đặc biệt" and "Số lượng, tỷ lệ trẻ em có hoàn cảnh
+đặc biệt được trợ giúp"); Phụ lục IV defines the indicators on abuse, beginning with 0101
+"Số trẻ em bị xâm hại", split by sex, age group, setting of abuse and form of abuse. The
+codes of the Phụ lục I indicators could not be read, so they are named by their titles
+only, never by a guessed code; nor could the edges of the circular's age groups, so
+``AGE_GROUPS`` is the commune's own split of children under 16 (Luật Trẻ em Đ1), kept
+here as data, in one place, to change when the circular's table is at hand.
+
+Every count is of children, each once (a child with two reports in the period counts
+once), and set-based: a few queries per indicator, whatever the number of cases.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from casework.cases.models import ProtectionCase
+from casework.children.models import Child, ChildCircumstance, CircumstanceGroup, Sex
+from casework.communes.models import Village
+from casework.intake.models import HarmForm, Report, ReportHarmForm, Setting
+from casework.registry.models import ChildSupport
+from casework.reports.figures import Breakdown, Cell, Figure, cell_of
+from casework.reports.models import ChildPopulation
+from casework.reports.periods import Period
+from casework.timefmt import as_utc, local_date
+
+_R = Report.__table__
+_H = ReportHarmForm.__table__
+_C = ProtectionCase.__table__
+_K = Child.__table__
+_M = ChildCircumstance.__table__
+_S = ChildSupport.__table__
+_P = ChildPopulation.__table__
+
+
+@dataclass(frozen=True)
+class AgeGroup:
+    key: str
+    words: tuple[str, str]
+    youngest: int
+    oldest: int
+
+
+AGE_GROUPS = (
+    AgeGroup("0-5", ("Dưới 6 tuổi", "Under 6"), 0, 5),
+    AgeGroup("6-10", ("Từ 6 đến dưới 11 tuổi", "6 to 10"), 6, 10),
+    AgeGroup("11-15", ("Từ 11 đến dưới 16 tuổi", "11 to 15"), 11, 15),
+)
+CHILD_AGE_LIMIT = 16  # Luật Trẻ em Đ1: a child is a person under 16
+
+# The forms of abuse of Luật Trẻ em Đ4 k5 ("bạo lực, bóc lột, xâm hại tình dục, mua bán,
+# bỏ rơi, bỏ mặc") among what intake records; abuse online is sexual abuse or violence
+# done through the network (Đ4 k5, NĐ56 Đ34). Drowning and injury, child marriage and the
+# risk of dropping out are harms the commune handles, not forms of abuse.
+ABUSE_FORMS = (
+    HarmForm.violence,
+    HarmForm.exploitation,
+    HarmForm.sexual_abuse,
+    HarmForm.trafficking,
+    HarmForm.abandonment_neglect,
+    HarmForm.online_abuse,
+)
+
+
+@dataclass(frozen=True)
+class Where:
+    """Whose figures: communes, and within a single commune one village (or all)."""
+
+    commune_ids: tuple[int, ...]
+    village_id: int | None = None
+
+    def children(self) -> sa.ColumnElement[bool]:
+        """Condition on ``child``."""
+        found = [_K.c.commune_id.in_(self.commune_ids), _K.c.merged_into_id.is_(None)]
+        if self.village_id is not None:
+            found.append(_K.c.village_id == self.village_id)
+        return sa.and_(*found)
+
+
+def age_group(born: date | None, birth_year: int, on: date) -> str | None:
+    """The key of the age group a child was in on a day; None from 16 on."""
+    if born is not None:
+        age = on.year - born.year - int((on.month, on.day) < (born.month, born.day))
+    else:
+        age = on.year - birth_year
+    return next((g.key for g in AGE_GROUPS if g.youngest <= age <= g.oldest), None)
+
+
+def _age_cells(counts: Counter[str]) -> tuple[Cell, ...]:
+    return tuple(Cell(g.key, g.words, counts[g.key]) for g in AGE_GROUPS)
+
+
+def _village_cells(session: Session, where: Where, counts: Counter[int | None]) -> tuple[Cell, ...]:
+    villages = session.execute(
+        sa.select(Village.id, Village.name)
+        .where(Village.commune_id.in_(where.commune_ids), Village.live())
+        .order_by(Village.name)
+    ).all()
+    cells = [Cell(str(v.id), (v.name, v.name), counts[v.id]) for v in villages]
+    moved = sum(n for key, n in counts.items() if key not in {v.id for v in villages})
+    if moved:
+        cells.append(Cell("", ("Chưa rõ thôn", "Village unknown"), moved))
+    return tuple(cells)
+
+
+def abused_children(session: Session, where: Where, period: Period, tz: ZoneInfo) -> Figure:
+    """**0101 Số trẻ em bị xâm hại** (Thông tư 13/2021, Phụ lục IV, I. Tình hình xâm hại
+    trẻ em): children under 16 harmed in body, feelings, mind, honour or dignity by
+    violence, exploitation, sexual abuse, trafficking, abandonment, neglect or another
+    form of harm. Split by sex, age group, setting of abuse (môi trường xâm hại) and form
+    of abuse (hình thức xâm hại).
+
+    Counted here: each child once whose case the initial assessment found true
+    (``substantiated``) with at least one form of abuse reported, by the day the case was
+    first reported (local date of its earliest receipt) falling in the period. Sex is the
+    child's, the age group the child's age that day, the setting that of the first report,
+    the forms every form of abuse the case's reports name (a child may suffer several, so
+    that breakdown may add up to more than the total). Rate: per 100,000 children of the
+    population figures for the period's year."""
+    start, end = period.bounds(tz)
+    first = (
+        sa.select(_R.c.case_id, sa.func.min(_R.c.first_received_at).label("received"))
+        .where(_R.c.commune_id.in_(where.commune_ids))
+        .group_by(_R.c.case_id)
+        .subquery()
+    )
+    abuse = (
+        sa.select(sa.literal(1))
+        .select_from(_R.join(_H, _H.c.report_id == _R.c.id))
+        .where(_R.c.case_id == _C.c.id, _H.c.form.in_([f.value for f in ABUSE_FORMS]))
+        .exists()
+    )
+    cases = (
+        sa.select(
+            _C.c.id,
+            _C.c.child_id,
+            _C.c.substantiated,
+            _K.c.village_id,
+            _K.c.sex,
+            _K.c.date_of_birth,
+            _K.c.birth_year,
+            first.c.received,
+        )
+        .select_from(_C.join(first, first.c.case_id == _C.c.id).join(_K, _K.c.id == _C.c.child_id))
+        .where(first.c.received >= start, first.c.received < end, abuse, where.children())
+    )
+    rows = session.execute(cases.order_by(first.c.received, _C.c.id)).all()
+    ids = sa.select(cases.subquery().c.id)
+    forms: dict[int, set[str]] = {}
+    for case_id, form in session.execute(
+        sa.select(_R.c.case_id, _H.c.form)
+        .select_from(_R.join(_H, _H.c.report_id == _R.c.id))
+        .where(_R.c.case_id.in_(ids), _H.c.form.in_([f.value for f in ABUSE_FORMS]))
+    ):
+        forms.setdefault(case_id, set()).add(form)
+    settings: dict[int, str] = {}
+    for case_id, setting in session.execute(
+        sa.select(_R.c.case_id, _R.c.setting)
+        .where(_R.c.case_id.in_(ids))
+        .order_by(_R.c.first_received_at.desc(), _R.c.id.desc())
+    ):
+        settings[case_id] = setting  # the earliest report is read last
+    reported: set[int] = set()
+    seen: set[int] = set()
+    sex: Counter[str] = Counter()
+    ages: Counter[str] = Counter()
+    places: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    villages: Counter[int | None] = Counter()
+    older = 0
+    for row in rows:  # earliest case first: a child counts with their first case
+        on = local_date(as_utc(row.received), tz)
+        group = age_group(row.date_of_birth, row.birth_year, on)
+        if group is None:
+            older += row.child_id not in reported
+            reported.add(row.child_id)
+            continue
+        reported.add(row.child_id)
+        if row.substantiated is not True or row.child_id in seen:
+            continue
+        seen.add(row.child_id)
+        sex[row.sex] += 1
+        ages[group] += 1
+        places[settings[row.id]] += 1
+        kinds.update(forms[row.id])
+        villages[row.village_id] += 1
+    population = children_living(session, where, year=period.year)
+    breakdowns = [
+        Breakdown("sex", ("Giới tính", "Sex"), tuple(cell_of(s, sex[s.value]) for s in Sex)),
+        Breakdown("age_group", ("Nhóm tuổi", "Age group"), _age_cells(ages)),
+        Breakdown(
+            "setting",
+            ("Môi trường xâm hại", "Setting of abuse"),
+            tuple(cell_of(s, places[s.value]) for s in Setting),
+        ),
+        Breakdown(
+            "form",
+            ("Hình thức xâm hại", "Form of abuse"),
+            tuple(cell_of(f, kinds[f.value]) for f in ABUSE_FORMS),
+            overlapping=True,
+        ),
+    ]
+    if where.village_id is None:
+        breakdowns.append(
+            Breakdown("village", ("Thôn", "Village"), _village_cells(session, where, villages))
+        )
+    awaiting = len(reported) - len(seen) - older
+    return Figure(
+        "abused_children",
+        "0101",
+        ("Số trẻ em bị xâm hại", "Number of abused children"),
+        len(seen),
+        denominator=population or None,
+        per=100_000,
+        breakdowns=tuple(breakdowns),
+        note=(
+            f"Được báo cáo: {len(reported)} trẻ; chưa xác minh hoặc không đúng sự thật: "
+            f"{awaiting}; từ 16 tuổi trở lên (không tính): {older}.",
+            f"Reported: {len(reported)}; not yet assessed or found untrue: {awaiting}; "
+            f"aged 16 or more (not counted): {older}.",
+        ),
+    )
+
+
+def _current_on(day: date) -> sa.ColumnElement[bool]:
+    """A membership of a group (not an at-risk mark) that held on ``day``."""
+    return sa.and_(
+        _M.c.at_risk.is_(False),
+        _M.c.since <= day,
+        sa.or_(_M.c.until.is_(None), _M.c.until > day),
+    )
+
+
+def special_circumstances(session: Session, where: Where, period: Period) -> Figure:
+    """**Số lượng, tỷ lệ trẻ em có hoàn cảnh đặc biệt** (Thông tư 13/2021, Phụ lục I, Bảo
+    vệ trẻ em): children in one of the 14 groups of Luật Trẻ em Đ10 on the period's last
+    day, each once, from the register; by group (a child in two groups is in both
+    cells). Share: of all children of the population figures for the period's year."""
+    day = period.last
+    rows = session.execute(
+        sa.select(_M.c.group, sa.func.count(sa.distinct(_M.c.child_id)))
+        .select_from(_M.join(_K, _K.c.id == _M.c.child_id))
+        .where(_current_on(day), where.children())
+        .group_by(_M.c.group)
+    ).all()
+    total = session.execute(
+        sa.select(sa.func.count(sa.distinct(_M.c.child_id)))
+        .select_from(_M.join(_K, _K.c.id == _M.c.child_id))
+        .where(_current_on(day), where.children())
+    ).scalar_one()
+    counts = dict(rows)
+    population = children_living(session, where, year=period.year)
+    return Figure(
+        "special_circumstances",
+        None,
+        ("Số lượng, tỷ lệ trẻ em có hoàn cảnh đặc biệt", "Children in special circumstances"),
+        total,
+        denominator=population or None,
+        per=100,
+        breakdowns=(_by_group(counts),),
+    )
+
+
+def _by_group(counts: dict[str, int]) -> Breakdown:
+    return Breakdown(
+        "group",
+        ("Nhóm hoàn cảnh đặc biệt (Luật Trẻ em Điều 10)", "Group (Law on Children Art. 10)"),
+        tuple(cell_of(g, counts.get(g.value, 0)) for g in CircumstanceGroup),
+        overlapping=True,
+    )
+
+
+def supported_children(session: Session, where: Where, period: Period) -> Figure:
+    """**Số lượng, tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp** (Thông tư 13/2021,
+    Phụ lục I, Bảo vệ trẻ em): of the children in special circumstances on the period's
+    last day, those who received some support (an allowance, health insurance, alternative
+    care, …) at any time in the period; by group. Share: of the children in special
+    circumstances."""
+    day = period.last
+    helped = (
+        sa.select(sa.literal(1))
+        .where(
+            _S.c.child_id == _M.c.child_id,
+            _S.c.since <= period.last,
+            sa.or_(_S.c.until.is_(None), _S.c.until >= period.first),
+        )
+        .exists()
+    )
+    base = (
+        sa.select()
+        .select_from(_M.join(_K, _K.c.id == _M.c.child_id))
+        .where(_current_on(day), where.children())
+    )
+    counts = dict(
+        session.execute(
+            base.add_columns(_M.c.group, sa.func.count(sa.distinct(_M.c.child_id)))
+            .where(helped)
+            .group_by(_M.c.group)
+        ).all()
+    )
+    total, helped_total = session.execute(
+        base.add_columns(
+            sa.func.count(sa.distinct(_M.c.child_id)),
+            sa.func.count(sa.distinct(sa.case((helped, _M.c.child_id)))),
+        )
+    ).one()
+    return Figure(
+        "supported_children",
+        None,
+        (
+            "Số lượng, tỷ lệ trẻ em có hoàn cảnh đặc biệt được trợ giúp",
+            "Children in special circumstances who received support",
+        ),
+        helped_total,
+        denominator=total or None,
+        per=100,
+        breakdowns=(_by_group(counts),),
+    )
+
+
+def children_living(session: Session, where: Where, *, year: int) -> int:
+    """How many children the population figures give for the year (0: none entered)."""
+    query = sa.select(sa.func.coalesce(sa.func.sum(_P.c.children), 0)).where(
+        _P.c.commune_id.in_(where.commune_ids), _P.c.year == year
+    )
+    if where.village_id is not None:
+        query = query.where(_P.c.village_id == where.village_id)
+    return int(session.execute(query).scalar_one())
+
+
+def all_indicators(
+    session: Session, where: Where, period: Period, tz: ZoneInfo
+) -> tuple[Figure, ...]:
+    """The circular's indicators, in its order."""
+    return (
+        abused_children(session, where, period, tz),
+        special_circumstances(session, where, period),
+        supported_children(session, where, period),
+    )

@@ -1,0 +1,32 @@
+"""`make run`'s demo commune has statistics worth looking at: its population figures,
+abused children this half, and its clocks."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from casework.communes.models import Commune
+from casework.demo.seed import DEMO_COMMUNE_CODE, seed_demo
+from casework.reports import periods
+from casework.reports.indicators import Where
+from casework.reports.statistics import statistics
+from casework.timefmt import local_date
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def test_the_demo_commune_has_plausible_statistics_for_this_half(session, now):
+    seed_demo(session, now=now, tz=TZ)
+    commune = session.exec(select(Commune).where(Commune.code == DEMO_COMMUNE_CODE)).one()
+    half = periods.half_of(local_date(now, TZ))
+    stats = statistics(session, Where((commune.id,)), half, TZ, now=now, place=commune.name)
+    assert 2_000 < stats.now.children < 4_000
+    assert stats.before.children > 0
+    abused = stats.now.indicator("abused_children")
+    assert abused.value >= 1
+    assert abused.rate is not None
+    emergency = stats.now.indicator("clock_emergency_measures")
+    assert emergency.denominator
+    assert stats.now.first_action.count > 0
