@@ -57,6 +57,9 @@ from casework.registry.review.office import router as review_office_pages
 from casework.registry.review.pages import router as review_pages
 from casework.registry.views import router as registry_router
 from casework.reports.pages import router as report_pages
+from casework.reports.report_pages import router as periodic_report_pages
+from casework.reports.schedule_pages import router as report_schedule_pages
+from casework.reports.target_pages import router as target_pages
 from casework.tasks.pages import router as task_pages
 from casework.tasks.views import router as tasks_router
 from casework.web.guard import RequestGuard
@@ -165,6 +168,9 @@ def create_app(
         review_office_pages,
         cleaning_pages,
         report_pages,
+        periodic_report_pages,
+        report_schedule_pages,
+        target_pages,
     )
     for router in (*api_routers, *page_routers):
         app.include_router(router, dependencies=[Depends(current_actor)])

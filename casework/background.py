@@ -16,6 +16,7 @@ from casework.housekeeping.tasks import housekeeping_job
 from casework.messaging import tasks as messaging_tasks
 from casework.registry.imports.tasks import import_job
 from casework.registry.review.tasks import review_job
+from casework.reports.tasks import report_job
 from notifications.tasks import Relay
 from workflows.ticker import Tick
 
@@ -40,6 +41,8 @@ def jobs(
         )
         reviews = review_job(factory, settings, clock)
         ticks.append(Tick(reviews, settings.review_tick_seconds, "village reviews"))
+        reports = report_job(factory, settings, clock)
+        ticks.append(Tick(reports, settings.report_tick_seconds, "reports owed"))
     if outbox:
         relay = messaging_tasks.relay(factory, settings, clock)
         ticks.append(Tick(relay.tick, settings.outbox_tick_seconds, "outbox"))

@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 # A first receipt older than this must be confirmed as passed on late (the intake's
 # ``late_report_confirmed``): a paper report forwarded weeks later, not a mistyped year.
 DEFAULT_LATE_REPORT_DAYS = 30
+DEFAULT_ADHOC_REPORT_HOURS = 24
 
 
 class Settings(BaseSettings):
@@ -116,6 +117,16 @@ class Settings(BaseSettings):
     )
     review_tick_seconds: float = Field(
         default=300, gt=0, description="How often the month's village reviews are looked for"
+    )
+    report_tick_seconds: float = Field(
+        default=600, gt=0, description="How often the reporting calendar's obligations are opened"
+    )
+    adhoc_report_hours: int = Field(
+        default=DEFAULT_ADHOC_REPORT_HOURS,
+        ge=1,
+        le=168,
+        description="Hours the supervisor has to send an ad-hoc report (a child sexually "
+        "abused, trafficked, dead; a disaster)",
     )
 
     # Notifications: the outbox relay, its channels, quiet hours and the daily digest.

@@ -7,7 +7,7 @@ rolls everything back, so a failed use case never leaves half its rows behind.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -114,6 +114,7 @@ class UnitOfWork:
 
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 def run_in_transaction(
@@ -136,3 +137,21 @@ def run_in_transaction(
             if attempt == attempts:
                 raise
     raise AssertionError("unreachable")
+
+
+def once_each(
+    factory: sessionmaker[Session], items: Iterable[U], work: Callable[[Session, U], T]
+) -> list[tuple[U, T]]:
+    """``work`` for each item in a transaction of its own (a background sweep: one
+    commune's reviews, one obligation's reports); an item another process did first
+    (it lost a unique index) is skipped, the others go on. What each committed returned."""
+    done = []
+    for item in items:
+        try:
+            with UnitOfWork(factory) as uow:
+                result = work(uow.session, item)
+                uow.commit()
+        except IntegrityError:
+            continue
+        done.append((item, result))
+    return done

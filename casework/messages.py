@@ -842,6 +842,51 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Nhập số trẻ em bằng chữ số, từ 0 đến {max}",
         "Enter the number of children in figures, from 0 to {max}",
     ),
+    # reports owed (casework.reports)
+    "report_not_found": (
+        "Không tìm thấy báo cáo số {report_id}",
+        "Report {report_id} was not found",
+    ),
+    "report_changed": (
+        "Báo cáo vừa được người khác thay đổi; chưa có gì được lưu. Mở lại trang để xem "
+        "bản mới nhất rồi làm lại",
+        "Someone else changed the report just now; nothing was saved. Open the page again "
+        "to see the latest and try again",
+    ),
+    "report_step_unknown": (
+        "Chọn một việc bằng các nút ở cuối trang báo cáo",
+        "Choose what to do with the buttons at the end of the report's page",
+    ),
+    "report_not_yours": (
+        "Bạn không làm được việc này với báo cáo này",
+        "You cannot do this with this report",
+    ),
+    "section_too_long": (
+        "Rút ngắn phần này xuống dưới {max} ký tự",
+        "Shorten this section to under {max} characters",
+    ),
+    "attachment_too_big": (
+        "Tệp đính kèm phải nhỏ hơn {mb} MB",
+        "The attachment must be smaller than {mb} MB",
+    ),
+    "attachment_type": (
+        "Tệp {name} không đính kèm được: chọn tệp PDF, Word, Excel hoặc ảnh JPG, PNG",
+        "{name} cannot be attached: choose a PDF, Word, Excel, JPG or PNG file",
+    ),
+    "report_sent_note": (
+        "Nhập số văn bản hoặc cách gửi (ví dụ: Công văn số 12/BC-UBND, gửi qua hệ thống "
+        "văn bản điện tử)",
+        "Enter the document number or how it was sent (e.g. letter 12/BC-UBND, sent "
+        "through the e-documents system)",
+    ),
+    "schedule_due_day": (
+        "Nhập ngày và tháng của hạn nộp bằng chữ số, là một ngày có thật (ví dụ 10 / 5)",
+        "Enter the due day and month in figures, a day that exists (e.g. 10 / 5)",
+    ),
+    "schedule_lead_days": (
+        "Nhập số ngày mở trước hạn, từ 1 đến 120",
+        "Enter how many days before it is due it opens, from 1 to 120",
+    ),
     # a problem in one row of a list on a form ("Dòng 2: nhập ngày bắt đầu")
     "in_row": ("Dòng {row}: {problem}", "Row {row}: {problem}"),
 }

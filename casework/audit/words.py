@@ -93,6 +93,9 @@ ATTEMPTS = {
     "case.take": N_("nhận phụ trách hồ sơ"),
     "calendar.manage": N_("sửa lịch làm việc của xã"),
     "stats.read": N_("xem số liệu thống kê"),
+    "stats.population": N_("sửa số trẻ em của xã"),
+    "report.read": N_("xem báo cáo định kỳ"),
+    "report.manage": N_("mở báo cáo đột xuất, tải dự thảo báo cáo của xã"),
     "audit.read": N_("xem nhật ký truy cập"),
     "audit.export": N_("tải về nhật ký truy cập"),
     "account.self": N_("đổi thông tin tài khoản của mình"),
@@ -192,6 +195,29 @@ VIEWS = {
     "village_review": N_("Xem đợt rà soát thôn số %(id)s: %(count)s trẻ"),
     "village_reviews": N_("Xem danh sách các đợt rà soát thôn"),
     "review_quarters": N_("Xem tổng hợp rà soát theo quý (chỉ số đếm)"),
+    "statistics": N_("Xem số liệu thống kê trẻ em (chỉ số đếm)"),
+    "plan_targets": N_("Xem chỉ tiêu kế hoạch (chỉ số đếm)"),
+    "child_population": N_("Xem số trẻ em của xã theo năm"),
+    "periodic_reports": N_("Xem danh sách báo cáo định kỳ"),
+    "periodic_report": N_("Xem báo cáo định kỳ số %(id)s"),
+    "report_schedule": N_("Xem lịch báo cáo của xã"),
+}
+# Reporting (casework.reports): a report by its number, counts only.
+REPORT_STEPS = {
+    "nop": N_("Nộp báo cáo định kỳ số %(id)s"),
+    "tra-lai": N_("Trả lại báo cáo định kỳ số %(id)s cho cơ quan"),
+    "tiep-nhan": N_("Tiếp nhận báo cáo định kỳ số %(id)s"),
+    "luu": N_("Lưu bản tổng hợp báo cáo số %(id)s"),
+    "trinh": N_("Trình phê duyệt báo cáo số %(id)s"),
+    "tra-ve": N_("Trả lại báo cáo số %(id)s để sửa"),
+    "phe-duyet": N_("Phê duyệt báo cáo số %(id)s"),
+    "gui": N_("Ghi nhận đã gửi báo cáo số %(id)s"),
+}
+REPORT_EXPORTS = {
+    "statistics": N_("Tải về số liệu thống kê (tệp Excel, chỉ số đếm)"),
+    "statistics_document": N_("Tải về dự thảo báo cáo từ số liệu thống kê (tệp Word)"),
+    "periodic_report": N_("Tải về dự thảo báo cáo số %(id)s (tệp Word)"),
+    "periodic_report_attachment": N_("Tải về tệp đính kèm của báo cáo số %(id)s"),
 }
 CASE_VIEWS = {
     "full": N_("Xem toàn bộ hồ sơ %(code)s"),
@@ -384,6 +410,17 @@ def _did(  # one branch per kind of entry
         words = IMPORT_WORDS.get(key, IMPORT_WORDS["done"])
         counts = {name: detail.get(name, 0) for name in ("created", "linked", "groups", "skipped")}
         return tr(words) % {"id": subject_id, **counts}
+    if action == "export" and subject in REPORT_EXPORTS:
+        return tr(REPORT_EXPORTS[subject]) % {"id": subject_id}
+    if action == "update" and subject == "periodic_report":
+        words = REPORT_STEPS.get(str(detail.get("step")), N_("Cập nhật báo cáo số %(id)s"))
+        return tr(words) % {"id": subject_id}
+    if action == "create" and subject == "periodic_report":
+        return tr(N_("Mở báo cáo đột xuất số %(id)s")) % {"id": subject_id}
+    if action == "update" and subject == "child_population":
+        return tr(N_("Sửa số trẻ em của xã năm %(year)s")) % {"year": detail.get("year", "?")}
+    if action == "update" and subject == "report_schedule":
+        return tr(N_("Sửa lịch báo cáo của xã"))
     if action == "export" and subject in EXPORTS:
         return tr(EXPORTS[subject]) % {"rows": detail.get("rows", 0)}
     if action == "export":

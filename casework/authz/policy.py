@@ -53,6 +53,8 @@ class Action(StrEnum):
     escalation_act = "escalation.act"
     stats_read = "stats.read"
     population_manage = "stats.population"
+    report_read = "report.read"
+    report_manage = "report.manage"
     audit_read = "audit.read"
     audit_export = "audit.export"
     account_self = "account.self"
@@ -201,6 +203,20 @@ RULES: dict[Action, Rule] = {
         session_only=True,
         summary="The commune's children per village, sex and age group each year (the "
         "statistics' denominators)",
+    ),
+    Action.report_read: Rule(
+        FULL_CASE_ROLES | AGENCY_CASE_ROLES,
+        None,
+        session_only=True,
+        summary="Periodic reports: an agency its own (write and send), the commune's "
+        "caseworkers and supervisor all of them (accept, consolidate, approve, send)",
+    ),
+    Action.report_manage: Rule(
+        FULL_CASE_ROLES,
+        None,
+        session_only=True,
+        seen_with=Action.report_read,
+        summary="Open an ad-hoc report (a child's death, a disaster)",
     ),
     Action.audit_read: Rule(frozenset({R.auditor}), "audit:read", summary="Read the audit log"),
     Action.audit_export: Rule(frozenset({R.auditor}), "audit:read", summary="Export the audit log"),
@@ -394,6 +410,19 @@ def review_decision(
     if action == Action.review_do:
         return ALLOW if own_village is not None and own_village == village_id else HIDE
     return ALLOW
+
+
+def report_visible(actor: Actor, *, commune_id: int, agency_id: int | None) -> bool:
+    """A report owed: the commune's caseworkers and supervisor see all of the commune's;
+    an agency's officer and head see their agency's own (``obligations.visible`` is the
+    same rule as SQL)."""
+    if actor.commune_id != commune_id:
+        return False
+    if actor.role in FULL_CASE_ROLES:
+        return True
+    return (
+        actor.role in AGENCY_CASE_ROLES and agency_id is not None and actor.agency_id == agency_id
+    )
 
 
 def escalation_visible(view: CaseView | None) -> bool:

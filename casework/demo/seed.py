@@ -35,7 +35,7 @@ from casework.demo.walk import Demo, child_input, fire_due_timers, open_and_walk
 from casework.registry.cleaning.demo import seed_cleaning
 from casework.registry.demo import seed_register
 from casework.registry.review import demo as review_demo
-from casework.reports.demo import seed_population
+from casework.reports.demo import seed_population, seed_reports
 from casework.timefmt import local_date
 
 DEMO_COMMUNE_CODE = "CHAUSON-DEMO"  # not an NSO code: obviously a demo
@@ -102,6 +102,8 @@ def seed_demo(
         now=now,
         tz=tz,
     )
+    seed_reports(session, commune_id=commune.id, now=now, tz=tz)
+    fire_due_timers(demo)  # the late reports' ladders, up to the supervisor's queue
     session.flush()
     return _result(session, commune, created=True)
 

@@ -95,6 +95,7 @@ def send_report(
                 now=today.now,
                 tz=settings.tz,
                 late_report_days=settings.late_report_days,
+                adhoc_report_hours=settings.adhoc_report_hours,
             ),
         )
     except intake_form.FormInvalid as exc:

@@ -19,12 +19,13 @@ from casework.cases import service as case_service
 from casework.children import service as child_service
 from casework.children.models import Child
 from casework.communes.models import Commune, Village
-from casework.config import DEFAULT_LATE_REPORT_DAYS
+from casework.config import DEFAULT_ADHOC_REPORT_HOURS, DEFAULT_LATE_REPORT_DAYS
 from casework.errors import FieldError, InvalidInput
 from casework.intake import idempotency
 from casework.intake import validation as rules
 from casework.intake.models import Report, ReportHarmForm
 from casework.intake.schemas import IntakeCreate, IntakeResult
+from casework.reports import adhoc
 
 
 def _commune(session: Session, code: str, only: int | None) -> Commune:
@@ -105,6 +106,7 @@ def record_intake(
     recorded_by_id: int | None = None,
     commune_id: int | None = None,
     late_report_days: int = DEFAULT_LATE_REPORT_DAYS,
+    adhoc_report_hours: int = DEFAULT_ADHOC_REPORT_HOURS,
 ) -> IntakeResult:
     """Record a report (Mẫu 01) and open the child's case, or join the case already open.
 
@@ -188,6 +190,17 @@ def record_intake(
                 now=now,
                 tz=tz,
             )
+    # A child sexually abused or trafficked: the supervisor owes an ad-hoc report at once.
+    adhoc.for_case(
+        session,
+        commune_id=commune.id,
+        case_id=case.id,
+        code=case.code,
+        forms=data.harm_forms,
+        now=now,
+        tz=tz,
+        hours=adhoc_report_hours,
+    )
     session.flush()
     return IntakeResult(
         case_code=case.code,
@@ -219,6 +232,7 @@ def submit(
     recorded_by_id: int | None = None,
     commune_id: int | None = None,
     late_report_days: int = DEFAULT_LATE_REPORT_DAYS,
+    adhoc_report_hours: int = DEFAULT_ADHOC_REPORT_HOURS,
 ) -> Submission:
     """``record_intake`` behind an optional idempotency key: a retry replays the first answer.
 
@@ -241,6 +255,7 @@ def submit(
         recorded_by_id=recorded_by_id,
         commune_id=commune_id,
         late_report_days=late_report_days,
+        adhoc_report_hours=adhoc_report_hours,
     )
     body = result.model_dump(mode="json")
     if idempotency_key is not None:
@@ -266,6 +281,7 @@ def submit_as(
     now: datetime,
     tz: ZoneInfo,
     late_report_days: int = DEFAULT_LATE_REPORT_DAYS,
+    adhoc_report_hours: int = DEFAULT_ADHOC_REPORT_HOURS,
 ) -> Submission:
     """``submit`` on behalf of ``actor`` (reports go to their own commune only), with its
     audit entry in the same transaction: the API and the intake page record it alike."""
@@ -278,6 +294,7 @@ def submit_as(
         recorded_by_id=actor.user_id,
         commune_id=actor.commune_id,
         late_report_days=late_report_days,
+        adhoc_report_hours=adhoc_report_hours,
     )
     audit_service.append(
         session,

@@ -89,6 +89,7 @@ def create_intake(
             now=clock.now(),
             tz=settings.tz,
             late_report_days=settings.late_report_days,
+            adhoc_report_hours=settings.adhoc_report_hours,
         )
 
     submission = run_in_transaction(factory, work)

@@ -39,6 +39,9 @@ SMS_KINDS: dict[str, SmsKind] = {
     "review.overdue": SmsKind(),
     "review.late": SmsKind(),
     "review.escalated": SmsKind(),
+    "report.remind": SmsKind(),
+    "report.warn": SmsKind(),
+    "report.overdue": SmsKind(),
     "account.activate": SmsKind(max_segments=2),  # the link is long
     "account.reset": SmsKind(max_segments=2),
 }
@@ -112,6 +115,8 @@ def enrich_for(*, public_url: str, tz: ZoneInfo) -> Enrich:
         if context.get("review_id"):
             page = "ra-soat-thon" if kind in REVIEWER_KINDS else "ra-soat"
             out["link"] = f"{base}/{page}/{context['review_id']}"
+        if context.get("report_id"):
+            out["link"] = f"{base}/bao-cao-dinh-ky/{context['report_id']}"
         if context.get("activation"):  # sealed in the outbox, opened only to send it
             out["link"] = f"{base}/kich-hoat/{activation.token_of(str(context['activation']))}"
             ends = datetime.fromisoformat(str(context["expires_at"])).astimezone(tz)

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from casework.accounts.models import Role
-from casework.agencies.directory import Directory
+from casework.agencies.directory import Directory, Person
 from casework.escalations import service as escalation_service
 from casework.escalations.models import EscalationReason
 from casework.notices import messages_for
@@ -67,6 +67,14 @@ class Instance:
     subject_key: str
 
 
+@dataclass(frozen=True)
+class Message:
+    kind: str
+    subject_ref: str
+    context: dict[str, Any]
+    urgent: bool = False
+
+
 Words = Callable[[Instance, DueStep], dict[str, Any]]
 Describe = Callable[[Instance], Described]
 
@@ -98,40 +106,56 @@ class DefinedProcess:
         rows = session.connection().execute(_LOCK, {"ids": sorted(instance_ids)})
         return {row.id: Instance(*row) for row in rows}
 
+    def people(self, directory: Directory, subject: Any, roles: Sequence[str]) -> list[Person]:
+        """Whom a step's roles reach: the commune's people (a process without agency
+        tasks); a process of its own subjects says otherwise."""
+        found = {
+            p.id: p
+            for role in roles
+            if role in ROLE_OF
+            for p in directory.commune_people(subject.commune_id, ROLE_OF[role])
+        }
+        return list(found.values())
+
+    def message(self, subject: Any, due: DueStep, tz: ZoneInfo) -> Message:
+        """A step's message about ``subject``: its kind, what it is about, its context."""
+        return Message(
+            f"{self.name}.{due.step.step}",
+            f"instance:{subject.id}",
+            {
+                "instance_id": subject.id,
+                "deadline_kind": due.kind,
+                "due_at": due.due_at.astimezone(tz).isoformat(),
+                **self._words(subject, due),
+            },
+        )
+
     def apply(
         self,
         session: Session,
         *,
         steps: Sequence[DueStep],
-        subjects: Mapping[int, Instance],
+        subjects: Mapping[int, Any],
         now: datetime,
         tz: ZoneInfo,
     ) -> None:
+        """The people the step names are told (one message each, in the process's words)
+        and an ``escalate`` step puts the instance in the supervisor's queue."""
         directory = Directory.load(
             session, commune_ids={subjects[s.instance_id].commune_id for s in steps}
         )
         news, escalations = [], []
         for due in steps:
-            instance = subjects[due.instance_id]
+            subject = subjects[due.instance_id]
             if not due.superseded and due.step.notify:
-                people = {
-                    p.id: p
-                    for role in due.step.notify
-                    if role in ROLE_OF
-                    for p in directory.commune_people(instance.commune_id, ROLE_OF[role])
-                }
+                said = self.message(subject, due, tz)
                 news += messages_for(
-                    people.values(),
-                    kind=f"{self.name}.{due.step.step}",
-                    subject_ref=f"instance:{instance.id}",
+                    self.people(directory, subject, due.step.notify),
+                    kind=said.kind,
+                    subject_ref=said.subject_ref,
                     dedupe=f"deadline:{due.deadline_id}:{due.step.step}",
-                    context={
-                        "instance_id": instance.id,
-                        "deadline_kind": due.kind,
-                        "due_at": due.due_at.astimezone(tz).isoformat(),
-                        **self._words(instance, due),
-                    },
-                    urgent=False,
+                    context=said.context,
+                    urgent=said.urgent,
                 )
             if due.step.escalate:
                 escalations.append(
@@ -139,7 +163,7 @@ class DefinedProcess:
                         case=None,
                         reason=EscalationReason.deadline_overdue,
                         deadline_id=due.deadline_id,
-                        instance_id=instance.id,
+                        instance_id=due.instance_id,
                     )
                 )
         enqueue_many(session, news, now=now)

@@ -114,3 +114,4 @@ def _load_builtin() -> None:
     """The shipped handlers register on import (the case's needs the whole app)."""
     import casework.processes.cases  # noqa: F401
     import casework.registry.cleaning.process  # noqa: F401
+    import casework.reports.process  # noqa: F401

@@ -19,8 +19,10 @@ once), and set-based: a few queries per indicator, whatever the number of cases.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -76,10 +78,12 @@ ABUSE_FORMS = (
 
 @dataclass(frozen=True)
 class Where:
-    """Whose figures: communes, and within a single commune one village (or all)."""
+    """Whose figures: communes, and within a single commune one village (or all); for the
+    figures on tasks, one agency (or all)."""
 
     commune_ids: tuple[int, ...]
     village_id: int | None = None
+    agency_id: int | None = None
 
     def children(self) -> sa.ColumnElement[bool]:
         """Condition on ``child``."""
@@ -115,6 +119,46 @@ def _village_cells(session: Session, where: Where, counts: Counter[int | None]) 
     return tuple(cells)
 
 
+def reported_cases(
+    where: Where, period: Period, tz: ZoneInfo, forms: Sequence[HarmForm]
+) -> sa.Select[Any]:
+    """Cases whose earliest report was received in the period (local days) and whose
+    reports name one of ``forms``, with their child's facts: one row per case (``id``,
+    ``code``, ``commune_id``, ``child_id``, ``substantiated``,
+    ``alternative_care_started_at``, the child's ``village_id``, ``sex``,
+    ``date_of_birth``, ``birth_year``, and ``received``)."""
+    start, end = period.bounds(tz)
+    first = (
+        sa.select(_R.c.case_id, sa.func.min(_R.c.first_received_at).label("received"))
+        .where(_R.c.commune_id.in_(where.commune_ids))
+        .group_by(_R.c.case_id)
+        .subquery()
+    )
+    named = (
+        sa.select(sa.literal(1))
+        .select_from(_R.join(_H, _H.c.report_id == _R.c.id))
+        .where(_R.c.case_id == _C.c.id, _H.c.form.in_([f.value for f in forms]))
+        .exists()
+    )
+    return (
+        sa.select(
+            _C.c.id,
+            _C.c.code,
+            _C.c.commune_id,
+            _C.c.child_id,
+            _C.c.substantiated,
+            _C.c.alternative_care_started_at,
+            _K.c.village_id,
+            _K.c.sex,
+            _K.c.date_of_birth,
+            _K.c.birth_year,
+            first.c.received,
+        )
+        .select_from(_C.join(first, first.c.case_id == _C.c.id).join(_K, _K.c.id == _C.c.child_id))
+        .where(first.c.received >= start, first.c.received < end, named, where.children())
+    )
+
+
 def abused_children(session: Session, where: Where, period: Period, tz: ZoneInfo) -> Figure:
     """**0101 Số trẻ em bị xâm hại** (Thông tư 13/2021, Phụ lục IV, I. Tình hình xâm hại
     trẻ em): children under 16 harmed in body, feelings, mind, honour or dignity by
@@ -129,34 +173,8 @@ def abused_children(session: Session, where: Where, period: Period, tz: ZoneInfo
     the forms every form of abuse the case's reports name (a child may suffer several, so
     that breakdown may add up to more than the total). Rate: per 100,000 children of the
     population figures for the period's year."""
-    start, end = period.bounds(tz)
-    first = (
-        sa.select(_R.c.case_id, sa.func.min(_R.c.first_received_at).label("received"))
-        .where(_R.c.commune_id.in_(where.commune_ids))
-        .group_by(_R.c.case_id)
-        .subquery()
-    )
-    abuse = (
-        sa.select(sa.literal(1))
-        .select_from(_R.join(_H, _H.c.report_id == _R.c.id))
-        .where(_R.c.case_id == _C.c.id, _H.c.form.in_([f.value for f in ABUSE_FORMS]))
-        .exists()
-    )
-    cases = (
-        sa.select(
-            _C.c.id,
-            _C.c.child_id,
-            _C.c.substantiated,
-            _K.c.village_id,
-            _K.c.sex,
-            _K.c.date_of_birth,
-            _K.c.birth_year,
-            first.c.received,
-        )
-        .select_from(_C.join(first, first.c.case_id == _C.c.id).join(_K, _K.c.id == _C.c.child_id))
-        .where(first.c.received >= start, first.c.received < end, abuse, where.children())
-    )
-    rows = session.execute(cases.order_by(first.c.received, _C.c.id)).all()
+    cases = reported_cases(where, period, tz, ABUSE_FORMS)
+    rows = session.execute(cases.order_by(sa.text("received"), _C.c.id)).all()
     ids = sa.select(cases.subquery().c.id)
     forms: dict[int, set[str]] = {}
     for case_id, form in session.execute(
@@ -243,6 +261,30 @@ def _current_on(day: date) -> sa.ColumnElement[bool]:
     )
 
 
+def children_in_groups(where: Where, day: date) -> sa.Select[Any]:
+    """The ids of the children in one of the 14 groups on ``day`` (``child_circumstance``
+    rows as ``_M``, for conditions on them)."""
+    return (
+        sa.select(_M.c.child_id)
+        .select_from(_M.join(_K, _K.c.id == _M.c.child_id))
+        .where(_current_on(day), where.children())
+        .distinct()
+    )
+
+
+def supported_in(period: Period) -> sa.ColumnElement[bool]:
+    """Condition on ``child_circumstance``: its child received some support in the period."""
+    return (
+        sa.select(sa.literal(1))
+        .where(
+            _S.c.child_id == _M.c.child_id,
+            _S.c.since <= period.last,
+            sa.or_(_S.c.until.is_(None), _S.c.until >= period.first),
+        )
+        .exists()
+    )
+
+
 def special_circumstances(session: Session, where: Where, period: Period) -> Figure:
     """**Số lượng, tỷ lệ trẻ em có hoàn cảnh đặc biệt** (Thông tư 13/2021, Phụ lục I, Bảo
     vệ trẻ em): children in one of the 14 groups of Luật Trẻ em Đ10 on the period's last
@@ -289,15 +331,7 @@ def supported_children(session: Session, where: Where, period: Period) -> Figure
     care, …) at any time in the period; by group. Share: of the children in special
     circumstances."""
     day = period.last
-    helped = (
-        sa.select(sa.literal(1))
-        .where(
-            _S.c.child_id == _M.c.child_id,
-            _S.c.since <= period.last,
-            sa.or_(_S.c.until.is_(None), _S.c.until >= period.first),
-        )
-        .exists()
-    )
+    helped = supported_in(period)
     base = (
         sa.select()
         .select_from(_M.join(_K, _K.c.id == _M.c.child_id))

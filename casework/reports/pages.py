@@ -32,9 +32,10 @@ from casework.communes.models import Commune, Village
 from casework.db import run_in_transaction
 from casework.deps import ClockDep, SessionFactoryDep, SettingsDep
 from casework.errors import CaseworkError, FieldError, InvalidInput
-from casework.reports import periods, population, workbook
+from casework.reports import document, periods, population, province, workbook
 from casework.reports.figures import suppress
 from casework.reports.indicators import AGE_GROUPS, Where
+from casework.reports.obligations import state_words
 from casework.reports.periods import Period
 from casework.reports.statistics import Figures, Statistics, statistics
 from casework.timefmt import local_date
@@ -70,7 +71,7 @@ def _choices(today: date) -> list[tuple[str, str]]:
     return found
 
 
-def _where(
+def where_for(
     session: Session, actor: Actor, *, village: int | None, commune: str | None
 ) -> tuple[Where, str, list[Commune]]:
     """The place asked for, within what ``actor`` may count; its name; the communes a
@@ -146,7 +147,7 @@ def _counted(
     now = clock.now()
     period = _period(local_date(now, settings.tz), asked.ky, asked.tu, asked.den)
     with factory() as session:
-        where, place, communes = _where(session, actor, village=asked.thon, commune=asked.xa)
+        where, place, communes = where_for(session, actor, village=asked.thon, commune=asked.xa)
         stats = statistics(session, where, period, settings.tz, now=now, place=place)
         villages = []
         if actor.role != Role.province_viewer:
@@ -187,6 +188,7 @@ def statistics_page(
         "age_groups": AGE_GROUPS,
         "suppressed": actor.role == Role.province_viewer,
         "may_keep_population": actor.role in {Role.caseworker, Role.supervisor},
+        "report_words": state_words(),
     }
     try:
         stats, villages, communes = _counted(actor, factory, clock, settings, asked)
@@ -194,10 +196,19 @@ def statistics_page(
         errors = FormErrors.from_exception(refused, lang_of(request))
         context.update(errors=errors, stats=None)
         return render(request, "reports/statistics.html", context, actor=actor, status_code=422)
+    side = []
+    if actor.role == Role.province_viewer and not asked.xa:
+        with factory() as session:
+            period, now = stats.now.period, clock.now()
+            side = province.side_by_side(
+                session, stats.where.commune_ids, period, settings.tz, now=now
+            )
     write_audit(
         request, actor, Record(AuditAction.view, "statistics", None, detail=_audit_detail(stats))
     )
-    context.update(stats=stats, villages=villages, communes=communes, errors=FormErrors())
+    context.update(
+        stats=stats, villages=villages, communes=communes, side=side, errors=FormErrors()
+    )
     return render(request, "reports/statistics.html", context, actor=actor)
 
 
@@ -224,6 +235,38 @@ def statistics_workbook(
     return Response(
         body,
         media_type=workbook.XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get(f"{PATH}/bao-cao.docx")
+def statistics_document(
+    request: Request,
+    actor: Allowed(Action.report_manage),
+    factory: SessionFactoryDep,
+    clock: ClockDep,
+    settings: SettingsDep,
+    asked: AskedDep,
+) -> Response:
+    """The period's report drafted as a Word document from the figures, its sections left
+    for people to write (audited)."""
+    stats, _, _ = _counted(actor, factory, clock, settings, asked)
+    with factory() as session:
+        commune = session.get_one(Commune, actor.commune_id)
+    body = document.report_document(
+        stats, commune=commune.name, province=commune.province,
+        title=f"Kết quả công tác trẻ em {stats.now.period.label()}",
+        recipient="Ủy ban nhân dân cấp trên", sections={},
+        day=local_date(clock.now(), settings.tz),
+    )  # fmt: skip
+    write_audit(
+        request, actor, Record(AuditAction.export, "statistics_document", None,
+                               detail=_audit_detail(stats))
+    )  # fmt: skip
+    name = f"bao-cao-tre-em-{stats.now.period.first:%Y%m%d}-{stats.now.period.last:%Y%m%d}.docx"
+    return Response(
+        body,
+        media_type=document.DOCX,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

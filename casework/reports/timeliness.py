@@ -105,6 +105,7 @@ def legal_clocks(
 
 def _tasks(where: Where, period: Period, tz: ZoneInfo) -> sa.Select[tuple[()]]:
     start, end = period.bounds(tz)
+    agency = [] if where.agency_id is None else [_T.c.agency_id == where.agency_id]
     return (
         sa.select()
         .select_from(
@@ -117,6 +118,7 @@ def _tasks(where: Where, period: Period, tz: ZoneInfo) -> sa.Select[tuple[()]]:
             _T.c.starts_at >= start,
             _T.c.starts_at < end,
             *_cases_in(where),
+            *agency,
         )
     )
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import object_session
@@ -24,6 +25,9 @@ from casework.authz.policy import Action, Outcome
 from casework.registry.cleaning import policy as cleaning_policy
 from casework.registry.imports.lists import ALL_PAGES
 from casework.registry.imports.models import ImportJob
+from casework.reports.models import PeriodicReport
+from casework.reports.obligations import open_obligation
+from casework.reports.schedule import defaults
 from tests.casework.access.routes import Endpoint, endpoints, unguarded
 from tests.factories.world import Place, World
 
@@ -98,6 +102,9 @@ def fill(endpoint: Endpoint, place: Place, user: User, agency: str) -> tuple[str
         elif name == "commune_id":  # a commune of the place (the province's set-up)
             record = place.commune
             value, kind = str(place.commune.id), "commune"
+        elif name == "report_id":  # the police's report owed, or (its Word draft) the commune's
+            record = report_of(place, commune=path.endswith("van-ban.docx"))
+            value, kind = str(record.id), "report"
         elif name == "agency_id":  # an agency of the place's commune (administration)
             record = place.tasks[AgencyKind.police]
             value, kind = str(record.agency_id), "administered"
@@ -133,6 +140,30 @@ def import_job_of(place: Place, target: str) -> ImportJob:
     return job
 
 
+def report_of(place: Place, *, commune: bool) -> PeriodicReport:
+    """The place's commune's first-half reports, opened once: the police's (with an
+    attachment), or the commune's own."""
+    session = object_session(place.commune)
+    assert session is not None
+    owed = session.exec(
+        select(PeriodicReport).where(PeriodicReport.commune_id == place.commune.id)
+    ).all()
+    if not owed:
+        tz = ZoneInfo("Asia/Ho_Chi_Minh")
+        for line in defaults():
+            if line.key in ("agencies_h1", "commune_h1"):
+                owed += open_obligation(session, commune_id=place.commune.id, obligation=line,
+                                        year=2026, now=place.case.opened_at, tz=tz)  # fmt: skip
+        for report in owed:
+            report.attachment, report.attachment_name = b"%PDF", "bien-ban.pdf"
+            report.attachment_type = "application/pdf"
+        session.commit()
+    police = place.tasks[AgencyKind.police].agency_id
+    if commune:
+        return next(r for r in owed if r.kind == "commune")
+    return next(r for r in owed if r.agency_id == police)
+
+
 def expected(
     world: World, user: User, action: Action, place: Place, kind: str, record: object
 ) -> Outcome:
@@ -148,6 +179,11 @@ def expected(
     )
     if kind == "commune":
         return policy.province_commune(actor, province=record.province).outcome
+    if kind == "report":
+        seen = policy.report_visible(
+            actor, commune_id=record.commune_id, agency_id=record.agency_id
+        )
+        return Outcome.allowed if seen else Outcome.hidden
     if kind == "administered":
         return policy.administered(actor, commune_id=place.commune.id).outcome
     if kind == "case":

@@ -25,6 +25,8 @@ from casework.communes.models import Village
 from casework.messaging import tasks as messaging_tasks
 from casework.messaging import words
 from casework.registry.review.tasks import review_job
+from casework.reports.obligations import open_obligation
+from casework.reports.schedule import defaults as reporting_calendar
 from tests.casework.messaging.conftest import outbox, set_people
 from tests.factories.communes import SCHOOL
 from tests.factories.events import emergency_measures, mau_02
@@ -139,6 +141,19 @@ def lapsed_review(story, session) -> None:
     story.pass_time(days=6)  # overdue, then the queue
 
 
+def lapsed_report(story, session) -> None:
+    """The agencies' first-half report opens now and the police never send theirs: its
+    reminder, warning and overdue notice go to the police and the caseworker."""
+    line = next(entry for entry in reporting_calendar() if entry.key == "agencies_h1")
+    commune = session.exec(sa.select(Village.commune_id).limit(1)).scalar_one()
+    with story.factory() as fresh:
+        open_obligation(fresh, commune_id=commune, obligation=line, year=2026,
+                        now=story.clock.now(), tz=story.settings.tz)  # fmt: skip
+        fresh.commit()
+    for days in (40, 15, 20):  # past half, three quarters, then the due day
+        story.pass_time(days=days)
+
+
 def new_account(story, session) -> None:
     """An account created without a password: its activation link goes out (and a reset
     link, as for someone who forgot their password)."""
@@ -173,6 +188,7 @@ def test_no_message_of_any_kind_names_what_is_protected(story, session, agencies
     morning_digest(story, settings)
     lapsed_review(story, session)
     new_account(story, session)
+    lapsed_report(story, session)
     while relay().run_once().claimed:
         pass
 
@@ -203,6 +219,7 @@ def test_every_sms_fits_the_budget_of_its_kind(story, session, agencies, setting
     lapsed_review(story, session)
     morning_digest(story, settings)
     new_account(story, session)
+    lapsed_report(story, session)
     renderer = messaging_tasks.renderer(settings)
     seen = set()
     for message in outbox(session):

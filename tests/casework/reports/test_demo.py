@@ -30,3 +30,38 @@ def test_the_demo_commune_has_plausible_statistics_for_this_half(session, now):
     emergency = stats.now.indicator("clock_emergency_measures")
     assert emergency.denominator
     assert stats.now.first_action.count > 0
+
+
+def test_the_demo_in_december_has_this_years_reports_with_two_late_in_the_queue(session):
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from casework.agencies.models import Agency
+    from casework.escalations.models import Escalation
+    from casework.processes.models import WorkflowInstance
+    from casework.reports.models import PeriodicReport
+
+    december = datetime(2026, 12, 4, 2, tzinfo=UTC)  # a Friday morning in Hà Nội
+    seed_demo(session, now=december, tz=TZ)
+    rows = session.execute(
+        sa.select(PeriodicReport.obligation, Agency.kind, WorkflowInstance.state)
+        .join(WorkflowInstance, WorkflowInstance.id == PeriodicReport.instance_id)
+        .outerjoin(Agency, Agency.id == PeriodicReport.agency_id)
+    ).all()
+    states = {(obligation, kind): state for obligation, kind, state in rows}
+    assert states[("commune_h1", None)] == "sent"
+    assert states[("agencies_h1", "police")] == "accepted"
+    assert states[("agencies_year", "police")] == "submitted"
+    assert states[("agencies_year", "womens_union")] == "open"
+    assert states[("commune_year", None)] == "drafting"
+    late = (
+        session.execute(
+            sa.select(Agency.kind)
+            .join(PeriodicReport, PeriodicReport.agency_id == Agency.id)
+            .join(Escalation, Escalation.instance_id == PeriodicReport.instance_id)
+        )
+        .scalars()
+        .all()
+    )
+    assert sorted(late) == ["economic_office", "womens_union"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
+import docx
 import openpyxl
 import pytest
 import sqlalchemy as sa
@@ -69,6 +70,12 @@ def test_the_province_viewer_sees_small_counts_as_less_than_five(
     assert cell(html, 'figure="abused_children"') == "7"  # both communes of the province
     assert cell(html, 'cell="abused_children.sex.female"') == "&lt; 5"
     assert cell(html, 'cell="abused_children.sex.male"') == "—"  # 6 would give the 1 away
+    side = html[html.index('id="communes-side-by-side"') :]
+    own_row = side[side.index('data-commune="TD-TEST"') :]
+    other_row = side[side.index('data-commune="OTHER"') :]
+    numbers = [c.split("<")[0] for c in own_row.split('numeric">')[1:3]]
+    assert numbers == ["&lt; 5", "0"]  # one abused girl, nobody on the register
+    assert other_row.split('numeric">')[1].split("<")[0] == "6"
     own = client.get(PAGE, params={"xa": "TD-TEST"}, headers=browser_for(viewer)).text
     assert cell(own, 'figure="abused_children"') == "&lt; 5"
     assert "Lò Thị Hoa" not in own
@@ -160,3 +167,42 @@ def test_the_caseworker_enters_the_year_children_and_a_typing_slip_loses_nothing
     assert population(session, commune.id) == saved
     page = client.get(PAGE, headers=headers).text
     assert "Chưa có số trẻ em của năm 2026" not in page
+
+
+def docx_text(content: bytes) -> tuple[str, list[list[list[str]]]]:
+    """A Word document's paragraphs and its tables' cells, read back with python-docx."""
+    doc = docx.Document(io.BytesIO(content))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in doc.tables]
+    return text, tables
+
+
+def test_the_caseworker_downloads_the_half_year_report_with_the_right_numbers(
+    client, browser_for, session, world, abused
+):
+    response = client.get(
+        f"{PAGE}/bao-cao.docx", headers=browser_for(world.own.people["caseworker"])
+    )
+    assert response.status_code == 200
+    text, tables = docx_text(response.content)
+    assert "Độ mật: HẠN CHẾ" in text
+    assert "Phạm vi phổ biến" in text
+    assert "II. KẾT QUẢ THỰC HIỆN" in text
+    assert "Công tác bảo vệ trẻ em (ở 3 cấp độ)" in text
+    abused_table = next(
+        t
+        for t in tables
+        if t[0][1] == "6 tháng đầu năm 2026" and any(row[0] == "   Xâm hại tình dục" for row in t)
+    )
+    rows = {row[0]: row[1:] for row in abused_table}
+    assert rows["Tổng số"] == ["1", "0"]
+    assert rows["   Nữ"] == ["1", "0"]
+    assert "Lò Thị Hoa" not in text + repr(tables)
+    entry = session.execute(
+        sa.select(AuditEntry).where(AuditEntry.subject_type == "statistics_document")
+    ).scalar_one()
+    assert entry.action == "export"
+    police = client.get(
+        f"{PAGE}/bao-cao.docx", headers=browser_for(world.own.people["police.officer"])
+    )
+    assert police.status_code == 403  # sees the reports page, may not draft the commune's
