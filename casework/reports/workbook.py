@@ -85,12 +85,20 @@ class _Book:
         )
         return row + 2
 
+    def count(self, sheet: Worksheet, row: int, column: int, value: int, hidden: str) -> None:
+        """A count as a number, or as the page shows it when it is suppressed ("< 5"):
+        the workbook never gives a province what its page hides."""
+        if hidden:
+            sheet.write_string(row, column, hidden, self.cell)
+        else:
+            sheet.write_number(row, column, value, self.number)
+
     def figure(self, now: Figure, before: Figure) -> None:
         sheet = self.book.add_worksheet(SHEETS.get(now.key, now.key[:31]))
         row = self._top(sheet, now.text(), now.code)
         sheet.write(row, 0, "Tổng số", self.head)
-        sheet.write_number(row, 1, now.value, self.number)
-        sheet.write_number(row, 2, before.value, self.number)
+        self.count(sheet, row, 1, now.value, now.hidden)
+        self.count(sheet, row, 2, before.value, before.hidden)
         row += 1
         if now.per is not None:
             what = "Tỷ lệ (%)" if now.per == 100 else "Trên 100.000 trẻ em"
@@ -104,8 +112,9 @@ class _Book:
             row += 1
             for cell in split.cells:
                 sheet.write(row, 0, cell.text(), self.cell)
-                sheet.write_number(row, 1, cell.value, self.number)
-                sheet.write_number(row, 2, earlier.value(cell.key), self.number)
+                self.count(sheet, row, 1, cell.value, cell.hidden)
+                then = next((c for c in earlier.cells if c.key == cell.key), None)
+                self.count(sheet, row, 2, then.value if then else 0, then.hidden if then else "")
                 row += 1
             if split.overlapping:
                 sheet.write(

@@ -76,6 +76,11 @@ def test_the_province_viewer_sees_small_counts_as_less_than_five(
     numbers = [c.split("<")[0] for c in own_row.split('numeric">')[1:3]]
     assert numbers == ["&lt; 5", "0"]  # one abused girl, nobody on the register
     assert other_row.split('numeric">')[1].split("<")[0] == "6"
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"{PAGE}/tai-xuong.xlsx", headers=browser_for(viewer)).content)
+    )
+    rows = {r[0]: r[1] for r in book["0101 Trẻ em bị xâm hại"].iter_rows(values_only=True)}
+    assert (rows["Tổng số"], rows["Nữ"], rows["Nam"]) == (7, "< 5", "—")  # as the page
     own = client.get(PAGE, params={"xa": "TD-TEST"}, headers=browser_for(viewer)).text
     assert cell(own, 'figure="abused_children"') == "&lt; 5"
     assert "Lò Thị Hoa" not in own

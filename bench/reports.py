@@ -10,7 +10,7 @@ forms of harm, tasks, clocks, history) are copied with SQL until the database ho
 ``--cases``, spread over ``--communes`` communes; half of the children are put in a group of
 Đ10 (most of them supported) and every commune gets its population figures.
 
-    .venv/bin/python bench/statistics.py [--cases 100000] [--communes 100] [--requests 30]
+    .venv/bin/python bench/reports.py [--cases 100000] [--communes 100] [--requests 30]
 """
 
 from __future__ import annotations
@@ -83,9 +83,10 @@ def register(conn: sa.Connection, *, children: int) -> None:
     conn.exec_driver_sql(
         f"""
         INSERT INTO child_circumstance ("group", child_id, at_risk, since)
-        SELECT (ARRAY['a','b','c','d','dd','e','g','h','i','k','l','m','n','o'])[1 + id % 14],
+        SELECT (ARRAY['a','b','c','d','dd','e','g','h','i','k','l','m','n','o'])[1 + id %% 14],
                id, false, DATE '2024-01-01'
-        FROM child ORDER BY id LIMIT {children}
+        FROM child WHERE NOT EXISTS (SELECT 1 FROM child_circumstance m WHERE m.child_id = child.id)
+        ORDER BY id LIMIT {children}
         """
     )
     user = conn.exec_driver_sql("SELECT min(id) FROM app_user").scalar_one()
@@ -93,7 +94,7 @@ def register(conn: sa.Connection, *, children: int) -> None:
         f"""
         INSERT INTO child_support (child_id, kind, since, recorded_by_id, recorded_at)
         SELECT child_id, 'social_allowance', DATE '2025-06-01', {user}, now()
-        FROM child_circumstance WHERE child_id % 5 != 0
+        FROM child_circumstance WHERE child_id %% 5 != 0
         """
     )
     conn.exec_driver_sql(
