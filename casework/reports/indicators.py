@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,7 +36,6 @@ from casework.registry.models import ChildSupport
 from casework.reports.figures import Breakdown, Cell, Figure, cell_of
 from casework.reports.models import ChildPopulation
 from casework.reports.periods import Period
-from casework.timefmt import as_utc, local_date
 
 _R = Report.__table__
 _H = ReportHarmForm.__table__
@@ -93,15 +92,6 @@ class Where:
         return sa.and_(*found)
 
 
-def age_group(born: date | None, birth_year: int, on: date) -> str | None:
-    """The key of the age group a child was in on a day; None from 16 on."""
-    if born is not None:
-        age = on.year - born.year - int((on.month, on.day) < (born.month, born.day))
-    else:
-        age = on.year - birth_year
-    return next((g.key for g in AGE_GROUPS if g.youngest <= age <= g.oldest), None)
-
-
 def _age_cells(counts: Counter[str]) -> tuple[Cell, ...]:
     return tuple(Cell(g.key, g.words, counts[g.key]) for g in AGE_GROUPS)
 
@@ -119,14 +109,46 @@ def _village_cells(session: Session, where: Where, counts: Counter[int | None]) 
     return tuple(cells)
 
 
+def local_age(
+    dialect: str, received: Any, born: Any, birth_year: Any, tz: ZoneInfo, period: Period
+) -> sa.ColumnElement[int]:
+    """SQL: the child's completed years on the local day of ``received`` (from the date of
+    birth, or the birth year when only that is known). PostgreSQL converts with the zone's
+    rules; SQLite adds the zone's offset, which is one for the whole period where the zone
+    keeps no summer time (Asia/Ho_Chi_Minh has kept none since 1975)."""
+    if dialect == "postgresql":
+        local = sa.func.timezone(tz.key, received)
+        exact = sa.extract("year", sa.func.age(sa.cast(local, sa.Date), born))
+        by_year = sa.extract("year", local) - birth_year
+    else:
+        noon = datetime.combine(period.first, time(12), tzinfo=tz)
+        offset = int(noon.utcoffset().total_seconds())  # type: ignore[union-attr]
+        local = sa.func.datetime(received, f"{offset:+d} seconds")
+
+        def year(value: Any) -> Any:
+            return sa.cast(sa.func.strftime("%Y", value), sa.Integer)
+
+        def month_day(value: Any) -> Any:
+            return sa.func.strftime("%m-%d", value)
+
+        before = sa.case((month_day(local) < month_day(born), 1), else_=0)
+        exact = year(local) - year(born) - before
+        by_year = year(local) - birth_year
+    return sa.cast(sa.case((born.is_not(None), exact), else_=by_year), sa.Integer)
+
+
 def reported_cases(
-    where: Where, period: Period, tz: ZoneInfo, forms: Sequence[HarmForm]
+    where: Where,
+    period: Period,
+    tz: ZoneInfo,
+    forms: Sequence[HarmForm],
+    dialect: str,
 ) -> sa.Select[Any]:
     """Cases whose earliest report was received in the period (local days) and whose
     reports name one of ``forms``, with their child's facts: one row per case (``id``,
     ``code``, ``commune_id``, ``child_id``, ``substantiated``,
     ``alternative_care_started_at``, the child's ``village_id``, ``sex``,
-    ``date_of_birth``, ``birth_year``, and ``received``)."""
+    ``date_of_birth``, ``birth_year``, ``received`` and ``age`` that local day)."""
     start, end = period.bounds(tz)
     first = (
         sa.select(_R.c.case_id, sa.func.min(_R.c.first_received_at).label("received"))
@@ -153,10 +175,105 @@ def reported_cases(
             _K.c.date_of_birth,
             _K.c.birth_year,
             first.c.received,
+            local_age(
+                dialect, first.c.received, _K.c.date_of_birth, _K.c.birth_year, tz, period
+            ).label("age"),
         )
         .select_from(_C.join(first, first.c.case_id == _C.c.id).join(_K, _K.c.id == _C.c.child_id))
         .where(first.c.received >= start, first.c.received < end, named, where.children())
     )
+
+
+@dataclass(frozen=True)
+class AbuseGroup:
+    """Abused children of one commune, village, sex, age group and setting."""
+
+    commune_id: int
+    village_id: int | None
+    sex: str
+    age_group: str
+    setting: str
+    children: int
+
+
+@dataclass(frozen=True)
+class AbuseCounts:
+    groups: tuple[AbuseGroup, ...]
+    forms: Counter[str]  # children per form of abuse (a child under each of theirs)
+    reported: int  # children with a case of abuse first reported in the period
+    older: int  # of them, 16 or more that day
+
+
+def abuse_counts(session: Session, where: Where, period: Period, tz: ZoneInfo) -> AbuseCounts:
+    """0101's counts, set-based: each child once, with the first case found true while
+    under 16 (``row_number`` over the child's cases by first receipt), grouped in SQL."""
+    dialect = session.get_bind().dialect.name
+    cases = reported_cases(where, period, tz, ABUSE_FORMS, dialect).subquery("cases")
+    ranked = (
+        sa.select(
+            cases,
+            sa.func.row_number()
+            .over(partition_by=cases.c.child_id, order_by=(cases.c.received, cases.c.id))
+            .label("rank"),
+        )
+        .where(cases.c.substantiated.is_(True), cases.c.age < CHILD_AGE_LIMIT)
+        .subquery("ranked")
+    )
+    first_setting = (
+        sa.select(_R.c.setting)
+        .where(_R.c.case_id == ranked.c.id)
+        .order_by(_R.c.first_received_at, _R.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    band = sa.case(
+        *((ranked.c.age <= g.oldest, g.key) for g in AGE_GROUPS[:-1]), else_=AGE_GROUPS[-1].key
+    )
+    counted = (
+        sa.select(
+            ranked.c.id,
+            ranked.c.child_id,
+            ranked.c.commune_id,
+            ranked.c.village_id,
+            ranked.c.sex,
+            band.label("age_group"),
+            first_setting.label("setting"),
+        )
+        .where(ranked.c.rank == 1)
+        .subquery("counted")
+    )
+    keys = (
+        counted.c.commune_id,
+        counted.c.village_id,
+        counted.c.sex,
+        counted.c.age_group,
+        counted.c.setting,
+    )
+    groups = tuple(
+        AbuseGroup(*row)
+        for row in session.execute(sa.select(*keys, sa.func.count()).group_by(*keys)).all()
+    )
+    forms = Counter(
+        dict(
+            session.execute(
+                sa.select(_H.c.form, sa.func.count(sa.distinct(counted.c.child_id)))
+                .select_from(
+                    counted.join(_R, _R.c.case_id == counted.c.id).join(
+                        _H, _H.c.report_id == _R.c.id
+                    )
+                )
+                .where(_H.c.form.in_([f.value for f in ABUSE_FORMS]))
+                .group_by(_H.c.form)
+            ).all()
+        )
+    )
+    older_child = sa.case((cases.c.age >= CHILD_AGE_LIMIT, cases.c.child_id))
+    reported, older = session.execute(
+        sa.select(
+            sa.func.count(sa.distinct(cases.c.child_id)), sa.func.count(sa.distinct(older_child))
+        )
+    ).one()
+    return AbuseCounts(groups, forms, reported, older)
 
 
 def abused_children(session: Session, where: Where, period: Period, tz: ZoneInfo) -> Figure:
@@ -173,47 +290,18 @@ def abused_children(session: Session, where: Where, period: Period, tz: ZoneInfo
     the forms every form of abuse the case's reports name (a child may suffer several, so
     that breakdown may add up to more than the total). Rate: per 100,000 children of the
     population figures for the period's year."""
-    cases = reported_cases(where, period, tz, ABUSE_FORMS)
-    rows = session.execute(cases.order_by(sa.text("received"), _C.c.id)).all()
-    ids = sa.select(cases.subquery().c.id)
-    forms: dict[int, set[str]] = {}
-    for case_id, form in session.execute(
-        sa.select(_R.c.case_id, _H.c.form)
-        .select_from(_R.join(_H, _H.c.report_id == _R.c.id))
-        .where(_R.c.case_id.in_(ids), _H.c.form.in_([f.value for f in ABUSE_FORMS]))
-    ):
-        forms.setdefault(case_id, set()).add(form)
-    settings: dict[int, str] = {}
-    for case_id, setting in session.execute(
-        sa.select(_R.c.case_id, _R.c.setting)
-        .where(_R.c.case_id.in_(ids))
-        .order_by(_R.c.first_received_at.desc(), _R.c.id.desc())
-    ):
-        settings[case_id] = setting  # the earliest report is read last
-    reported: set[int] = set()
-    seen: set[int] = set()
+    found = abuse_counts(session, where, period, tz)
     sex: Counter[str] = Counter()
     ages: Counter[str] = Counter()
     places: Counter[str] = Counter()
-    kinds: Counter[str] = Counter()
     villages: Counter[int | None] = Counter()
-    older = 0
-    for row in rows:  # earliest case first: a child counts with their first case
-        on = local_date(as_utc(row.received), tz)
-        group = age_group(row.date_of_birth, row.birth_year, on)
-        if group is None:
-            older += row.child_id not in reported
-            reported.add(row.child_id)
-            continue
-        reported.add(row.child_id)
-        if row.substantiated is not True or row.child_id in seen:
-            continue
-        seen.add(row.child_id)
-        sex[row.sex] += 1
-        ages[group] += 1
-        places[settings[row.id]] += 1
-        kinds.update(forms[row.id])
-        villages[row.village_id] += 1
+    for group in found.groups:
+        sex[group.sex] += group.children
+        ages[group.age_group] += group.children
+        places[group.setting] += group.children
+        villages[group.village_id] += group.children
+    kinds = found.forms
+    counted = sum(sex.values())
     population = children_living(session, where, year=period.year)
     breakdowns = [
         Breakdown("sex", ("Giới tính", "Sex"), tuple(cell_of(s, sex[s.value]) for s in Sex)),
@@ -234,19 +322,20 @@ def abused_children(session: Session, where: Where, period: Period, tz: ZoneInfo
         breakdowns.append(
             Breakdown("village", ("Thôn", "Village"), _village_cells(session, where, villages))
         )
-    awaiting = len(reported) - len(seen) - older
+    reported, older = found.reported, found.older
+    awaiting = max(0, reported - counted - older)
     return Figure(
         "abused_children",
         "0101",
         ("Số trẻ em bị xâm hại", "Number of abused children"),
-        len(seen),
+        counted,
         denominator=population or None,
         per=100_000,
         breakdowns=tuple(breakdowns),
         note=(
-            f"Được báo cáo: {len(reported)} trẻ; chưa xác minh hoặc không đúng sự thật: "
+            f"Được báo cáo: {reported} trẻ; chưa xác minh hoặc không đúng sự thật: "
             f"{awaiting}; từ 16 tuổi trở lên (không tính): {older}.",
-            f"Reported: {len(reported)}; not yet assessed or found untrue: {awaiting}; "
+            f"Reported: {reported}; not yet assessed or found untrue: {awaiting}; "
             f"aged 16 or more (not counted): {older}.",
         ),
     )

@@ -18,16 +18,13 @@ from casework.communes.models import Commune
 from casework.deadlines.models import Deadline, DeadlineStatus
 from casework.processes.models import WorkflowInstance
 from casework.reports.indicators import (
-    ABUSE_FORMS,
     Where,
-    age_group,
+    abuse_counts,
     children_in_groups,
-    reported_cases,
     supported_in,
 )
 from casework.reports.models import PeriodicReport, ReportKind
 from casework.reports.periods import Period
-from casework.timefmt import as_utc, local_date
 
 
 @dataclass
@@ -54,16 +51,8 @@ def side_by_side(
     ).all()
     rows = {c.id: Row(c.code, c.name) for c in communes}
     where = Where(commune_ids)
-    seen: set[int] = set()
-    cases = reported_cases(where, period, tz, ABUSE_FORMS).where(
-        sa.literal_column("substantiated").is_(True)
-    )
-    for case in session.execute(cases.order_by(sa.text("received"))):
-        day = local_date(as_utc(case.received), tz)
-        if case.child_id in seen or age_group(case.date_of_birth, case.birth_year, day) is None:
-            continue
-        seen.add(case.child_id)
-        rows[case.commune_id].abused += 1
+    for group in abuse_counts(session, where, period, tz).groups:
+        rows[group.commune_id].abused += group.children
     for supported in (False, True):
         chosen = children_in_groups(where, period.last)
         if supported:

@@ -35,7 +35,6 @@ from casework.reports import indicators
 from casework.reports.indicators import ABUSE_FORMS, Where, reported_cases
 from casework.reports.periods import Period
 from casework.reports.timeliness import LEGAL_CLOCKS
-from casework.timefmt import as_utc, local_date
 
 TARGETS = Path(__file__).resolve().parents[2] / "workflows/definitions/plans/targets.yaml"
 _D = Deadline.__table__
@@ -138,6 +137,10 @@ def defaults() -> tuple[Target, ...]:
 Measure = Callable[[Session, Where, Period, ZoneInfo, datetime], tuple[int, int, list[Miss]]]
 
 
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
 def _case(code: str, why: str) -> Miss:
     return Miss(f"/ho-so/{code}", f"{code}: {why}")
 
@@ -147,15 +150,13 @@ def abused_helped(
 ) -> tuple[int, int, list[Miss]]:
     """Abused children (0101's set: found true, under 16, once each) whose case kept every
     legal clock that ran."""
-    cases = reported_cases(where, period, tz, ABUSE_FORMS).where(
+    cases = reported_cases(where, period, tz, ABUSE_FORMS, _dialect(session)).where(
         sa.literal_column("substantiated").is_(True)
     )
     rows = session.execute(cases.order_by(sa.text("received"))).all()
     counted, seen = [], set()
     for row in rows:
-        day = local_date(as_utc(row.received), tz)
-        under_16 = indicators.age_group(row.date_of_birth, row.birth_year, day) is not None
-        if row.child_id in seen or not under_16:
+        if row.child_id in seen or row.age >= indicators.CHILD_AGE_LIMIT:
             continue
         seen.add(row.child_id)
         counted.append(row)
@@ -183,9 +184,9 @@ def abandoned_care(
 ) -> tuple[int, int, list[Miss]]:
     """Children whose case, first reported in the period, found abandonment true: those
     given alternative care (the case records when it started)."""
-    cases = reported_cases(where, period, tz, (HarmForm.abandonment_neglect,)).where(
-        sa.literal_column("substantiated").is_(True)
-    )
+    cases = reported_cases(
+        where, period, tz, (HarmForm.abandonment_neglect,), _dialect(session)
+    ).where(sa.literal_column("substantiated").is_(True))
     rows = {r.child_id: r for r in session.execute(cases.order_by(sa.text("received"))).all()}
     misses = [
         _case(r.code, "chưa được chăm sóc thay thế")
@@ -215,7 +216,7 @@ def injury_rate(
 ) -> tuple[int, int, list[Miss]]:
     """Children with a case of injury or drowning first reported in the period (not found
     untrue), per 100,000 children."""
-    cases = reported_cases(where, period, tz, (HarmForm.injury_drowning,)).where(
+    cases = reported_cases(where, period, tz, (HarmForm.injury_drowning,), _dialect(session)).where(
         sa.or_(
             sa.literal_column("substantiated").is_(None),
             sa.literal_column("substantiated").is_(True),

@@ -65,3 +65,30 @@ def test_the_demo_in_december_has_this_years_reports_with_two_late_in_the_queue(
         .all()
     )
     assert sorted(late) == ["economic_office", "womens_union"]
+
+
+def test_the_supervisor_opens_a_late_report_from_her_queue(session, client, browser_for):
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+
+    from casework.accounts.models import User
+    from casework.escalations.models import Escalation
+    from casework.reports.models import PeriodicReport
+
+    seed_demo(session, now=datetime(2026, 12, 4, 2, tzinfo=UTC), tz=TZ)
+    session.commit()
+    supervisor = session.exec(select(User).where(User.username == "pct.lan")).one()
+    queue = client.get("/leo-thang", headers=browser_for(supervisor))
+    assert queue.status_code == 200
+    assert "Báo cáo năm của các cơ quan 2026" in queue.text
+    report_id = session.execute(
+        sa.select(PeriodicReport.id)
+        .join(Escalation, PeriodicReport.instance_id == Escalation.instance_id)
+        .limit(1)
+    ).scalar_one()
+    assert f'href="/bao-cao-dinh-ky/{report_id}"' in queue.text  # the row leads to the report
+    assert (
+        client.get(f"/bao-cao-dinh-ky/{report_id}", headers=browser_for(supervisor)).status_code
+        == 200
+    )
