@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from casework.base import label
 from casework.processes.models import WorkflowInstance
 from casework.reports.models import AdhocCause, PeriodicReport, ReportKind
-from casework.reports.obligations import DEFINITION, _start
+from casework.reports.obligations import DEFINITION, start_report
 from casework.timefmt import local_date
 
 # The forms of harm at intake that owe an ad-hoc report, and the cause each is reported as.
@@ -54,7 +54,7 @@ def open_report(
         opened_at=now,
     )
     subject = ("case_adhoc", case_id, cause.value) if case_id else ("adhoc", None, now.isoformat())
-    return _start(session, kind=ReportKind.adhoc, commune_id=commune_id, subject=subject,
+    return start_report(session, kind=ReportKind.adhoc, commune_id=commune_id, subject=subject,
                   report=report, now=now, tz=tz)  # fmt: skip
 
 

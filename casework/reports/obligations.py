@@ -13,14 +13,16 @@ until the due day.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from casework.accounts.models import Role
 from casework.actors import Actor
 from casework.agencies.models import Agency
+from casework.cases import workflow
 from casework.communes import service as commune_service
 from casework.communes.models import Commune
 from casework.deadlines import service as deadline_service
@@ -63,7 +65,7 @@ def due_now(session: Session, *, now: datetime, tz: ZoneInfo) -> list[tuple[int,
     return found
 
 
-def _start(
+def start_report(
     session: Session,
     *,
     kind: ReportKind,
@@ -150,15 +152,19 @@ def open_obligation(
             report = new(ReportKind.agency, agency_id)
             subject = ("agency", agency_id, key)
             opened.append(
-                _start(session, kind=ReportKind.agency, commune_id=commune_id, subject=subject,
-                       report=report, now=now, tz=tz)
+                start_report(
+                    session, kind=ReportKind.agency, commune_id=commune_id,
+                    subject=subject, report=report, now=now, tz=tz,
+                )
             )  # fmt: skip
     elif commune_id not in session.exec(have).all():
         report = new(ReportKind.commune, None)
         subject = ("commune", commune_id, key)
         opened.append(
-            _start(session, kind=ReportKind.commune, commune_id=commune_id, subject=subject,
-                   report=report, now=now, tz=tz)
+            start_report(
+                    session, kind=ReportKind.commune, commune_id=commune_id,
+                    subject=subject, report=report, now=now, tz=tz,
+                )
         )  # fmt: skip
     return opened
 
@@ -194,8 +200,6 @@ def state_of(session: Session, report: PeriodicReport) -> str:
 def visible(actor: Actor) -> sa.ColumnElement[bool]:
     """Condition on ``PeriodicReport``: an agency's people see their agency's reports; the
     commune's caseworkers and supervisor all of the commune's."""
-    from casework.accounts.models import Role
-
     if actor.role in {Role.caseworker, Role.supervisor}:
         return PeriodicReport.commune_id == actor.commune_id
     if actor.agency_id is not None:
@@ -208,14 +212,8 @@ def visible(actor: Actor) -> sa.ColumnElement[bool]:
 
 def state_words() -> dict[str, tuple[str, str]]:
     """Each report state in words (Vietnamese, English), from the definitions."""
-    from casework.cases import workflow
-
     found = {}
     for name in DEFINITION.values():
         for state, spec in workflow.latest(name).states.items():
             found[state] = (spec.vi, spec.en)
     return found
-
-
-def due_today(report: PeriodicReport, tz: ZoneInfo) -> date:
-    return local_date(report.due_at, tz)

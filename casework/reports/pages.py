@@ -10,7 +10,7 @@ download is in the audit log with the period and the place (no figure, no name).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated
 
@@ -33,11 +33,10 @@ from casework.db import run_in_transaction
 from casework.deps import ClockDep, SessionFactoryDep, SettingsDep
 from casework.errors import CaseworkError, FieldError, InvalidInput
 from casework.reports import document, periods, population, province, workbook
-from casework.reports.figures import suppress
 from casework.reports.indicators import AGE_GROUPS, Where
 from casework.reports.obligations import state_words
 from casework.reports.periods import Period
-from casework.reports.statistics import Figures, Statistics, statistics
+from casework.reports.statistics import Statistics, for_province, statistics
 from casework.timefmt import local_date
 from casework.web.forms import FormErrors
 from casework.web.i18n import N_, lang_of
@@ -98,18 +97,7 @@ def where_for(
 
 def _shown(actor: Actor, stats: Statistics) -> Statistics:
     """What ``actor`` may see of the figures: a province viewer, small counts suppressed."""
-    if actor.role != Role.province_viewer:
-        return stats
-
-    def hide(figures: Figures) -> Figures:
-        return replace(
-            figures,
-            indicators=tuple(suppress(f) for f in figures.indicators),
-            clocks=tuple(suppress(f) for f in figures.clocks),
-            declined=suppress(figures.declined),
-        )
-
-    return replace(stats, now=hide(stats.now), before=hide(stats.before))
+    return for_province(stats) if actor.role == Role.province_viewer else stats
 
 
 @dataclass(frozen=True)

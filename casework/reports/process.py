@@ -28,6 +28,7 @@ from casework.processes.registry import Described, DueStep, register
 from casework.reports.models import PeriodicReport, ReportKind
 from casework.reports.obligations import DEFINITION
 
+ADHOC_TITLE = "Báo cáo đột xuất"
 _R = PeriodicReport.__table__
 _W = WorkflowInstance.__table__
 _LOCK = (
@@ -85,7 +86,8 @@ class ReportProcess(DefinedProcess):
             f"report:{subject.id}",
             {
                 "report_id": subject.id,
-                "report_title": subject.title,
+                # An ad-hoc report's own title names the harm and the case: never sent.
+                "report_title": ADHOC_TITLE if subject.kind == ReportKind.adhoc else subject.title,
                 "deadline_kind": due.kind,
                 "due_at": due.due_at.astimezone(tz).isoformat(),
             },

@@ -31,7 +31,7 @@ from casework.authz.policy import HIDE, Action
 from casework.communes.models import Commune
 from casework.db import run_in_transaction
 from casework.deps import ClockDep, SessionFactoryDep, SettingsDep
-from casework.errors import CaseworkError, FieldError, InvalidInput
+from casework.errors import CaseworkError
 from casework.processes.models import WorkflowInstance
 from casework.reports import adhoc, document, obligations, snapshot, steps
 from casework.reports.indicators import Where
@@ -136,6 +136,7 @@ def _page(
         "report": report,
         "state": state,
         "state_words": obligations.state_words(),
+        "allowed": steps.allowed(actor, report, state),
         "agency": agency,
         "people": people,
         "figures": figures,
@@ -182,35 +183,9 @@ async def report_step(
 
     def work(session: Session) -> None:
         report = _report(request, actor, session, report_id)
-        version = int(fields.get("version") or 0)
-        now, tz = clock.now(), settings.tz
-        sections = steps.clean_sections(fields)
-        common = {"report": report, "version": version}
-        if action == "nop":
-            if attachment is not None:
-                steps.check_attachment(*attachment)
-            steps.submit(session, actor, **common, sections=sections, attachment=attachment,
-                         now=now, tz=tz)  # fmt: skip
-        elif action == "tra-lai":
-            steps.return_report(session, actor, **common, reason=fields.get("reason", ""),
-                                now=now, tz=tz)  # fmt: skip
-        elif action == "tiep-nhan":
-            steps.accept(session, actor, **common, now=now, tz=tz)
-        elif action == "luu":
-            steps.save_draft(session, actor, **common, sections=sections)
-        elif action == "trinh":
-            steps.submit_for_approval(session, actor, **common, sections=sections, now=now, tz=tz)
-        elif action == "tra-ve":
-            steps.return_for_changes(session, actor, **common, reason=fields.get("reason", ""),
-                                     now=now, tz=tz)  # fmt: skip
-        elif action == "phe-duyet":
-            steps.approve(session, actor, **common, now=now, tz=tz)
-        elif action == "gui":
-            given = sections if report.kind == ReportKind.adhoc else None
-            steps.send(session, actor, **common, note=fields.get("note", ""), sections=given,
-                       now=now, tz=tz)  # fmt: skip
-        else:
-            raise InvalidInput([FieldError(("action",), "report_step_unknown")])
+        now = clock.now()
+        steps.take(session, actor, report=report, action=action, fields=fields,
+                   attachment=attachment, now=now, tz=settings.tz)  # fmt: skip
         detail = {"step": action, "attachment": attachment is not None and action == "nop"}
         record = Record(AuditAction.update, "periodic_report", str(report_id), detail=detail)
         audit_service.append(session, actor, record, origin=origin_of(request), now=now)

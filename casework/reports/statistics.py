@@ -4,14 +4,14 @@ its workbook and the six-monthly report show."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
 from casework.reports import indicators, timeliness
-from casework.reports.figures import Figure, Median
+from casework.reports.figures import Figure, Median, suppress
 from casework.reports.indicators import Where
 from casework.reports.periods import Period
 
@@ -62,3 +62,18 @@ def statistics(
         count(session, where, period, tz, now=now),
         count(session, where, period.previous_year(), tz, now=now),
     )
+
+
+def for_province(stats: Statistics) -> Statistics:
+    """The figures as a province may see them: every count from 1 to 4 hidden, and the
+    cell that would give it away (``figures.suppress``)."""
+
+    def hide(figures: Figures) -> Figures:
+        return replace(
+            figures,
+            indicators=tuple(suppress(f) for f in figures.indicators),
+            clocks=tuple(suppress(f) for f in figures.clocks),
+            declined=suppress(figures.declined),
+        )
+
+    return replace(stats, now=hide(stats.now), before=hide(stats.before))

@@ -217,3 +217,67 @@ def send(
         raise InvalidInput([FieldError(("note",), "report_sent_note")])
     report.sent_by_id, report.sent_at, report.sent_note = actor.user_id, now, note.strip()[:500]
     obligations.fire(session, report=report, event="send", now=now, tz=tz)
+
+
+def allowed(actor: Actor, report: PeriodicReport, state: str) -> frozenset[str]:
+    """The steps ``actor`` may take on ``report`` in ``state`` (the page offers these;
+    each step checks its own rule again)."""
+    office = actor.role in {Role.caseworker, Role.supervisor}
+    boss = actor.role == Role.supervisor
+    found: set[str] = set()
+    if report.kind == ReportKind.agency:
+        if state == "open" and actor.agency_id == report.agency_id:
+            found.add("nop")
+        if state == "submitted" and office:
+            found |= {"tiep-nhan", "tra-lai"}
+    elif report.kind == ReportKind.commune:
+        if state == "drafting" and office:
+            found |= {"luu", "trinh"}
+        if state == "awaiting_approval" and boss:
+            found |= {"phe-duyet", "tra-ve"}
+        if state == "approved" and office:
+            found.add("gui")
+    elif state == "open" and boss:
+        found.add("gui")
+    return frozenset(found)
+
+
+def take(
+    session: Session,
+    actor: Actor,
+    *,
+    report: PeriodicReport,
+    action: str,
+    fields: Mapping[str, str],
+    attachment: tuple[str, str, bytes] | None,
+    now: datetime,
+    tz: ZoneInfo,
+) -> None:
+    """The step a page's button names (``action``), with the form's fields."""
+    typed = fields.get("version", "")
+    version = int(typed) if typed.isdigit() else 0  # a mangled one: as good as stale
+    common = {"report": report, "version": version}
+    sections = clean_sections(fields)
+    if action == "nop":
+        if attachment is not None:
+            check_attachment(*attachment)
+        submit(session, actor, **common, sections=sections, attachment=attachment, now=now, tz=tz)
+    elif action == "tra-lai":
+        return_report(session, actor, **common, reason=fields.get("reason", ""), now=now, tz=tz)
+    elif action == "tiep-nhan":
+        accept(session, actor, **common, now=now, tz=tz)
+    elif action == "luu":
+        save_draft(session, actor, **common, sections=sections)
+    elif action == "trinh":
+        submit_for_approval(session, actor, **common, sections=sections, now=now, tz=tz)
+    elif action == "tra-ve":
+        return_for_changes(
+            session, actor, **common, reason=fields.get("reason", ""), now=now, tz=tz
+        )
+    elif action == "phe-duyet":
+        approve(session, actor, **common, now=now, tz=tz)
+    elif action == "gui":
+        given = sections if report.kind == ReportKind.adhoc else None
+        send(session, actor, **common, note=fields.get("note", ""), sections=given, now=now, tz=tz)
+    else:
+        raise InvalidInput([FieldError(("action",), "report_step_unknown")])

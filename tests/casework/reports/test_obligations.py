@@ -263,3 +263,8 @@ def test_a_child_sexually_abused_owes_the_supervisor_an_ad_hoc_report_within_a_d
     ).scalar_one()
     assert queued == 1
     assert told(session, "report.overdue", report) == {"supervisor", "caseworker"}
+    contexts = session.exec(
+        select(OutboxMessage.context).where(OutboxMessage.subject_ref == f"report:{report.id}")
+    ).all()
+    assert contexts
+    assert all(c["report_title"] == "Báo cáo đột xuất" for c in contexts)  # no harm, no case
